@@ -1,0 +1,45 @@
+"""Settings as data: (name, default, help). `tests/test_docs.py` checks each is documented."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.name) or self.default
+
+
+SETTINGS = [
+    Setting("IPDATA_DB", str(DATA_DIR / "ipdata.duckdb"), "DuckDB 数据库文件路径"),
+    Setting("IPDATA_PLANS_DIR", str(DATA_DIR / "plans"), "规划定义文件(*.yaml)所在目录"),
+    Setting("IPDATA_PLAN", "tongzhou-2022-2025", "新建数据库时使用的规划编号(plans 目录中的文件名)"),
+    Setting("IPDATA_USER", "", "导入数据时记录的操作人(默认取系统用户名)"),
+]
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    return _BY_NAME[name].value()
+
+
+def db_path() -> Path:
+    return Path(get("IPDATA_DB"))
+
+
+def plans_dir() -> Path:
+    return Path(get("IPDATA_PLANS_DIR"))
+
+
+def demo_workbook() -> Path:
+    return DATA_DIR / "demo" / "示例数据.xlsx"
