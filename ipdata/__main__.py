@@ -1,0 +1,5 @@
+import sys
+
+from ipdata.cli import main
+
+sys.exit(main())

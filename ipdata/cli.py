@@ -1,0 +1,205 @@
+"""`python -m ipdata [--db PATH] [--plan ID] COMMAND` — stable: other tools and tests call it.
+
+Exit codes: 0 done, 1 refused or failed (the Chinese message says why and what to do), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ipdata import service, settings
+from ipdata.errors import IpdataError
+from ipdata.store import Changes, Store
+
+CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors in Chinese, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"参数错误：{message}\n用 --help 查看用法。\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m ipdata", description="通州区知识产权强县建设监测数据工具")
+    p.add_argument("--db", help=f"数据库文件（默认 {settings.get('IPDATA_DB')}，或环境变量 IPDATA_DB）")
+    p.add_argument("--plan", help="规划编号或 YAML 文件（默认 IPDATA_PLAN）")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("template", help="生成填报模板 .xlsx")
+    s.add_argument("out", type=Path)
+    s = sub.add_parser("import", help="导入填好的 .xlsx（先校验，全部无误才保存为新版本）")
+    s.add_argument("file", type=Path)
+    s.add_argument("--dry-run", action="store_true", help="只校验并列出将要发生的变化，不保存")
+    s.add_argument("--user", help="操作人（默认 IPDATA_USER 或系统用户名）")
+    s.add_argument("--comment", help="本次导入的说明")
+    s = sub.add_parser("values", help="列出当前数据")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("export", help="导出当前全部数据和版本记录为 .xlsx（可再导入）")
+    s.add_argument("out", type=Path)
+    s = sub.add_parser("revisions", help="列出全部版本")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("rollback", help="恢复到第 N 版之后的状态（作为一个新版本保存）")
+    s.add_argument("revision", type=int)
+    s.add_argument("--user")
+    s.add_argument("--comment")
+    s = sub.add_parser("demo", help="导入示例数据（虚构）")
+    s.add_argument("--if-empty", action="store_true", help="仅当数据库还没有任何数据时导入")
+    s.add_argument("--rebuild-workbook", action="store_true", help="由 ipdata/demo.py 重新生成示例工作簿")
+    sub.add_parser("goals", help="列出规划的全部目标")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)  # exits 2 on usage errors
+    try:
+        return COMMANDS[args.command](args)
+    except IpdataError as exc:
+        print(exc.user_text(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 1
+    except Exception as exc:  # never a bare traceback for a user
+        if os.environ.get("IPDATA_DEBUG"):
+            traceback.print_exc()
+        print(f"内部错误：{type(exc).__name__}: {exc}\n处理办法：请把这条信息和所用文件发给维护人员；"
+              "设置 IPDATA_DEBUG=1 可显示详细调用栈。", file=sys.stderr)
+        return 1
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return service.open_store(args.db, args.plan)
+
+
+def _print_frame(frame: pd.DataFrame) -> None:
+    if frame.empty:
+        print("（无）")
+        return
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                           "display.unicode.east_asian_width", True):
+        print(frame.to_string(index=False))
+
+
+def _print_changes(changes: Changes) -> None:
+    rows = changes.rows
+    changed = rows[rows["change"] != "unchanged"]
+    print(f"新增 {changes.n_new} 项，修改 {changes.n_changed} 项，未变 {changes.n_unchanged} 项")
+    if not changed.empty:
+        view = changed.assign(change=changed["change"].map(CHANGE_LABELS))
+        cols = [c for c in ("change", "name", "region", "year", "task_id", "old", "new", "unit") if c in view]
+        _print_frame(view[cols].rename(columns={
+            "change": "变化", "name": "名称", "region": "地区", "year": "年份", "task_id": "任务",
+            "old": "原值", "new": "新值", "unit": "单位"}))
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from ipdata.catalogue import load_plan
+    from ipdata.template import write_template
+
+    write_template(args.out, load_plan(args.plan))
+    print(f"已生成填报模板：{args.out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    if not args.file.exists():
+        raise IpdataError(f"找不到文件：{args.file}", hint="检查文件路径。")
+    store = _store(args)
+    if args.dry_run:
+        upload, changes = service.check_file(store, args.file)
+        for p in upload.report.problems:
+            print(p)
+        if changes is None:
+            raise IpdataError(f"文件“{upload.file_name}”有 {len(upload.report.errors)} 个错误，不能导入。",
+                              hint="按上面的提示修改文件后重试。")
+        _print_changes(changes)
+        print("（试运行：未保存任何数据）")
+        return 0
+    upload, result = service.import_file(store, args.file, user=args.user, comment=args.comment)
+    for p in upload.report.warnings:
+        print(p)
+    _print_changes(result.changes)
+    print(result.message)
+    return 0
+
+
+def _values_records(store: Store) -> list[dict]:
+    frame = store.values()
+    series = store.plan.all_series
+    return [
+        {"code": r.series, "name": series[r.series].name if r.series in series else r.series,
+         "region": r.region, "year": int(r.year), "value": float(r.value),
+         "unit": series[r.series].unit if r.series in series else None}
+        for r in frame.sort_values(["series", "region", "year"]).itertuples()
+    ]
+
+
+def cmd_values(args: argparse.Namespace) -> int:
+    records = _values_records(_store(args))
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        _print_frame(pd.DataFrame(records).rename(columns={
+            "code": "代码", "name": "名称", "region": "地区", "year": "年份", "value": "数值", "unit": "单位"}))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ipdata.export import export_workbook
+
+    export_workbook(_store(args), args.out)
+    print(f"已导出：{args.out}")
+    return 0
+
+
+def cmd_revisions(args: argparse.Namespace) -> int:
+    frame = _store(args).revisions()
+    if args.json:
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        _print_frame(frame)
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    result = _store(args).rollback(args.revision, user=args.user or service.default_user(), comment=args.comment)
+    print(result.message)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.rebuild_workbook:
+        from ipdata.demo import write_demo_workbook
+
+        write_demo_workbook(store.plan, settings.demo_workbook())
+        print(f"已重新生成示例工作簿：{settings.demo_workbook()}")
+        return 0
+    result = service.load_demo(store, if_empty=args.if_empty)
+    print("数据库已有数据，未导入示例数据。" if result is None else result.message)
+    return 0
+
+
+def cmd_goals(args: argparse.Namespace) -> int:
+    from ipdata.catalogue import KIND_LABELS, load_plan
+
+    plan = load_plan(args.plan)
+    _print_frame(pd.DataFrame([
+        {"代码": g.code, "类别": g.category, "指标": g.name, "单位": g.unit,
+         "类型": KIND_LABELS[g.kind], "2025年目标": g.target_text()} for g in plan.goals
+    ]).rename(columns={"2025年目标": f"{plan.target_year}年目标"}))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
+    "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
+}

@@ -1,0 +1,73 @@
+"""Entry points shared by the CLI and the pages: load → validate/process → save a revision.
+
+Pages and the CLI call these and never touch ingest or DuckDB details themselves.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from ipdata import settings
+from ipdata.catalogue import Plan, load_plan
+from ipdata.errors import IpdataError
+from ipdata.ingest import read_upload
+from ipdata.ingest.upload import Upload
+from ipdata.store import ApplyResult, Changes, Store
+
+
+def open_store(db: Path | str | None = None, plan: Plan | str | None = None) -> Store:
+    """The store at `db` (default IPDATA_DB) for `plan` (default IPDATA_PLAN)."""
+    if not isinstance(plan, Plan):
+        plan = load_plan(plan)
+    path = Path(db) if db else settings.db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Store(path, plan)
+
+
+def default_user() -> str:
+    user = settings.get("IPDATA_USER")
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def check_file(store: Store, source: Path | bytes, file_name: str | None = None) -> tuple[Upload, Changes | None]:
+    """Read and validate a workbook; when valid, also what it would change. Writes nothing."""
+    upload = read_upload(source, store.plan, file_name=file_name)
+    changes = store.preview(upload) if upload.report.valid else None
+    return upload, changes
+
+
+def import_file(
+    store: Store,
+    source: Path | bytes,
+    *,
+    file_name: str | None = None,
+    user: str | None = None,
+    comment: str | None = None,
+    kind: str = "import",
+) -> tuple[Upload, ApplyResult]:
+    """Validate and store one workbook as a revision; refuse (IpdataError) and change nothing if invalid.
+
+    Returns the upload too, so that callers can show its warnings.
+    """
+    upload = read_upload(source, store.plan, file_name=file_name)
+    if not upload.report.valid:
+        raise IpdataError(
+            f"文件“{upload.file_name}”有 {len(upload.report.errors)} 个错误，未导入任何数据。",
+            upload.report.problems,
+            hint="按提示修改文件中标出的单元格后重新上传；已保存的数据没有任何改动。",
+        )
+    return upload, store.apply(upload, user=user or default_user(), comment=comment, kind=kind)
+
+
+def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:
+    """Import the demo workbook as a demo revision (its values are flagged 示例数据)."""
+    if if_empty and store.latest_revision_id() > 0:
+        return None
+    _, result = import_file(store, settings.demo_workbook(), user="demo", comment="示例数据（虚构）", kind="demo")
+    return result
