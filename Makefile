@@ -21,7 +21,9 @@ test: setup
 setup: $(STAMP) sysdeps
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
+	@# Debian's python3 needs python3-venv for `-m venv`; install it where we are root.
+	$(PY) -m venv $(VENV) || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && $(PY) -m venv --clear $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
