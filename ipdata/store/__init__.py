@@ -1,0 +1,11 @@
+"""DuckDB store: append-only revisions of uploaded values, targets and task progress.
+
+Each apply or rollback is one transaction that writes one `revisions` row plus only the rows
+that changed; the current state is, per key, the row with the highest revision. See `Store`.
+"""
+
+from ipdata.store.changes import ApplyResult, Changes
+from ipdata.store.schema import SCHEMA_VERSION
+from ipdata.store.store import Store
+
+__all__ = ["ApplyResult", "Changes", "SCHEMA_VERSION", "Store"]

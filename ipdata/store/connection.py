@@ -1,0 +1,81 @@
+"""Short-lived DuckDB connections: open, work in one transaction, close.
+
+DuckDB lets only one process hold a database file (even readers are shut out while another
+process has it open), and a connection must not be shared between threads. So nothing keeps a
+connection open between operations: each one opens the file, retries briefly while another
+process holds it, and closes it again. Within one process, writers are serialised by a lock per
+file so that two threads never race for the next revision id.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from ipdata.errors import IpdataError, StoreBusyError
+
+DEFAULT_BUSY_TIMEOUT = 3.0  # seconds to keep retrying while another process holds the file
+
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.IOException) and any(m in str(exc) for m in _LOCK_MARKERS)
+
+
+def open_connection(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> duckdb.DuckDBPyConnection:
+    """Open `path` for reading and writing, retrying with backoff while another process holds it."""
+    deadline = time.monotonic() + busy_timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            if not is_lock_error(exc):
+                raise IpdataError(
+                    f"无法打开数据库文件 {path}：{exc}",
+                    hint="确认 IPDATA_DB 指向一个 DuckDB 数据库文件（或一个尚不存在的新文件）。",
+                ) from exc
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise StoreBusyError(
+                    f"数据库正被其他程序使用（{path.name}），暂时无法打开",
+                    hint="请稍后重试；如果持续出现，关闭正在使用该数据库的其他程序（如命令行导入）。",
+                ) from exc
+            time.sleep(min(delay, remaining))
+            delay *= 2
+
+
+@contextmanager
+def connect(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_connection(path, busy_timeout)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: any exception rolls back, so the file is left as it was."""
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+def write_lock(path: Path) -> threading.Lock:
+    """The in-process lock that serialises writers to one database file."""
+    key = str(path.resolve())
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.Lock())

@@ -1,0 +1,113 @@
+"""Turn an `Upload`'s frames into the exact typed columns the store writes, checking the contract.
+
+Ingest already validates the user's file; these checks only guard the ingest -> store contract
+(unknown codes, duplicate keys, missing values), so a bug upstream becomes a located problem
+instead of a half-understood database error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from ipdata.catalogue import Plan
+from ipdata.errors import Problem
+from ipdata.ingest.upload import Upload
+from ipdata.store.schema import TARGETS, TASKS, VALUES, TableSpec
+
+_CELL = re.compile(r"^([A-Za-z]+)(\d+)$")
+
+
+def _text(value: object) -> str | None:
+    """Blank text (None, NaN, '', spaces) is stored as NULL so that '' and None compare equal."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def _where(row: dict) -> dict:
+    """Problem location from the sheet/cell columns of an upload row."""
+    sheet = _text(row.get("sheet"))
+    match = _CELL.match(_text(row.get("cell")) or "")
+    if match:
+        return {"sheet": sheet, "column": match.group(1).upper(), "row": int(match.group(2))}
+    return {"sheet": sheet}
+
+
+def normalise(upload: Upload, plan: Plan, is_demo: bool) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Typed frames keyed by TableSpec.name, plus problems that make the upload unsavable."""
+    problems: list[Problem] = []
+    series_codes = set(plan.all_series)
+    task_ids = {t.id for t in plan.tasks}
+    frames = {
+        VALUES.name: _rows(upload.observations, VALUES, problems, series_codes),
+        TARGETS.name: _rows(upload.targets, TARGETS, problems, series_codes),
+        TASKS.name: _rows(upload.tasks, TASKS, problems, task_ids),
+    }
+    frames[VALUES.name]["is_demo"] = pd.Series(is_demo, index=frames[VALUES.name].index, dtype=bool)
+    return frames, problems
+
+
+def _rows(frame: pd.DataFrame, spec: TableSpec, problems: list[Problem], known: set[str]) -> pd.DataFrame:
+    out: dict[str, list] = {c: [] for c in (*spec.keys, *spec.numbers, *spec.texts)}
+    seen: dict[tuple, dict] = {}
+    code_col = spec.keys[0]
+    for row in frame.to_dict("records"):
+        where = _where(row)
+        key_values = []
+        for k in spec.keys:
+            v = row.get(k)
+            if k == "year":
+                v = _year(v)
+                if v is None:
+                    problems.append(Problem("store-bad-year", f"年份“{row.get(k)}”不是整数年份", value=row.get(k), **where))
+            else:
+                v = _text(v)
+                if v is None:
+                    problems.append(Problem("store-missing-key", f"缺少“{k}”", **where))
+            key_values.append(v)
+        code = key_values[0]
+        if code is not None and code not in known:
+            problems.append(Problem("store-unknown-code", f"“{code}”不在规划目录中（{code_col}）", value=code, **where))
+        key = tuple(key_values)
+        if None not in key and key in seen:
+            problems.append(Problem("store-duplicate-key", f"同一项数据出现了两次：{'/'.join(map(str, key))}", value=code, **where))
+        seen[key] = where
+        for k, v in zip(spec.keys, key_values, strict=True):
+            out[k].append(v)
+        for n in spec.numbers:
+            x = _number(row.get(n))
+            if x is None:
+                problems.append(Problem("store-missing-value", f"“{code}”缺少数值（{n}）", value=row.get(n), **where))
+            out[n].append(x)
+        for t in spec.texts:
+            out[t].append(_text(row.get(t)))
+        if spec.main in spec.texts and out[spec.main][-1] is None:
+            problems.append(Problem("store-missing-value", f"“{code}”缺少{spec.main}", **where))
+    typed = pd.DataFrame(out)
+    for k in spec.keys:
+        typed[k] = typed[k].astype("Int64" if k == "year" else object)  # Int64: bad years are None
+    for n in spec.numbers:
+        typed[n] = typed[n].astype("float64")
+    for t in spec.texts:
+        typed[t] = typed[t].astype(object)
+    return typed
+
+
+def _year(value: object) -> int | None:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return int(f) if math.isfinite(f) and f.is_integer() else None
+
+
+def _number(value: object) -> float | None:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None

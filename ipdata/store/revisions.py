@@ -1,0 +1,148 @@
+"""Current-state and delta SQL over the append-only tables.
+
+Everything here runs on a connection the caller opened (and, for writes, inside the caller's
+transaction). The diff is computed once in SQL, fetched as a frame for `Changes`, and that same
+frame is what gets written, so a preview and the rows saved can never disagree.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ipdata.store.schema import TableSpec
+
+REL_TOL = 1e-9  # values within this relative tolerance count as unchanged
+
+
+def state_sql(spec: TableSpec, upto: int | None = None) -> str:
+    """Rows of `spec` as they stood after revision `upto` (None: latest), tombstones dropped."""
+    keys = ", ".join(spec.keys)
+    where = "" if upto is None else f"WHERE revision_id <= {int(upto)}"
+    cols = ", ".join(spec.public_columns)
+    return f"""
+        SELECT {cols} FROM (
+            SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY revision_id DESC) AS _rn
+            FROM {spec.table} {where}
+        ) WHERE _rn = 1 AND NOT deleted
+        ORDER BY {keys}"""
+
+
+def read_state(con: duckdb.DuckDBPyConnection, spec: TableSpec, upto: int | None = None) -> pd.DataFrame:
+    frame = con.execute(state_sql(spec, upto)).df()
+    return none_for_missing(frame, [c for c in spec.public_columns if spec.sql_type(c) == "VARCHAR"])
+
+
+def none_for_missing(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Text columns as object dtype with None for missing (not a mix of NaN and None)."""
+    for c in columns:
+        if c in frame:
+            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+    return frame
+
+
+def _same(spec: TableSpec, field: str) -> str:
+    """SQL: is field equal in p (proposed) and c (current)? Never NULL."""
+    p, c = f"p.{field}", f"c.{field}"
+    if field in spec.numbers:
+        close = f"abs({p} - {c}) <= {REL_TOL} * greatest(abs({p}), abs({c}))"
+        return f"(({p} IS NULL AND {c} IS NULL) OR coalesce({close}, false))"
+    return f"({p} IS NOT DISTINCT FROM {c})"
+
+
+def diff_sql(spec: TableSpec, proposed: str, current: str, removals: bool) -> str:
+    """Classify every key of `proposed` against `current` (both SQL relations).
+
+    With `removals` (rollback), keys only in `current` come out as "removed"; without it
+    (import), they are left alone: an upload merges, it never deletes.
+    """
+    join = "FULL OUTER JOIN" if removals else "LEFT JOIN"
+    on = " AND ".join(f"p.{k} = c.{k}" for k in spec.keys)
+    keys = ", ".join(f"coalesce(p.{k}, c.{k}) AS {k}" for k in spec.keys)
+    olds = ", ".join(f"c.{f} AS old_{f}" for f in spec.fields)
+    news = ", ".join(f"p.{f} AS new_{f}" for f in spec.fields)
+    all_same = " AND ".join(_same(spec, f) for f in spec.fields)
+    which = ", ".join(f"CASE WHEN NOT {_same(spec, f)} THEN '{f}' END" for f in spec.fields)
+    k0 = spec.keys[0]
+    return f"""
+        WITH p AS ({proposed}), c AS ({current})
+        SELECT {keys}, {olds}, {news},
+            CASE WHEN c.{k0} IS NULL THEN 'new'
+                 WHEN p.{k0} IS NULL THEN 'removed'
+                 WHEN {all_same} THEN 'unchanged'
+                 ELSE 'changed' END AS change,
+            CASE WHEN c.{k0} IS NULL OR p.{k0} IS NULL THEN NULL
+                 ELSE nullif(concat_ws(',', {which}), '') END AS fields
+        FROM p {join} c ON {on}
+        ORDER BY {", ".join(spec.keys)}"""
+
+
+def diff(
+    con: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    proposed: str,
+    removals: bool = False,
+    upto_current: int | None = None,
+) -> pd.DataFrame:
+    """The classified delta of `proposed` (SQL) against the current state, as a frame."""
+    current = state_sql(spec, upto_current)
+    return con.execute(diff_sql(spec, proposed, current, removals)).df()
+
+
+def write_delta(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, delta: pd.DataFrame, revision_id: int
+) -> None:
+    """Append the new/changed rows and tombstones of `delta` in bulk under `revision_id`."""
+    name = f"_delta_{spec.name}"
+    con.register(name, delta)
+    try:
+        fields = ", ".join(
+            f"coalesce(CAST(new_{f} AS BOOLEAN), false)" if f in spec.flags
+            else f"CAST(new_{f} AS {spec.sql_type(f)})"
+            for f in spec.fields
+        )
+        keys = ", ".join(f"CAST({k} AS {spec.sql_type(k)})" for k in spec.keys)
+        cols = ", ".join(("revision_id", *spec.keys, *spec.fields, "deleted"))
+        con.execute(
+            f"""INSERT INTO {spec.table} ({cols})
+                SELECT {int(revision_id)}, {keys}, {fields}, change = 'removed'
+                FROM {name} WHERE change IN ('new', 'changed', 'removed')"""
+        )
+    finally:
+        con.unregister(name)
+
+
+def next_revision_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM revisions").fetchone()[0])
+
+
+def latest_revision_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT coalesce(max(id), 0) FROM revisions").fetchone()[0])
+
+
+def insert_revision(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    con.execute(
+        """INSERT INTO revisions (id, created_at, "user", file_name, sha256, comment, kind,
+                                  n_new, n_changed, n_removed, rollback_to)
+           VALUES ($id, $created_at, $user, $file_name, $sha256, $comment, $kind,
+                   $n_new, $n_changed, $n_removed, $rollback_to)""",
+        row,
+    )
+
+
+def read_revisions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    frame = con.execute(
+        """SELECT id, created_at, "user", file_name, sha256, comment, kind,
+                  n_new, n_changed, n_removed, rollback_to
+           FROM revisions ORDER BY id"""
+    ).df()
+    frame["rollback_to"] = frame["rollback_to"].astype("Int64")
+    return none_for_missing(frame, ["created_at", "user", "file_name", "sha256", "comment", "kind"])
+
+
+def revision_with_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
+    """The latest revision that imported a file with this sha256, if any."""
+    row = con.execute(
+        "SELECT max(id) FROM revisions WHERE sha256 = ? AND kind <> 'rollback'", [sha256]
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])

@@ -1,0 +1,246 @@
+"""The `Store`: append-only revisions of values, targets and task progress in one DuckDB file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ipdata.catalogue import Plan
+from ipdata.errors import IpdataError
+from ipdata.ingest.upload import Upload
+from ipdata.store import revisions, schema
+from ipdata.store.changes import ApplyResult, Changes, build_changes
+from ipdata.store.connection import DEFAULT_BUSY_TIMEOUT, connect, transaction, write_lock
+from ipdata.store.frames import normalise
+from ipdata.store.schema import SPECS, TARGETS, TASKS, VALUES
+
+UPLOAD_KINDS = ("import", "demo", "task-edit")  # "rollback" revisions come only from rollback()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """One database file holding one plan's data with its full revision history.
+
+    No connection is kept between calls: every public method opens the file, works in a single
+    transaction and closes it. A `Store` may therefore be shared between Streamlit threads, and
+    other processes (the CLI) can use the file between calls; while another process holds the
+    file, calls retry for `busy_timeout` seconds and then raise `StoreBusyError`.
+    """
+
+    def __init__(self, path: Path | str, plan: Plan, busy_timeout: float = DEFAULT_BUSY_TIMEOUT):
+        self.path = Path(path)
+        self.plan = plan
+        self.busy_timeout = busy_timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._writing() as con:
+            self._ensure_schema(con)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, plan={self.plan.id!r})"
+
+    # --- connections ---------------------------------------------------------------------
+
+    @contextmanager
+    def _session(self, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the file, run one transaction, close. Writers also take the per-file thread lock."""
+        with (
+            write_lock(self.path) if write else nullcontext(),
+            connect(self.path, self.busy_timeout) as con,
+            transaction(con),
+        ):
+            yield con
+
+    def _reading(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return self._session(write=False)
+
+    def _writing(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return self._session(write=True)
+
+    def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        has_meta = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()[0]
+        if not has_meta:
+            schema.create(con, self.plan, _now())
+            return
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        version = int(meta.get("schema_version", "0"))
+        if version != schema.SCHEMA_VERSION:
+            raise IpdataError(
+                f"数据库 {self.path.name} 的结构版本为 {version}，本程序只支持版本 {schema.SCHEMA_VERSION}",
+                hint="升级 ipdata 到与数据库相同的版本，或使用新的数据库文件。",
+            )
+        if meta.get("plan_id") != self.plan.id:
+            raise IpdataError(
+                f"数据库 {self.path.name} 属于规划“{meta.get('plan_id')}”，与当前规划“{self.plan.id}”不符",
+                hint="设置 IPDATA_DB 指向该规划自己的数据库文件，或设置 IPDATA_PLAN 为数据库所属的规划。",
+            )
+        # The plan file may have been edited (a name fixed, a goal added): keep the copy current.
+        if meta.get("catalogue_sha256") != schema.catalogue_digest(schema.catalogue_frame(self.plan)):
+            schema.write_catalogue(con, self.plan)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def values(self) -> pd.DataFrame:
+        """Current observations: series, region, year, value, source, note, revision_id, is_demo."""
+        with self._reading() as con:
+            return revisions.read_state(con, VALUES)
+
+    def targets(self) -> pd.DataFrame:
+        """Current region targets: series, region, year, target, note, revision_id."""
+        with self._reading() as con:
+            return revisions.read_state(con, TARGETS)
+
+    def task_progress(self) -> pd.DataFrame:
+        """Current task progress: task_id, status, note, updated, revision_id."""
+        with self._reading() as con:
+            return revisions.read_state(con, TASKS)
+
+    def revisions(self) -> pd.DataFrame:
+        """Every revision, oldest first: id, created_at (UTC ISO), user, file_name, sha256, comment,
+        kind, n_new, n_changed, n_removed, rollback_to."""
+        with self._reading() as con:
+            return revisions.read_revisions(con)
+
+    def state_at(self, revision_id: int) -> dict[str, pd.DataFrame]:
+        """{"values", "targets", "tasks"} as they stood right after `revision_id` (0: empty)."""
+        with self._reading() as con:
+            self._check_revision(con, revision_id)
+            return {spec.name: revisions.read_state(con, spec, revision_id) for spec in SPECS}
+
+    def latest_revision_id(self) -> int:
+        """0 for an empty store. Cheap, for cache keys."""
+        with self._reading() as con:
+            return revisions.latest_revision_id(con)
+
+    def has_demo_data(self) -> bool:
+        """Whether any current value comes from a demo import (the UI then shows 示例数据)."""
+        with self._reading() as con:
+            sql = f"SELECT count(*) FROM ({revisions.state_sql(VALUES)}) WHERE is_demo"
+            return con.execute(sql).fetchone()[0] > 0
+
+    def catalogue(self) -> pd.DataFrame:
+        """The plan's goals, series and task paragraphs as stored in the file."""
+        with self._reading() as con:
+            return con.execute("SELECT * FROM catalogue ORDER BY position").df()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def preview(self, upload: Upload, kind: str = "import") -> Changes:
+        """What `apply(upload, kind=kind)` would change against the current state. Writes nothing.
+
+        Does not look at `upload.report`; `apply` refuses invalid uploads.
+        """
+        frames = self._frames(upload, kind)
+        with self._reading() as con:
+            return self._upload_changes(con, frames)
+
+    def apply(
+        self, upload: Upload, user: str, comment: str | None = None, kind: str = "import"
+    ) -> ApplyResult:
+        """Merge the upload into the current state as one new revision (or none if nothing changed).
+
+        Values absent from the upload are kept: yearly files carry only some years.
+        """
+        if not upload.report.valid:
+            errors = upload.report.errors
+            raise IpdataError(
+                f"文件有 {len(errors)} 个错误，未导入任何数据", errors,
+                hint="按提示修改文件后重新上传。",
+            )
+        frames = self._frames(upload, kind)
+        with self._writing() as con:
+            changes = self._upload_changes(con, frames)
+            if changes.is_noop:
+                return ApplyResult(None, changes, self._noop_message(con, upload))
+            rev = revisions.next_revision_id(con)
+            revisions.insert_revision(con, self._revision_row(
+                rev, user, comment, kind, changes, upload.file_name, upload.sha256, None))
+            for spec in SPECS:
+                revisions.write_delta(con, spec, changes.deltas[spec.name], rev)
+        return ApplyResult(rev, changes, f"已保存为第 {rev} 版：{changes.summary()}。")
+
+    def rollback(self, revision_id: int, user: str, comment: str | None = None) -> ApplyResult:
+        """Restore the state right after `revision_id` exactly, as a new "rollback" revision.
+
+        Keys that did not exist at `revision_id` get tombstones, so the rollback can be undone by
+        rolling back to the revision before it. `revision_id` 0 empties the store.
+        """
+        with self._writing() as con:
+            self._check_revision(con, revision_id)
+            deltas = {
+                spec.name: revisions.diff(con, spec, revisions.state_sql(spec, revision_id), removals=True)
+                for spec in SPECS
+            }
+            changes = build_changes(self.plan, deltas)
+            if changes.is_noop:
+                return ApplyResult(None, changes, f"当前数据已与第 {revision_id} 版相同，未产生新版本。")
+            rev = revisions.next_revision_id(con)
+            revisions.insert_revision(con, self._revision_row(
+                rev, user, comment, "rollback", changes, None, None, revision_id))
+            for spec in SPECS:
+                revisions.write_delta(con, spec, deltas[spec.name], rev)
+        return ApplyResult(
+            rev, changes, f"已恢复到第 {revision_id} 版的数据，保存为第 {rev} 版：{changes.summary()}。"
+        )
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _frames(self, upload: Upload, kind: str) -> dict[str, pd.DataFrame]:
+        if kind not in UPLOAD_KINDS:
+            raise ValueError(f"kind must be one of {UPLOAD_KINDS}, not {kind!r}")
+        frames, problems = normalise(upload, self.plan, is_demo=(kind == "demo"))
+        if problems:
+            raise IpdataError(
+                f"文件有 {len(problems)} 处数据无法保存，未导入任何数据", problems,
+                hint="这通常是导入程序的缺陷：请把文件和这段提示发给维护人员。",
+            )
+        return frames
+
+    def _upload_changes(self, con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> Changes:
+        deltas = {}
+        for spec in SPECS:
+            name = f"_incoming_{spec.name}"
+            con.register(name, frames[spec.name])
+            try:
+                deltas[spec.name] = revisions.diff(con, spec, spec.typed_select(name))
+            finally:
+                con.unregister(name)
+        return build_changes(self.plan, deltas)
+
+    def _noop_message(self, con: duckdb.DuckDBPyConnection, upload: Upload) -> str:
+        if upload.is_empty:
+            return "文件中没有可导入的数据，未产生新版本。"
+        text = "文件内容与当前数据完全相同，未产生新版本"
+        same = revisions.revision_with_sha(con, upload.sha256) if upload.sha256 else None
+        if same is not None:
+            text += f"（与第 {same} 版导入的文件相同）"
+        return text + "。"
+
+    def _check_revision(self, con: duckdb.DuckDBPyConnection, revision_id: int) -> None:
+        latest = revisions.latest_revision_id(con)
+        if isinstance(revision_id, bool) or not isinstance(revision_id, int) or not 0 <= revision_id <= latest:
+            raise IpdataError(
+                f"没有第 {revision_id} 版数据",
+                hint=f"可用的版本为 0（空）到 {latest}，见“版本记录”。",
+            )
+
+    @staticmethod
+    def _revision_row(
+        rev: int, user: str, comment: str | None, kind: str, changes: Changes,
+        file_name: str | None, sha256: str | None, rollback_to: int | None,
+    ) -> dict:
+        return {
+            "id": rev, "created_at": _now(), "user": user, "file_name": file_name,
+            "sha256": sha256, "comment": comment, "kind": kind, "n_new": changes.n_new,
+            "n_changed": changes.n_changed, "n_removed": changes.n_removed,
+            "rollback_to": rollback_to,
+        }
