@@ -1,0 +1,131 @@
+"""Excel ingest: read a workbook, validate every cell, return an `Upload` (never raises for a bad file).
+
+load (workbook.py: bytes -> sheets) -> read tables (tables.py: header detection -> raw rows)
+-> values (values.py: names, units, numbers, years -> records) -> checks (checks.py: across records)
+-> Upload. All problems are collected at once, each located by sheet and cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from ipdata.catalogue import Plan
+from ipdata.errors import Problem
+from ipdata.ingest import checks
+from ipdata.ingest.matching import Matcher
+from ipdata.ingest.tables import EXPECTED_HEADERS, read_table
+from ipdata.ingest.upload import (
+    OBSERVATION_COLUMNS,
+    TARGET_COLUMNS,
+    TASK_COLUMNS,
+    Upload,
+    empty_frame,
+)
+from ipdata.ingest.values import RowReader, read_tasks, today_year
+from ipdata.ingest.workbook import load_sheets
+
+__all__ = ["MAX_UPLOAD_BYTES", "read_upload"]
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SKIPPED_SHEET_WORDS = ("说明",)  # 填报说明 holds a goal table for reading, not data
+
+
+def read_upload(source: Path | bytes, plan: Plan, file_name: str | None = None) -> Upload:
+    """Read and validate one workbook. Every problem is in `upload.report`; check `.valid`."""
+    data, name, problem = _raw(source, file_name)
+    upload = Upload(file_name=name, sha256=hashlib.sha256(data).hexdigest())
+    if problem is None and len(data) > MAX_UPLOAD_BYTES:
+        problem = Problem("file-too-large", f"文件有 {len(data) / 1024 / 1024:.1f} MB，超过上限 "
+                          f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB。请删除无关的工作表、图片后再上传，或分成几个文件上传。")
+    if problem is not None:
+        upload.report.add(problem)
+        return upload
+    _read(data, plan, upload)
+    return upload
+
+
+def _raw(source: Path | bytes, file_name: str | None) -> tuple[bytes, str, Problem | None]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), file_name or "上传文件.xlsx", None
+    path = Path(source)
+    try:
+        return path.read_bytes(), file_name or path.name, None
+    except OSError as exc:
+        reason = "找不到该文件" if isinstance(exc, FileNotFoundError) else "无法读取该文件"
+        return b"", file_name or path.name, Problem("unreadable-file", f"{reason}：{path}。请检查文件路径后重试。")
+
+
+def _read(data: bytes, plan: Plan, upload: Upload) -> None:
+    report = upload.report
+    sheets, problems = load_sheets(data)
+    report.add(problems)
+    if sheets is None:
+        return
+    reader = RowReader(plan, Matcher(plan), today_year())
+    task_records: list[dict] = []
+    found_table = False
+    for sheet in sheets:
+        if any(w in sheet.name for w in SKIPPED_SHEET_WORDS) or sheet.is_empty:
+            continue
+        if sheet.hidden:
+            report.add(Problem("hidden-sheet", "这是隐藏的工作表，已跳过，其中的数据没有导入。如需导入，请在 Excel 中取消隐藏后重新上传。",
+                               sheet=sheet.name, severity="warning"))
+            continue
+        table = read_table(sheet)
+        if table is None:
+            continue
+        found_table = True
+        for row in table.rows:
+            report.add(reader.read(row))
+        records, task_problems = read_tasks(table.tasks, plan)
+        task_records += records
+        report.add(task_problems)
+
+    obs = _frame(reader.observations, OBSERVATION_COLUMNS, {"year": "int64", "value": "float64"})
+    targets = _frame(reader.targets, TARGET_COLUMNS, {"year": "int64", "target": "float64"})
+    tasks = _frame(task_records, TASK_COLUMNS, {})
+    obs, p1 = checks.duplicate_conflicts(obs, ["series", "region", "year"], "value")
+    targets, p2 = checks.duplicate_conflicts(targets, ["series", "region", "year"], "target")
+    tasks, p3 = checks.duplicate_conflicts(tasks, ["task_id"], "status")
+    report.add(p1 + p2 + p3)
+    fractions = list(checks.fraction_percents(obs, targets, plan))
+    report.add(fractions)
+    report.add(checks.derived_mismatches(obs, plan))
+    obs, targets = _without(obs, fractions), _without(targets, fractions)
+
+    if all(s.is_empty for s in sheets):
+        report.add(Problem("no-data", "工作簿是空的，没有任何内容。请在模板中填写数据后再上传。"))
+    elif not found_table:
+        report.add(Problem("no-data", f"未找到可识别的数据表。表头应为以下之一：{EXPECTED_HEADERS}。"
+                           "建议下载填报模板，按模板填写后上传。"))
+    elif obs.empty and targets.empty and tasks.empty and report.valid:
+        report.add(Problem("no-data", "表格中没有填写任何数据(空白和“-”都表示无数据)。请填写数值后再上传。"))
+    upload.observations = _public(obs, OBSERVATION_COLUMNS)
+    upload.targets = _public(targets, TARGET_COLUMNS)
+    upload.tasks = _public(tasks, TASK_COLUMNS)
+
+
+def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    if not records:
+        return empty_frame([*columns, "_row", "_col"]).astype(dtypes)
+    return pd.DataFrame.from_records(records, columns=[*columns, "_row", "_col"]).astype(dtypes)
+
+
+def _without(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    if not problems or frame.empty:
+        return frame
+    bad = {(p.sheet, p.cell) for p in problems}
+    keep = [(s, c) not in bad for s, c in zip(frame["sheet"], frame["cell"], strict=True)]
+    return frame[keep]
+
+
+def _public(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The contract columns only, renumbered; None (not NaN) for missing text."""
+    out = frame[columns].reset_index(drop=True)
+    for col in ("source", "note", "updated"):
+        if col in out.columns:
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out

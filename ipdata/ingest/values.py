@@ -1,0 +1,170 @@
+"""Raw rows -> tidy records, one cell at a time; every cell that cannot become a record yields a
+located Problem instead (unknown name, unit, not a number, bad year, negative, out of range).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from ipdata.catalogue import COUNT_UNITS, Plan, Series
+from ipdata.errors import Problem, column_letter
+from ipdata.ingest.cells import (
+    is_blank,
+    nfkc,
+    number_text,
+    parse_milestone,
+    parse_number,
+    parse_year,
+)
+from ipdata.ingest.matching import Matcher, unit_key
+from ipdata.ingest.tables import DataRow, Entry, TaskRow
+from ipdata.ingest.upload import TASK_STATUSES
+
+FIRST_YEAR = 1949
+NON_NEGATIVE_UNITS = COUNT_UNITS | {"万人", "万件"}
+
+
+def _problem(code: str, message: str, sheet: str, row: int | None, col: int | None, value: Any = None,
+             severity: str = "error") -> Problem:
+    return Problem(code, message, sheet=sheet, row=row, column=None if col is None else column_letter(col),
+                   value=value, severity=severity)  # type: ignore[arg-type]
+
+
+def region_name(raw: str | None, plan: Plan) -> str:
+    """Blank or a district alias (通州区, 合计…) -> plan.district; other names with spaces folded."""
+    if raw is None or plan.is_district(raw):
+        return plan.district
+    return "".join(nfkc(raw).split())
+
+
+class RowReader:
+    """Turns DataRows into observation and target records; collects problems as it goes."""
+
+    def __init__(self, plan: Plan, matcher: Matcher, this_year: int):
+        self.plan = plan
+        self.matcher = matcher
+        self.this_year = this_year
+        self.observations: list[dict[str, Any]] = []
+        self.targets: list[dict[str, Any]] = []
+        self._milestones = {g.code for g in plan.goals if g.kind == "milestone"}
+        self._year_problems: set[tuple[str, int, int]] = set()  # a bad year header is told once
+
+    def read(self, row: DataRow) -> Iterator[Problem]:
+        series = yield from self._series(row)
+        if series is None:
+            return
+        region = region_name(row.region, self.plan)
+        for entry in row.entries:
+            value = yield from self._value(series, entry, row)
+            if value is None:
+                continue
+            year = yield from self._year(entry, row)
+            if year is None:
+                continue
+            cell = f"{column_letter(entry.col)}{entry.row}"
+            where = {"sheet": row.sheet, "cell": cell, "_row": entry.row, "_col": entry.col}
+            if entry.kind == "value":
+                self.observations.append({"series": series.code, "region": region, "year": year, "value": value,
+                                          "source": row.source, "note": row.note, **where})
+            else:
+                self.targets.append({"series": series.code, "region": region, "year": year, "target": value,
+                                     "note": row.note, **where})
+
+    def _series(self, row: DataRow) -> Iterator[Problem]:
+        match = self.matcher.match(row.code, row.name)
+        col = row.name_col if row.name_col is not None else row.code_col
+        if match.series is None:
+            if row.name is None and row.code is None:
+                yield _problem("unknown-indicator", "此行填了数据，但没有指标名称。请在“指标名称”列填写规划中的指标名称。",
+                               row.sheet, row.row, col)
+            else:
+                typed = row.name or row.code or ""
+                close = "、".join(f"“{n}”" for n in self.matcher.suggestions(typed))
+                yield _problem("unknown-indicator",
+                               f"指标“{typed}”不在规划的指标目录中。最接近的是：{close}。"
+                               "请改用规划中的指标名称(或填写“指标代码”)。", row.sheet, row.row, col, typed)
+            return None
+        bad = False
+        for unit, unit_col in ((match.unit, row.name_col), (row.unit, row.unit_col)):
+            if unit and unit_key(unit) != unit_key(match.series.unit):
+                bad = True
+                yield _problem("unit-mismatch",
+                               f"“{match.series.name}”的单位应为“{match.series.unit}”，这里写的是“{unit}”。"
+                               f"请把数值换算为{match.series.unit}后填写，并改正单位。", row.sheet, row.row, unit_col, unit)
+        return None if bad else match.series
+
+    def _value(self, series: Series, entry: Entry, row: DataRow) -> Iterator[Problem]:
+        at = (row.sheet, entry.row, entry.col, entry.value)
+        if series.code in self._milestones and entry.kind == "value":
+            value = parse_milestone(entry.value)
+            if value is None:
+                yield _problem("not-a-number", f"“{entry.value}”无法识别。“{series.name}”请填 1(或“是”“已建成”)表示当年已建成，"
+                               "0(或“否”)表示未建成；没有数据请留空。", *at)
+            return value
+        parsed = parse_number(entry.value)
+        if parsed is None:
+            yield _problem("not-a-number", f"“{entry.value}”不是数字。请填写数字(如 12 或 12.5)；"
+                           "没有数据请留空或填“-”，不要填 0。", *at)
+            return None
+        value, percent_sign = parsed
+        if percent_sign and series.unit != "%":
+            yield _problem("unit-mismatch", f"“{series.name}”的单位是“{series.unit}”，不是百分比，这里却填了“{entry.value}”。"
+                           f"请去掉 % 号，按{series.unit}填写。", *at)
+            return None
+        if series.unit == "%" and not 0 <= value <= 100:
+            yield _problem("percent-out-of-range", f"“{series.name}”是百分比，应在 0 到 100 之间，这里是 {number_text(value)}。"
+                           "请核对后改正(16% 填 16)。", *at)
+            return None
+        if series.unit in NON_NEGATIVE_UNITS and value < 0:
+            yield _problem("negative-value", f"“{series.name}”是数量，不能为负数(这里是 {number_text(value)})。请核对后改正。", *at)
+            return None
+        return value
+
+    def _year(self, entry: Entry, row: DataRow) -> Iterator[Problem]:
+        if entry.kind == "target" and (entry.year is None or is_blank(entry.year)):
+            return self.plan.target_year
+        year = parse_year(entry.year)
+        latest = 2100 if entry.kind == "target" else self.this_year
+        if year is not None and FIRST_YEAR <= year <= latest:
+            return year
+        key = (row.sheet, entry.year_row or 0, entry.year_col or 0)
+        if key in self._year_problems:
+            return None
+        self._year_problems.add(key)
+        if year is None:
+            message = f"“{'' if is_blank(entry.year) else entry.year}”不是有效年份。请填写四位年份，如 2023。"
+        elif year > latest:
+            message = f"{year} 年晚于当前年份({self.this_year} 年)，不能填报未来年份的数据。请核对年份。"
+        else:
+            message = f"{year} 年不合理(应在 {FIRST_YEAR} 年到 {self.this_year} 年之间)。请核对年份。"
+        yield _problem("bad-year", message, row.sheet, entry.year_row, entry.year_col, entry.year)
+        return None
+
+
+def read_tasks(rows: list[TaskRow], plan: Plan) -> tuple[list[dict[str, Any]], list[Problem]]:
+    known = {"".join(nfkc(t.id).split()): t.id for t in plan.tasks}
+    records, problems = [], []
+    for t in rows:
+        task_id = known.get("".join(nfkc(t.task_id).split()))
+        if task_id is None:
+            close = "、".join(difflib.get_close_matches(t.task_id, list(known.values()), n=3, cutoff=0.5)) or "见“任务进度”表"
+            problems.append(_problem("unknown-task", f"任务编号“{t.task_id}”不在规划的重点任务中(相近的编号：{close})。"
+                                     "请使用模板“任务进度”表中的编号，如“二.2.3”。", t.sheet, t.row, t.id_col, t.task_id))
+            continue
+        status = "".join(nfkc(t.status).split()) if not is_blank(t.status) else ""
+        if status not in TASK_STATUSES:
+            shown = f"“{t.status}”" if status else "空白"
+            problems.append(_problem("bad-task-status", f"状态为{shown}，应为 {'/'.join(TASK_STATUSES)} 之一。"
+                                     "请从下拉列表中选择。", t.sheet, t.row, t.status_col, t.status))
+            continue
+        records.append({"task_id": task_id, "status": status, "note": t.note, "updated": t.updated,
+                        "sheet": t.sheet, "cell": f"{column_letter(t.status_col)}{t.row}",
+                        "_row": t.row, "_col": t.status_col})
+    return records, problems
+
+
+def today_year() -> int:
+    return dt.date.today().year

@@ -1,0 +1,126 @@
+"""Bytes -> sheets of plain cell values, or one plain Chinese problem when that is impossible.
+
+python-calamine does the reading (a Rust parser, far faster than openpyxl on big files); openpyxl
+is only the fallback for workbooks calamine refuses. Nothing here knows about indicators.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import python_calamine
+
+from ipdata.errors import Problem
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and password-protected .xlsx
+_SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿(.xlsx)，再重新上传。"
+
+
+@dataclass
+class Sheet:
+    """One worksheet as a rectangular grid starting at A1 (row i, column j = Excel row i+1)."""
+
+    name: str
+    rows: list[list[Any]]
+    hidden: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(v not in (None, "") for row in self.rows for v in row)
+
+
+def unreadable(message: str) -> Problem:
+    return Problem("unreadable-file", message)
+
+
+def sniff(data: bytes) -> Problem | None:
+    """Say in plain words why these bytes are not an .xlsx workbook, or None if they may be."""
+    if not data:
+        return unreadable("文件是空的(0 字节)。请确认上传的是填好的 Excel 工作簿(.xlsx)。")
+    if data.startswith(_OLE2_MAGIC):
+        return unreadable(
+            "这是旧版 Excel(.xls)文件或设置了打开密码的文件，无法读取。"
+            "请取消密码，或用 Excel/WPS 打开后“另存为” .xlsx 格式再上传。"
+        )
+    if not data.startswith(b"PK"):
+        head = data[:2048]
+        looks_text = b"\x00" not in head and (b"," in head or b"\t" in head or b"\n" in head)
+        what = "一个文本/CSV 文件" if looks_text else "不是 Excel 工作簿"
+        return unreadable(f"文件内容{'是' if looks_text else ''}{what}(扩展名可能被改过)。{_SAVE_AS}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except zipfile.BadZipFile:
+        return unreadable(f"文件已损坏或不完整，无法作为 Excel 工作簿打开。{_SAVE_AS}")
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        return unreadable(f"文件是一个压缩包，但不是 Excel 工作簿。{_SAVE_AS}")
+    return None
+
+
+def load_sheets(data: bytes) -> tuple[list[Sheet] | None, list[Problem]]:
+    """All worksheets of an .xlsx, or (None, [problem]) when the file cannot be read at all."""
+    problem = sniff(data)
+    if problem:
+        return None, [problem]
+    try:
+        return _with_calamine(data), []
+    except Exception:  # calamine refuses some odd writers' files; openpyxl may still cope
+        pass
+    try:
+        return _with_openpyxl(data), []
+    except Exception:
+        return None, [unreadable(f"文件无法作为 Excel 工作簿打开(可能已损坏)。{_SAVE_AS}")]
+
+
+def _with_calamine(data: bytes) -> list[Sheet]:
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets = []
+    for meta in book.sheets_metadata:
+        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            continue  # chart sheets and macro sheets hold no cells
+        sheet = book.get_sheet_by_name(meta.name)
+        rows = sheet.to_python(skip_empty_area=False)
+        _fill_merged(rows, sheet.merged_cell_ranges or [])
+        hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+        sheets.append(Sheet(meta.name, _rectangular(rows), hidden))
+    return sheets
+
+
+def _with_openpyxl(data: bytes) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), data_only=True)
+    sheets = []
+    for ws in book.worksheets:
+        rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+        merged = [((m.min_row - 1, m.min_col - 1), (m.max_row - 1, m.max_col - 1)) for m in ws.merged_cells.ranges]
+        rows = _rectangular(rows)
+        _fill_merged(rows, merged)
+        sheets.append(Sheet(ws.title, rows, ws.sheet_state != "visible"))
+    return sheets
+
+
+def _rectangular(rows: list[list[Any]]) -> list[list[Any]]:
+    """Pad ragged rows (calamine trims trailing empty cells) so that row[j] is always safe."""
+    width = max((len(r) for r in rows), default=0)
+    return [list(r) + [""] * (width - len(r)) for r in rows]
+
+
+def _fill_merged(rows: list[list[Any]], ranges: list) -> None:
+    """A merged cell's value belongs to every cell it covers (e.g. one 地区 merged over rows)."""
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows):
+            continue
+        anchor = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        if anchor in (None, ""):
+            continue
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if row[c] in (None, ""):
+                    row[c] = anchor

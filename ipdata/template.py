@@ -1,0 +1,259 @@
+"""The 填报模板 workbook, written from the plan catalogue (openpyxl).
+
+Given frames in the `Upload` column contract, the cells are pre-filled: the demo workbook and
+"export current data" use this, and `read_upload` reads such a file back to the same frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import IO, Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ipdata.catalogue import COUNT_UNITS, KIND_LABELS, Plan, Series
+from ipdata.ingest.upload import TASK_STATUSES
+
+SHEET_GUIDE, SHEET_DATA, SHEET_BASE, SHEET_TARGETS, SHEET_TASKS = "填报说明", "指标数据", "基础数据", "目标分解", "任务进度"
+HEADER_ROW = 3  # row 1 title (or banner), row 2 note, row 3 header
+SPARE_ROWS = 300  # unlocked rows below the data for regions the statisticians add
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_UNLOCKED = Protection(locked=False)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+PathOrBuffer = str | Any | IO[bytes]
+
+
+def write_template(path_or_buffer: PathOrBuffer, plan: Plan, observations: pd.DataFrame | None = None,
+                   targets: pd.DataFrame | None = None, tasks: pd.DataFrame | None = None,
+                   banner: str | None = None) -> None:
+    """Write the template; frames (Upload columns) pre-fill it; `banner` titles every sheet."""
+    obs = _clean(observations, ["series", "region", "year", "value", "source", "note"])
+    obs = obs[obs["series"].isin(list(plan.all_series))]
+    years = sorted(set(plan.years) | {int(y) for y in obs["year"]})
+    wb = Workbook()
+    guide = wb.active
+    _guide(guide, plan, banner)
+    goal_series = [g.series for g in plan.goals]
+    base_series = [g.derive.numerator for g in plan.goals if g.derive] + list(plan.context)
+    _wide(wb.create_sheet(SHEET_DATA), plan, goal_series, obs, years, banner, "指标数据", "goal_names")
+    _wide(wb.create_sheet(SHEET_BASE), plan, base_series, obs, years, banner, "基础数据", "base_names")
+    _targets(wb.create_sheet(SHEET_TARGETS), plan, _clean(targets, ["series", "region", "year", "target", "note"]), banner)
+    _tasks(wb.create_sheet(SHEET_TASKS), plan, _clean(tasks, ["task_id", "status", "note", "updated"]), banner)
+    wb.save(path_or_buffer)
+
+
+def _clean(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
+    if frame is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    out = frame.copy()
+    for c in columns:
+        if c not in out.columns:
+            out[c] = None
+    return out[columns].astype(object).where(out[columns].notna(), None)
+
+
+def _text(v: Any) -> Any:
+    """Text cells: None stays empty; a leading = + - @ is kept as text, not run as a formula."""
+    if v is None:
+        return None
+    if isinstance(v, dt.date | dt.datetime | pd.Timestamp):
+        return pd.Timestamp(v).strftime("%Y-%m-%d")
+    return str(v)
+
+
+def _number(v: Any) -> Any:
+    f = float(v)
+    return int(f) if f.is_integer() and abs(f) < 2**53 else f
+
+
+def _title(ws: Worksheet, title: str, note: str, banner: str | None, width: int) -> None:
+    ws.cell(1, 1, banner or title).font = Font(bold=True, size=14, color="C00000" if banner else "000000")
+    ws.cell(2, 1, note if not banner else f"{title}。{note}").alignment = Alignment(wrap_text=False)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
+
+
+def _header(ws: Worksheet, headers: list[str], widths: list[int]) -> None:
+    for j, (h, w) in enumerate(zip(headers, widths, strict=True), start=1):
+        c = ws.cell(HEADER_ROW, j, h)
+        c.font, c.fill = _BOLD, _HEADER_FILL
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+
+
+def _protect(ws: Worksheet, first_row: int, last_row: int, ncols: int) -> None:
+    """Lock title and header only; data cells stay editable, rows may be added, sorted, filtered."""
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=ncols):
+        for c in row:
+            c.protection = _UNLOCKED
+    p = ws.protection
+    p.sheet = True
+    p.formatCells = p.formatColumns = p.formatRows = False
+    p.insertRows = p.deleteRows = p.sort = p.autoFilter = False
+
+
+def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
+    ws.title = SHEET_GUIDE
+    y0, y1 = plan.base_year, plan.target_year
+    lines = [
+        f"{plan.title}：指标数据填报说明",
+        "1. “指标数据”表每行一个指标、一个地区，年份为列(2021年…2025年)；早于基期的历史数据可在右侧加列(如“2019年”)。",
+        f"2. 地区：“{plan.district}”为全区合计；南通高新区和各镇(街道)请复制指标行，在“地区”列填写名称(如“川姜镇”)。",
+        "3. 累计新增类指标(如新增贯标单位)填写“当年新增数”，不要填累计数，系统自动累计。",
+        "4. 百分比指标按百分数填写：16% 填 16，不要填 0.16。",
+        "5. 没有数据的单元格留空或填“-”，不要填 0(0 表示确实为零)。",
+        "6. 标志性成果(建成……)：当年已建成填 1(或“是”)，未建成填 0(或“否”)。",
+        "7. “万人……”“万企……”类指标可直接填写，也可在“基础数据”表填写分子数量和常住人口/企业总数，由系统计算。"
+        + "可计算的指标：" + "；".join(
+            f"{g.name}={g.derive.numerator.name}÷{_series_name(plan, g.derive.denominator)}"
+            + ("×10000" if g.derive.factor == 10000 else "") for g in plan.goals if g.derive),
+        "8. “目标分解”表填写南通高新区、各镇(街道)各自的目标值(目标管理绩效考核)。",
+        f"9. “任务进度”表按任务编号填写状态({'/'.join(TASK_STATUSES)})和进展说明。",
+        f"规划期：{y0}年(基期)—{y1}年(目标年)。数据来源请填在“数据来源”列。",
+    ]
+    if banner:
+        lines.insert(0, banner)
+    for i, text in enumerate(lines, start=1):
+        ws.cell(i, 1, text).font = Font(bold=True, size=14) if i == 1 else Font()
+    start = len(lines) + 2
+    ws.cell(start - 1, 1, "规划指标一览").font = _BOLD
+    headers = ["指标代码", "类别", "指标名称", "单位", "类型", f"{y1}年目标"]
+    for j, h in enumerate(headers, start=1):
+        ws.cell(start, j, h).font = _BOLD
+    for i, g in enumerate(plan.goals, start=start + 1):
+        for j, v in enumerate([g.code, g.category, g.name, g.unit, KIND_LABELS[g.kind], g.target_text()], start=1):
+            ws.cell(i, j, v)
+    _name_list(ws, "goal_names", 3, start + 1, start + len(plan.goals))
+    # Second list: what the 基础数据 sheet takes (named range for its drop-down).
+    b0 = start + len(plan.goals) + 2
+    ws.cell(b0, 1, "基础数据项目").font = _BOLD
+    base = [g.derive.numerator for g in plan.goals if g.derive] + list(plan.context)
+    for i, s in enumerate(base, start=b0 + 1):
+        ws.cell(i, 1, s.code)
+        ws.cell(i, 2, "基础数据")
+        ws.cell(i, 3, s.name)
+        ws.cell(i, 4, s.unit)
+    _name_list(ws, "base_names", 3, b0 + 1, b0 + len(base))
+    for col, w in zip("ABCDEF", (30, 8, 36, 8, 10, 12), strict=True):
+        ws.column_dimensions[col].width = w
+
+
+def _series_name(plan: Plan, code: str) -> str:
+    return plan.all_series[code].name
+
+
+def _name_list(ws: Worksheet, name: str, col: int, first: int, last: int) -> None:
+    ref = f"'{ws.title}'!${get_column_letter(col)}${first}:${get_column_letter(col)}${last}"
+    ws.parent.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _number_format(s: Series, milestone: bool) -> str:
+    if milestone:
+        return "0"
+    return "#,##0" if s.unit in COUNT_UNITS else "#,##0.00"
+
+
+def _wide(ws: Worksheet, plan: Plan, series: list[Series], obs: pd.DataFrame, years: list[int],
+          banner: str | None, title: str, names_range: str) -> None:
+    headers = ["指标代码", "类别", "指标名称", "单位", "地区", *[f"{y}年" for y in years], "数据来源", "备注"]
+    ncols = len(headers)
+    _title(ws, f"{plan.short_title}：{title}",
+           "每行一个指标和地区；累计新增类填当年新增数；百分比填 16 不填 0.16；无数据留空或填“-”，不要填 0。",
+           banner, ncols)
+    _header(ws, headers, [22, 8, 36, 8, 12, *[10] * len(years), 16, 20])
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 6)
+    milestones = {g.code for g in plan.goals if g.kind == "milestone"}
+    category = {g.code: g.category for g in plan.goals}
+    ycol = {y: 6 + i for i, y in enumerate(years)}
+    r = HEADER_ROW + 1
+    for s in series:
+        mine = obs[obs["series"] == s.code]
+        groups = _row_groups(mine, plan.district)
+        if not groups:
+            groups = [(plan.district, None, None, mine.iloc[0:0])]
+        for region, source, note, rows in groups:
+            for j, v in enumerate([s.code, category.get(s.code, "基础数据"), s.name, s.unit, region], start=1):
+                ws.cell(r, j, v)
+            for y in years:
+                ws.cell(r, ycol[y]).number_format = _number_format(s, s.code in milestones)
+            for y, v in zip(rows["year"], rows["value"], strict=True):
+                ws.cell(r, ycol[int(y)], _number(v))
+            ws.cell(r, ncols - 1, _text(source))
+            ws.cell(r, ncols, _text(note))
+            r += 1
+    _protect(ws, HEADER_ROW + 1, r + SPARE_ROWS, ncols)
+    dv = DataValidation(type="list", formula1=f"={names_range}", allow_blank=True, showErrorMessage=False)
+    dv.add(f"C{HEADER_ROW + 1}:C{r + SPARE_ROWS}")
+    ws.add_data_validation(dv)
+
+
+def _row_groups(obs: pd.DataFrame, district: str) -> list[tuple[str, Any, Any, pd.DataFrame]]:
+    """One row per (region, source, note): a wide row carries one source and note for all years.
+
+    Years of one region with different notes go on separate rows, so that a re-import gives back
+    exactly the same source/note per value. The district comes first, other regions as given.
+    """
+    if obs.empty:
+        return []
+    keyed = obs.assign(_s=obs["source"].fillna("\0"), _n=obs["note"].fillna("\0"),
+                       _d=obs["region"] != district)
+    out = []
+    for (_, region, s, n), rows in keyed.groupby(["_d", "region", "_s", "_n"], sort=False, dropna=False):
+        out.append((region, None if s == "\0" else s, None if n == "\0" else n, rows))
+    out.sort(key=lambda g: g[0] != district)
+    return out
+
+
+def _targets(ws: Worksheet, plan: Plan, targets: pd.DataFrame, banner: str | None) -> None:
+    headers = ["指标代码", "指标名称", "单位", "地区", "目标值", "目标年份", "备注"]
+    _title(ws, f"{plan.short_title}：目标分解",
+           "南通高新区、各镇(街道)各自的目标值(目标管理绩效考核)；每行一个指标和地区；目标年份默认"
+           f"{plan.target_year}年。", banner, len(headers))
+    _header(ws, headers, [22, 36, 8, 12, 10, 10, 24])
+    r = HEADER_ROW + 1
+    for rec in targets.itertuples(index=False):
+        s = plan.all_series.get(rec.series)
+        if s is None:
+            continue
+        values = [s.code, s.name, s.unit, rec.region, _number(rec.target),
+                  None if rec.year is None else int(rec.year), _text(rec.note)]
+        for j, v in enumerate(values, start=1):
+            ws.cell(r, j, v)
+        r += 1
+    _protect(ws, HEADER_ROW + 1, r + SPARE_ROWS, len(headers))
+    dv = DataValidation(type="list", formula1="=goal_names", allow_blank=True, showErrorMessage=False)
+    dv.add(f"B{HEADER_ROW + 1}:B{r + SPARE_ROWS}")
+    ws.add_data_validation(dv)
+
+
+def _tasks(ws: Worksheet, plan: Plan, tasks: pd.DataFrame, banner: str | None) -> None:
+    headers = ["任务编号", "重点任务", "任务内容(摘要)", "责任单位", "状态", "进展说明", "更新日期"]
+    _title(ws, f"{plan.short_title}：重点任务进度",
+           f"状态从下拉列表选择({'/'.join(TASK_STATUSES)})；未填状态的任务不导入。", banner, len(headers))
+    _header(ws, headers, [10, 24, 50, 36, 10, 40, 12])
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
+    by_id = {rec.task_id: rec for rec in tasks.itertuples(index=False)}
+    r = HEADER_ROW
+    for r, t in enumerate(plan.tasks, start=HEADER_ROW + 1):
+        summary = t.text if len(t.text) <= 60 else t.text[:60] + "……"
+        rec = by_id.get(t.id)
+        values = [t.id, t.task_title, summary, t.units_text,
+                  rec.status if rec else None, _text(rec.note) if rec else None, _text(rec.updated) if rec else None]
+        for j, v in enumerate(values, start=1):
+            ws.cell(r, j, v).alignment = _WRAP
+    _protect(ws, HEADER_ROW + 1, r, len(headers))
+    for row in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=r, max_col=4):
+        for c in row:
+            c.protection = Protection(locked=True)  # the plan's own text is not to be edited
+    dv = DataValidation(type="list", formula1=f'"{",".join(TASK_STATUSES)}"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="状态", error=f"请选择 {'/'.join(TASK_STATUSES)}")
+    dv.add(f"E{HEADER_ROW + 1}:E{r}")
+    ws.add_data_validation(dv)
