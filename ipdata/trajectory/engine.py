@@ -1,0 +1,180 @@
+"""compute(): every figure for every goal of one region (or all regions) in one vectorised pass."""
+
+from __future__ import annotations
+
+import math
+from functools import reduce
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ipdata.catalogue import Plan
+from ipdata.trajectory import figures as F
+from ipdata.trajectory.derive import canonical_regions, goal_values
+from ipdata.trajectory.eurostat import eurostat
+from ipdata.trajectory.labels import DEFAULT, Thresholds
+from ipdata.trajectory.narrative import target_text, texts
+from ipdata.trajectory.panel import Panel, build_keys, build_panel
+from ipdata.trajectory.projection import fit, project, reach_year
+
+# The public columns, in order (the JSON objects of `status --json`).
+COLUMNS = [
+    "code", "name", "category", "region", "unit", "kind", "comparator", "target", "target_text",
+    "base_year", "target_year", "base_value", "latest_year", "latest_value", "n_points",
+    "completion", "time_elapsed", "schedule_ratio", "status", "status_reason",
+    "direction_label", "growth_rate", "eurostat_ratio", "eurostat_class", "eurostat_method",
+    "projected", "projected_low", "projected_high", "projected_gap", "reach_year",
+    "required_increment", "required_growth", "gap", "final_achieved", "final_pct_of_target",
+    "share_of_district", "notes", "narrative",
+]
+
+
+def compute(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = None,
+            region: str | None = None, thresholds: Thresholds = DEFAULT) -> pd.DataFrame:
+    """Figures for every goal of the plan in one region (None = the district), plan order."""
+    region = plan.district if region is None or plan.is_district(region) else str(region)
+    return compute_all(plan, values, targets, [region], thresholds)
+
+
+def compute_all(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = None,
+                regions: list[str] | None = None,
+                thresholds: Thresholds = DEFAULT) -> pd.DataFrame:
+    """Figures for every (goal, region); regions None = the district and every region in the data.
+
+    The district is always computed too, because a region without a target shows its share of it.
+    """
+    gv = goal_values(plan, values)
+    if regions is None:
+        others = sorted(set(gv["region"]) - {plan.district})
+        regions = [plan.district, *others]
+    else:
+        regions = list(pd.unique(canonical_regions(plan, pd.Series(regions, dtype=object))))
+    wanted = regions if plan.district in regions else [*regions, plan.district]
+    keys = build_keys(plan, targets, wanted)
+    panel = build_panel(keys, gv, plan.base_year)
+    out = _figures(keys, panel, thresholds)
+    out = _add_share(out, panel, keys, plan.district)
+    out["plan_base_year"] = plan.base_year
+    out["status_reason"], out["notes"], out["narrative"] = texts(out, thresholds)
+    out = out[out["region"].isin(regions)]
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
+    kind = keys["kind"].to_numpy(dtype=object)
+    comparator = keys["comparator"].to_numpy(dtype=object)
+    target = keys["target"].to_numpy(dtype="float64")
+    target_year = keys["target_year"].to_numpy()
+    sign = keys["sign"].to_numpy()
+    has_target = keys["has_target"].to_numpy() | (kind == "trend")
+
+    p = F.points(panel, kind)
+    p["sign"] = sign
+    p["sat"] = F.satisfies(p["latest_value"], target, comparator)
+    first_sat = F.first_year_satisfied(panel, target, comparator)
+    p["ever_sat"] = ~np.isnan(first_sat)
+    f = F.progress(p, target, target_year, sign, kind)
+    direction = F.direction_label(p, th)
+    status = F.status(p, f, kind, has_target, target_year, direction, th)
+    growth = F.growth_rate(p, kind)
+    eu = eurostat(p, f, target, target_year, kind, has_target, sign, growth, th)
+
+    line = fit(panel)
+    open_ = p["has_data"] & (p["latest_year"] < target_year) & (kind != "milestone")
+    proj = project(line, target_year, open_, th.band_min_points)
+    reach = reach_year(line, p["latest_year"], target, comparator, target_year, th.reach_horizon)
+    reach = np.where(kind == "milestone", first_sat, np.where(p["sat"], first_sat, reach))
+    reach = np.where(open_ | p["sat"] | (kind == "milestone"), reach, np.nan)
+    final = p["has_data"] & (p["latest_year"] >= target_year) & (kind != "trend") & has_target
+    final_ok = np.where(kind == "milestone", p["ever_sat"], p["sat"])
+    # A milestone once built stays built: its verdict is known before the target year.
+    known = final | ((kind == "milestone") & p["ever_sat"] & has_target)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(final & (kind != "milestone") & (target != 0),
+                       p["latest_value"] / target * 100, np.nan)
+    proj_meets = F.satisfies(proj["projected"], target, comparator)
+
+    has = p["has_data"]
+    out = keys.copy()
+    out["target_text"] = [
+        "" if math.isnan(t) and k != "milestone" else target_text(c, t, u, k)
+        for c, t, u, k in zip(comparator, target, keys["unit"], kind, strict=True)
+    ]
+    out["base_year"] = pd.array(np.where(has, p["base_year"], 0), dtype="Int64")
+    out.loc[~has, "base_year"] = pd.NA
+    out["latest_year"] = pd.array(np.where(has, p["latest_year"], 0), dtype="Int64")
+    out.loc[~has, "latest_year"] = pd.NA
+    numeric = has_target & (kind != "trend")
+    cols: dict[str, Any] = {
+        "base_value": p["base_value"],
+        "latest_value": p["latest_value"],
+        "n_points": p["n_points"],
+        "completion": np.where(kind == "milestone", np.where(has, p["ever_sat"] * 1.0, np.nan),
+                               np.where(numeric, f["completion"], np.nan)),
+        "time_elapsed": f["time_elapsed"],
+        "schedule_ratio": np.where(numeric & (kind != "milestone"), f["schedule_ratio"], np.nan),
+        "status": status,
+        "direction_label": direction,
+        "growth_rate": growth,
+        **eu,
+        **proj,
+        "projected_gap": np.where(numeric & open_,
+                                  np.maximum(0.0, sign * (target - proj["projected"])), np.nan),
+        "reach_year": pd.array(np.nan_to_num(reach, nan=0).astype("int64"), dtype="Int64"),
+        "required_increment": np.where(numeric & (kind != "milestone"),
+                                       f["required_increment"], np.nan),
+        "required_growth": np.where(numeric, f["required_growth"], np.nan),
+        "gap": np.where(numeric & (kind != "milestone"), f["gap"], np.nan),
+        "final_achieved": pd.array(np.where(known, final_ok, False), dtype="boolean"),
+        "final_pct_of_target": pct,
+        # helpers for the text pass, dropped from the public frame
+        "has_data": has,
+        "has_target": has_target,
+        "met_at_base": f["met_at_base"],
+        "after_target": panel.after_target,
+        "gap_years": _gap_years(panel),
+        "projected_meets": proj_meets,
+    }
+    for name, col in cols.items():
+        out[name] = col
+    out.loc[np.isnan(reach), "reach_year"] = pd.NA
+    out.loc[~known, "final_achieved"] = pd.NA
+    return out
+
+
+def _gap_years(panel: Panel) -> np.ndarray:
+    """'2023、2024' per row: the years missing between the first and last point."""
+    cols = [np.where(panel.gap_years[:, j], f"{y}、", "") for j, y in enumerate(panel.years)]
+    joined = reduce(np.char.add, cols, np.full(panel.gap_years.shape[0], "", dtype="<U1"))
+    return np.char.rstrip(joined.astype(str), "、").astype(object)
+
+
+def _add_share(out: pd.DataFrame, panel: Panel, keys: pd.DataFrame, district: str) -> pd.DataFrame:
+    """Share of the district total in the region's latest year (additive goals only)."""
+    # The district's tracked value in each goal's row of the panel, by year.
+    rows = np.arange(len(keys))
+    district_row = pd.Series(rows[keys["is_district"].to_numpy()],
+                             index=keys.loc[keys["is_district"], "code"].to_numpy())
+    drow = district_row.reindex(keys["code"]).to_numpy()
+    ly = out["latest_year"].to_numpy(dtype="float64", na_value=np.nan)
+    ok = ~np.isnan(drow) & ~np.isnan(ly) & keys["additive"].to_numpy() & ~keys["is_district"].to_numpy()
+    j = np.where(ok, ly - panel.years[0], 0).astype(int)
+    dval = np.where(ok, panel.tracked[np.nan_to_num(drow).astype(int), j], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(ok & (dval > 0), out["latest_value"].to_numpy() / dval, np.nan)
+    out["share_of_district"] = share
+    return out
+
+
+def to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe dicts: NaN and NA become None, numpy scalars become Python ones."""
+    obj = df.astype(object).where(df.notna(), None)
+    recs = obj.to_dict("records")
+    for r in recs:
+        for k, v in r.items():
+            if isinstance(v, np.generic):
+                r[k] = v.item()
+            elif isinstance(v, float) and math.isnan(v):
+                r[k] = None
+    return recs

@@ -1,0 +1,128 @@
+"""Completion, 序时进度, schedule ratio, what is still needed, and the status rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ipdata.trajectory import labels as L
+from ipdata.trajectory.labels import Thresholds
+from ipdata.trajectory.panel import Panel, _first_true, _last_true
+
+# Ratios such as 0.6 / (2/3) must land on the threshold a calculator shows (0.9), not below it.
+EPS = 1e-9
+
+
+def satisfies(value: np.ndarray, target: np.ndarray, comparator: np.ndarray) -> np.ndarray:
+    """value <comparator> target, elementwise; strict for > and < (超过/突破).
+
+    A tolerance of 1e-9 relative keeps a derived 18.000000000000004 from missing "≥ 18".
+    """
+    eps = 1e-9 * np.maximum(1.0, np.abs(target))
+    with np.errstate(invalid="ignore"):
+        out = np.select(
+            [comparator == ">=", comparator == ">", comparator == "<=", comparator == "<"],
+            [value >= target - eps, value > target + eps, value <= target + eps,
+             value < target - eps],
+            default=False,
+        )
+    return out & ~np.isnan(value) & ~np.isnan(target)
+
+
+def points(panel: Panel, kind: np.ndarray) -> dict[str, np.ndarray]:
+    """First and last data point inside the plan period: the (effective) base and the latest.
+
+    A cumulative goal's base (base year, 0) is given, so it "has data" only from its first new
+    value; a milestone is always timed from the plan's base year.
+    """
+    jb, jt = _first_true(panel.valid), _last_true(panel.valid)
+    n = panel.valid.sum(axis=1)
+    has = (jb >= 0) & ~((kind == "cumulative") & (n < 2))
+    jb = np.where(kind == "milestone", 0, jb)
+    rows = np.arange(len(jb))
+    take = lambda j: np.where(has, panel.tracked[rows, np.maximum(j, 0)], np.nan)  # noqa: E731
+    return {
+        "has_data": has,
+        "n_points": np.where(has, n, 0),
+        "base_year": np.where(has, panel.years[0] + jb, -1),
+        "base_value": take(jb),
+        "latest_year": np.where(has, panel.years[0] + jt, -1),
+        "latest_value": take(jt),
+    }
+
+
+def progress(p: dict, target: np.ndarray, target_year: np.ndarray, sign: np.ndarray,
+             kind: np.ndarray) -> dict[str, np.ndarray]:
+    b, t = p["base_year"].astype(float), p["latest_year"].astype(float)
+    base, latest = p["base_value"], p["latest_value"]
+    later = p["has_data"] & (p["n_points"] >= 2)  # a base and at least one later point
+    span = target - base
+    # Target already met (or equalled) at the base: c = (v-base)/(target-base) has no meaning.
+    met_at_base = later & (sign * span <= 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(later & ~met_at_base, (latest - base) / span, np.nan)
+        s = np.where(p["has_data"], (t - b) / (target_year - b), np.nan)
+        q = np.where(s > 0, c / s, np.nan)
+        remaining = target_year - t
+        sat = p["sat"]
+        open_ = p["has_data"] & ~sat & (remaining > 0)
+        increment = np.where(sat, 0.0, np.where(open_, (target - latest) / remaining, np.nan))
+        growth_ok = open_ & (kind == "level") & (latest > 0) & (target > 0)
+        growth = np.where(sat, 0.0, np.where(
+            growth_ok, (np.abs(target) / np.abs(latest)) ** (1 / remaining) - 1, np.nan))
+    gap = np.where(p["has_data"], np.maximum(0.0, sign * (target - latest)), np.nan)
+    return {"completion": c, "time_elapsed": s, "schedule_ratio": q, "met_at_base": met_at_base,
+            "required_increment": increment, "required_growth": growth, "gap": gap}
+
+
+def status(p: dict, f: dict, kind: np.ndarray, has_target: np.ndarray, target_year: np.ndarray,
+           direction: np.ndarray, th: Thresholds) -> np.ndarray:
+    """The status label per key. The rules are tried in order; the first that holds wins."""
+    has, sat = p["has_data"], p["sat"]
+    final = has & (p["latest_year"] >= target_year)
+    one_point = p["n_points"] < 2
+    c, q = f["completion"], f["schedule_ratio"]
+    moved_back = f["met_at_base"] & (p["sign"] * (p["latest_value"] - p["base_value"]) < 0)
+    with np.errstate(invalid="ignore"):
+        numeric = np.select(
+            [~has, sat, final, one_point, moved_back, f["met_at_base"], c < 0,
+             q >= th.ahead - EPS, q >= th.on_track - EPS],
+            [L.NO_DATA, L.DONE, L.MISSED, L.NO_DATA, L.BACKWARD, L.BEHIND, L.BACKWARD,
+             L.AHEAD, L.ON_TRACK],
+            default=L.BEHIND,
+        )
+    built = p["ever_sat"]
+    milestone = np.select([~has, built, final], [L.NO_DATA, L.BUILT, L.MISSED], default=L.NOT_BUILT)
+    trend = np.where(one_point, L.NO_DATA, direction)
+    return np.select(
+        [kind == "trend", ~has_target, kind == "milestone"],
+        [trend, L.NO_TARGET, milestone],
+        default=numeric,
+    ).astype(object)
+
+
+def direction_label(p: dict, th: Thresholds) -> np.ndarray:
+    """增长/下降/持平 from the base to the latest point (持平 within ±flat of the base)."""
+    change = p["latest_value"] - p["base_value"]
+    scale = np.where(p["base_value"] != 0, np.abs(p["base_value"]), 1.0)
+    with np.errstate(invalid="ignore"):
+        rel = change / scale
+        lab = np.select([np.abs(rel) < th.flat, rel > 0], [L.FLAT, L.UP], default=L.DOWN)
+    return np.where(p["has_data"] & (p["n_points"] >= 2), lab, L.NO_DATA).astype(object)
+
+
+def growth_rate(p: dict, kind: np.ndarray) -> np.ndarray:
+    """Compound annual growth rate base → latest; only for levels with a positive base."""
+    years = (p["latest_year"] - p["base_year"]).astype(float)
+    ok = (kind != "cumulative") & (kind != "milestone") & (p["base_value"] > 0) & (
+        p["latest_value"] >= 0) & (years > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, (p["latest_value"] / p["base_value"]) ** (1 / years) - 1, np.nan)
+
+
+def first_year_satisfied(panel: Panel, target: np.ndarray, comparator: np.ndarray) -> np.ndarray:
+    """The first year whose data already meet the target (the milestone's 建成 year); NaN if none."""
+    K, J = panel.tracked.shape
+    sat = satisfies(panel.tracked, np.broadcast_to(target[:, None], (K, J)),
+                    np.broadcast_to(comparator[:, None], (K, J))) & panel.valid
+    j = _first_true(sat)
+    return np.where(j >= 0, panel.years[0] + j, np.nan)

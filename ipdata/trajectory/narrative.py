@@ -1,0 +1,172 @@
+"""Chinese text from the figures: the status reason, notes on the data, and one sentence per goal
+for 汇报材料. Numbers are formatted by unit: whole numbers for counts, one decimal otherwise."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from ipdata.catalogue import COMPARATOR_LABELS
+from ipdata.trajectory import labels as L
+from ipdata.trajectory.labels import Thresholds
+
+
+def fmt_value(x: float, is_count: bool) -> str:
+    """14.9 (ratios, %, 亿元) or 2400 (counts); -0 is printed as 0."""
+    s = f"{x:.0f}" if is_count else f"{x:.1f}"
+    return s[1:] if s in ("-0", "-0.0") else s
+
+
+def fmt_pct(fraction: float) -> str:
+    """0.684 → '68.4', 0.75 → '75' (one decimal, a trailing .0 dropped)."""
+    s = f"{fraction * 100:.1f}"
+    s = s[:-2] if s.endswith(".0") else s
+    return "0" if s == "-0" else s
+
+
+def target_text(comparator: str | None, target: float, unit: str, kind: str) -> str:
+    if kind == "milestone":
+        return "建成"
+    t = str(int(target)) if float(target).is_integer() else f"{target:g}"
+    return f"{COMPARATOR_LABELS.get(comparator or '>=', '≥')}{t}{unit}"
+
+
+def _nan(x: Any) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def texts(df: pd.DataFrame, th: Thresholds) -> tuple[list[str], list[str], list[str]]:
+    """(status_reason, notes, narrative) for every row of the figures frame."""
+    reasons, notes, sentences = [], [], []
+    for r in df.to_dict("records"):
+        r["status_reason"] = _reason(r, th)  # the sentence quotes it
+        reasons.append(r["status_reason"])
+        notes.append("；".join(_notes(r, th)))
+        sentences.append(_sentence(r))
+    return reasons, notes, sentences
+
+
+def _v(r: dict, key: str) -> str:
+    return fmt_value(r[key], r["is_count"])
+
+
+def _value_phrase(r: dict) -> str:
+    if r["kind"] == "cumulative":
+        return f"{r['plan_base_year'] + 1}年以来累计{_v(r, 'latest_value')}{r['unit']}"
+    return f"为{_v(r, 'latest_value')}{r['unit']}"
+
+
+def _who(r: dict) -> str:
+    return r["name"] if r["is_district"] else f"{r['region']}{r['name']}"
+
+
+def _reason(r: dict, th: Thresholds) -> str:
+    st, u = r["status"], r["unit"]
+    if st == L.NO_TARGET:
+        return "该地区没有分解目标，只显示数值、趋势和占全区比重，不评价进度"
+    if st == L.NO_DATA:
+        if r["kind"] == "cumulative" and not r["has_data"]:
+            return f"还没有{r['plan_base_year'] + 1}年以来的新增数据"
+        if not r["has_data"]:
+            return f"{r['plan_base_year']}—{r['target_year']}年间没有数据"
+        return f"只有{r['latest_year']}年一个数据点，无法计算进度"
+    tt = r["target_text"]
+    if st == L.BUILT:
+        return f"{int(r['reach_year'])}年已建成"
+    if st == L.NOT_BUILT:
+        return f"截至{r['latest_year']}年尚未建成"
+    if st == L.MISSED and r["kind"] == "milestone":
+        return f"至{r['target_year']}年未建成"
+    if r["kind"] == "trend":
+        return _trend_phrase(r, th)
+    latest = f"{_v(r, 'latest_value')}{u}"
+    if st == L.DONE:
+        return f"{r['latest_year']}年值{latest}已达到目标{tt}"
+    if st == L.MISSED:
+        return f"{r['latest_year']}年值{latest}未达到目标{tt}"
+    if r["met_at_base"]:
+        return f"{r['base_year']}年基期已达到目标，但{r['latest_year']}年值{latest}不满足目标{tt}"
+    c, s, q = fmt_pct(r["completion"]), fmt_pct(r["time_elapsed"]), r["schedule_ratio"]
+    if st == L.BACKWARD:
+        return f"完成进度{c}%为负：{r['latest_year']}年值{latest}比{r['base_year']}年基期值{_v(r, 'base_value')}{u}更远离目标"
+    rule = {L.AHEAD: f"≥{th.ahead:g}", L.ON_TRACK: f"在{th.on_track:g}与{th.ahead:g}之间",
+            L.BEHIND: f"低于{th.on_track:g}"}[st]
+    return f"完成进度{c}% ÷ 序时进度{s}% = {q:.2f}，{rule}"
+
+
+def _trend_phrase(r: dict, th: Thresholds) -> str:
+    """'比2021年增长30%' (or 持平 / an absolute change where the base is 0)."""
+    base, latest = r["base_value"], r["latest_value"]
+    if r["status"] == L.FLAT:
+        return f"与{r['base_year']}年基本持平（变化不到±{fmt_pct(th.flat)}%）"
+    word = "增长" if latest > base else "下降"
+    if base == 0:
+        return f"比{r['base_year']}年{word}{fmt_value(abs(latest - base), r['is_count'])}{r['unit']}"
+    return f"比{r['base_year']}年{word}{fmt_pct(abs(latest - base) / abs(base))}%"
+
+
+def _notes(r: dict, th: Thresholds) -> list[str]:
+    out = []
+    if r["has_data"] and r["base_year"] > r["plan_base_year"] and r["kind"] in ("level", "trend"):
+        out.append(f"{r['plan_base_year']}年基期值缺失，以{r['base_year']}年为基期")
+    if r["gap_years"]:
+        extra = "，累计值未含这些年份" if r["kind"] == "cumulative" else ""
+        out.append(f"{r['gap_years']}年缺数据{extra}")
+    if r["after_target"]:
+        out.append(f"{r['target_year']}年以后的数据不计入本规划评价")
+    if r["met_at_base"]:
+        out.append("基期已达到目标，完成进度和欧盟方法不适用")
+    if r["kind"] == "milestone":
+        return out
+    open_ = r["has_data"] and r["latest_year"] < r["target_year"]
+    n = r["n_points"]
+    if open_ and n == 2:
+        out.append("只有两个数据点，预测为两点连线，不给预测区间")
+    elif open_ and n < th.band_min_points and n >= 2:
+        out.append(f"数据点少于{th.band_min_points}个，不给预测区间")
+    if (open_ and n >= 2 and r["has_target"] and r["kind"] != "trend" and r["status"] != L.DONE
+            and _nan(r["reach_year"])):
+        out.append(f"按当前趋势，{r['target_year'] + th.reach_horizon}年前达不到目标")
+    return out
+
+
+def _sentence(r: dict) -> str:
+    st, u, who = r["status"], r["unit"], _who(r)
+    head = f"截至{r['latest_year']}年，{who}"
+    if st == L.NO_DATA:
+        return f"{who}数据不足：{r['status_reason']}。"
+    if st == L.BUILT:
+        return f"{who}：已于{int(r['reach_year'])}年建成。"
+    if st == L.NOT_BUILT:
+        return f"{who}：截至{r['latest_year']}年尚未建成。"
+    if st == L.MISSED and r["kind"] == "milestone":
+        return f"{who}：截至{r['target_year']}年未建成，目标未完成。"
+    if r["kind"] == "trend":
+        g = r["growth_rate"]
+        rate = "" if _nan(g) or st == L.FLAT else f"，年均{'增长' if g >= 0 else '下降'}{fmt_pct(abs(g))}%"
+        return f"{head}为{_v(r, 'latest_value')}{u}，{r['status_reason']}{rate}。"
+    if st == L.NO_TARGET and not r["has_data"]:
+        return f"{who}暂无数据；该地区没有分解目标，不评价进度。"
+    vp = _value_phrase(r)
+    if st == L.NO_TARGET:
+        share = "" if _nan(r["share_of_district"]) else f"，占全区的{fmt_pct(r['share_of_district'])}%"
+        return f"{head}{vp}{share}；该地区没有分解目标，不评价进度。"
+    tt = r["target_text"]
+    if st == L.DONE:
+        if r["latest_year"] < r["target_year"]:
+            return f"{head}{vp}，已提前实现目标（{tt}）。"
+        return f"{head}{vp}，已完成目标（{tt}），为目标的{fmt_pct(r['final_pct_of_target'] / 100)}%。"
+    if st == L.MISSED:
+        return (f"{head}{vp}，未完成目标（{tt}），差{_v(r, 'gap')}{u}，"
+                f"为目标的{fmt_pct(r['final_pct_of_target'] / 100)}%。")
+    if r["met_at_base"]:
+        return f"{head}{vp}，{r['base_year']}年基期已达到目标，目前不满足目标（{tt}），{st}。"
+    out = f"{head}{vp}，完成目标进度的{fmt_pct(r['completion'])}%，序时进度{fmt_pct(r['time_elapsed'])}%，{st}"
+    if _nan(r["projected"]):
+        return out + "。"
+    out += f"；按{r['base_year']}年以来趋势，预计{r['target_year']}年达到{_v(r, 'projected')}{u}，"
+    if r["projected_meets"]:
+        return out + "可实现目标。"
+    return out + f"距目标尚差{_v(r, 'projected_gap')}{u}。"
