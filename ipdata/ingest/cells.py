@@ -13,7 +13,7 @@ import unicodedata
 from typing import Any
 
 # Cell contents meaning "no data" (compared after NFKC, so full-width forms are covered).
-NO_DATA = frozenset({"", "-", "--", "—", "——", "–", "―", "…", "……", "...", "/", "无", "暂无", "n/a", "na"})
+NO_DATA = frozenset({"", "-", "--", "—", "——", "–", "―", "…", "……", "...", "/", "无", "暂无", "无数据", "暂无数据", "不适用", "n/a", "na"})
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")

@@ -42,8 +42,8 @@ def sniff(data: bytes) -> Problem | None:
         return unreadable("文件是空的(0 字节)。请确认上传的是填好的 Excel 工作簿(.xlsx)。")
     if data.startswith(_OLE2_MAGIC):
         return unreadable(
-            "这是旧版 Excel(.xls)文件或设置了打开密码的文件，无法读取。"
-            "请取消密码，或用 Excel/WPS 打开后“另存为” .xlsx 格式再上传。"
+            "这是旧版 Excel(.xls)文件(或设置了打开密码的文件)，无法读取。请另存为 .xlsx："
+            "用 Excel 或 WPS 打开，选“文件→另存为→Excel 工作簿(*.xlsx)”，如有打开密码请先取消，再重新上传。"
         )
     if not data.startswith(b"PK"):
         head = data[:2048]
