@@ -69,6 +69,13 @@ def _text(v: Any) -> Any:
     return str(v)
 
 
+def _put_text(ws: Worksheet, row: int, col: int, v: Any) -> None:
+    """Write text as text: openpyxl would store "=..." as a formula, which reads back empty."""
+    cell = ws.cell(row, col, _text(v))
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+
+
 def _number(v: Any) -> Any:
     f = float(v)
     return int(f) if f.is_integer() and abs(f) < 2**53 else f
@@ -155,10 +162,13 @@ def _name_list(ws: Worksheet, name: str, col: int, first: int, last: int) -> Non
     ws.parent.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def _number_format(s: Series, milestone: bool) -> str:
+def _number_format(s: Series, milestone: bool, ratio: bool) -> str:
+    """Display only (stored values are exact): whole numbers for counts, 2 decimals otherwise.
+
+    Per-10,000 goals have count units (件, 家) but are ratios such as 8.2, hence `ratio`."""
     if milestone:
         return "0"
-    return "#,##0" if s.unit in COUNT_UNITS else "#,##0.00"
+    return "#,##0" if s.unit in COUNT_UNITS and not ratio else "#,##0.00"
 
 
 def _wide(ws: Worksheet, plan: Plan, series: list[Series], obs: pd.DataFrame, years: list[int],
@@ -171,6 +181,7 @@ def _wide(ws: Worksheet, plan: Plan, series: list[Series], obs: pd.DataFrame, ye
     _header(ws, headers, [22, 8, 36, 8, 12, *[10] * len(years), 16, 20])
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 6)
     milestones = {g.code for g in plan.goals if g.kind == "milestone"}
+    ratios = {g.code for g in plan.goals if g.derive}
     category = {g.code: g.category for g in plan.goals}
     ycol = {y: 6 + i for i, y in enumerate(years)}
     r = HEADER_ROW + 1
@@ -183,11 +194,11 @@ def _wide(ws: Worksheet, plan: Plan, series: list[Series], obs: pd.DataFrame, ye
             for j, v in enumerate([s.code, category.get(s.code, "基础数据"), s.name, s.unit, region], start=1):
                 ws.cell(r, j, v)
             for y in years:
-                ws.cell(r, ycol[y]).number_format = _number_format(s, s.code in milestones)
+                ws.cell(r, ycol[y]).number_format = _number_format(s, s.code in milestones, s.code in ratios)
             for y, v in zip(rows["year"], rows["value"], strict=True):
                 ws.cell(r, ycol[int(y)], _number(v))
-            ws.cell(r, ncols - 1, _text(source))
-            ws.cell(r, ncols, _text(note))
+            _put_text(ws, r, ncols - 1, source)
+            _put_text(ws, r, ncols, note)
             r += 1
     _protect(ws, HEADER_ROW + 1, r + SPARE_ROWS, ncols)
     dv = DataValidation(type="list", formula1=f"={names_range}", allow_blank=True, showErrorMessage=False)
@@ -224,9 +235,10 @@ def _targets(ws: Worksheet, plan: Plan, targets: pd.DataFrame, banner: str | Non
         if s is None:
             continue
         values = [s.code, s.name, s.unit, rec.region, _number(rec.target),
-                  None if rec.year is None else int(rec.year), _text(rec.note)]
+                  None if rec.year is None else int(rec.year)]
         for j, v in enumerate(values, start=1):
             ws.cell(r, j, v)
+        _put_text(ws, r, 7, rec.note)
         r += 1
     _protect(ws, HEADER_ROW + 1, r + SPARE_ROWS, len(headers))
     dv = DataValidation(type="list", formula1="=goal_names", allow_blank=True, showErrorMessage=False)
@@ -246,9 +258,10 @@ def _tasks(ws: Worksheet, plan: Plan, tasks: pd.DataFrame, banner: str | None) -
         summary = t.text if len(t.text) <= 60 else t.text[:60] + "……"
         rec = by_id.get(t.id)
         values = [t.id, t.task_title, summary, t.units_text,
-                  rec.status if rec else None, _text(rec.note) if rec else None, _text(rec.updated) if rec else None]
+                  rec.status if rec else None, rec.note if rec else None, rec.updated if rec else None]
         for j, v in enumerate(values, start=1):
-            ws.cell(r, j, v).alignment = _WRAP
+            _put_text(ws, r, j, v)
+            ws.cell(r, j).alignment = _WRAP
     _protect(ws, HEADER_ROW + 1, r, len(headers))
     for row in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=r, max_col=4):
         for c in row:
