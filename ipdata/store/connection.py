@@ -3,8 +3,14 @@
 DuckDB lets only one process hold a database file (even readers are shut out while another
 process has it open), and a connection must not be shared between threads. So nothing keeps a
 connection open between operations: each one opens the file, retries briefly while another
-process holds it, and closes it again. Within one process, writers are serialised by a lock per
-file so that two threads never race for the next revision id.
+process holds it, and closes it again.
+
+Within one process, every operation on a file takes a per-file lock. Writers need it so two
+threads never race for the next revision id; readers need it too, because DuckDB shares one
+database instance per file inside a process, and threads opening and closing connections to it
+at the same moment raced (seen here: "Table Function with name pandas_scan does not exist" from a
+frame registered while another thread closed the last connection). Operations take tens of
+milliseconds, so serialising them costs nothing a user would notice.
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from ipdata.errors import IpdataError, StoreBusyError
 DEFAULT_BUSY_TIMEOUT = 3.0  # seconds to keep retrying while another process holds the file
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
-_write_locks: dict[str, threading.Lock] = {}
-_write_locks_guard = threading.Lock()
+_file_locks: dict[str, threading.RLock] = {}
+_file_locks_guard = threading.Lock()
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -74,8 +80,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.commit()
 
 
-def write_lock(path: Path) -> threading.Lock:
-    """The in-process lock that serialises writers to one database file."""
+def file_lock(path: Path) -> threading.RLock:
+    """The in-process lock that serialises all operations on one database file."""
     key = str(path.resolve())
-    with _write_locks_guard:
-        return _write_locks.setdefault(key, threading.Lock())
+    with _file_locks_guard:
+        return _file_locks.setdefault(key, threading.RLock())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -15,7 +15,7 @@ from ipdata.errors import IpdataError
 from ipdata.ingest.upload import Upload
 from ipdata.store import revisions, schema
 from ipdata.store.changes import ApplyResult, Changes, build_changes
-from ipdata.store.connection import DEFAULT_BUSY_TIMEOUT, connect, transaction, write_lock
+from ipdata.store.connection import DEFAULT_BUSY_TIMEOUT, connect, file_lock, transaction
 from ipdata.store.frames import normalise
 from ipdata.store.schema import SPECS, TARGETS, TASKS, VALUES
 
@@ -49,20 +49,15 @@ class Store:
     # --- connections ---------------------------------------------------------------------
 
     @contextmanager
-    def _session(self, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the file, run one transaction, close. Writers also take the per-file thread lock."""
-        with (
-            write_lock(self.path) if write else nullcontext(),
-            connect(self.path, self.busy_timeout) as con,
-            transaction(con),
-        ):
+    def _session(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the file, run one transaction, close; one thread of this process at a time."""
+        with file_lock(self.path), connect(self.path, self.busy_timeout) as con, transaction(con):
             yield con
 
-    def _reading(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return self._session(write=False)
-
-    def _writing(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-        return self._session(write=True)
+    # Reads and writes take the same lock (see connection.file_lock); the two names only say
+    # what the caller intends.
+    _reading = _session
+    _writing = _session
 
     def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         has_meta = con.execute(

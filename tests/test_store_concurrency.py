@@ -1,0 +1,140 @@
+"""Busy files, threads sharing a Store, and a failure in the middle of a write."""
+
+import subprocess
+import sys
+import threading
+import time
+
+import pandas as pd
+import pytest
+from store_helpers import current_state, new_store, plan, upload
+
+from ipdata.errors import StoreBusyError
+from ipdata.store import Store, revisions
+
+V1 = "series,region,year,value\npopulation,全区,2021,120.5\ngdp,全区,2021,1300"
+V2 = "series,region,year,value\ngdp,全区,2021,1310\ngdp,全区,2022,1400"
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+time.sleep(30)
+"""
+
+
+def hold(path, seconds: float = 30) -> subprocess.Popen:
+    """Another process that opens the file and keeps it open; returns once it holds it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD.replace("30", str(seconds)), str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+@pytest.fixture
+def held(tmp_path):
+    """A store (with a short busy timeout) whose file another process then holds open."""
+    store = Store(tmp_path / "db.duckdb", plan(), busy_timeout=0.3)
+    store.apply(upload(V1), user="a")
+    proc = hold(store.path)
+    try:
+        yield store
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_busy_file_raises_store_busy_after_retrying(held):
+    store = held
+    start = time.monotonic()
+    with pytest.raises(StoreBusyError) as err:
+        store.values()
+    elapsed = time.monotonic() - start
+    assert 0.3 <= elapsed < 2.0  # it did retry, and gave up quickly
+    assert err.value.message.startswith("数据库正被其他程序使用")
+    assert "稍后重试" in err.value.hint
+
+
+def test_busy_file_on_open_and_on_write(held):
+    with pytest.raises(StoreBusyError):
+        Store(held.path, plan(), busy_timeout=0.2)
+    with pytest.raises(StoreBusyError):
+        held.apply(upload(V2), user="b")
+
+
+def test_file_usable_once_released(tmp_path):
+    store = Store(tmp_path / "db.duckdb", plan(), busy_timeout=10.0)
+    proc = hold(store.path, seconds=0.5)
+    try:
+        assert store.latest_revision_id() == 0  # waited for the other process to let go
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_threads_share_one_store(tmp_path):
+    store = new_store(tmp_path / "db.duckdb")
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            store.apply(upload(f"series,region,year,value\ngdp,镇{i},2021,{i}"), user=f"u{i}")
+            store.values()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.revisions()["id"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert sorted(store.values()["region"]) == [f"镇{i}" for i in range(6)]
+
+
+def test_failure_mid_apply_leaves_file_unchanged(tmp_path, monkeypatch):
+    store = new_store(tmp_path / "db.duckdb")
+    store.apply(upload(V1), user="a")
+    before = (current_state(store), store.revisions())
+    calls = []
+    real = revisions.write_delta
+
+    def failing(con, spec, delta, revision_id):
+        calls.append(spec.name)
+        real(con, spec, delta, revision_id)  # the revision row and this delta are written ...
+        raise RuntimeError("disk full")  # ... and then the write fails
+
+    monkeypatch.setattr(revisions, "write_delta", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.apply(upload(V2), user="b")
+    assert calls == ["values"]
+    monkeypatch.undo()
+
+    reopened = new_store(tmp_path / "db.duckdb")
+    after = (current_state(reopened), reopened.revisions())
+    for k in before[0]:
+        pd.testing.assert_frame_equal(after[0][k], before[0][k])
+    pd.testing.assert_frame_equal(after[1], before[1])
+    # and the next apply gets the revision id the failed one would have had
+    assert reopened.apply(upload(V2), user="b").revision_id == 2
+
+
+def test_failure_mid_rollback_leaves_file_unchanged(tmp_path, monkeypatch):
+    store = new_store(tmp_path / "db.duckdb")
+    store.apply(upload(V1), user="a")
+    store.apply(upload(V2), user="a")
+    before = (current_state(store), store.revisions())
+
+    def failing(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(revisions, "write_delta", failing)
+    with pytest.raises(RuntimeError):
+        store.rollback(1, user="a")
+    monkeypatch.undo()
+    for k, v in current_state(store).items():
+        pd.testing.assert_frame_equal(v, before[0][k])
+    pd.testing.assert_frame_equal(store.revisions(), before[1])
