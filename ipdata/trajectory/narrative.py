@@ -40,7 +40,10 @@ def _nan(x: Any) -> bool:
 def texts(df: pd.DataFrame, th: Thresholds) -> tuple[list[str], list[str], list[str]]:
     """(status_reason, notes, narrative) for every row of the figures frame."""
     reasons, notes, sentences = [], [], []
-    for r in df.to_dict("records"):
+    cols = list(df.columns)
+    # Column lists zipped into dicts: several times faster than DataFrame.to_dict("records").
+    for vals in zip(*(df[c].tolist() for c in cols), strict=True):
+        r = dict(zip(cols, vals, strict=True))
         r["status_reason"] = _reason(r, th)  # the sentence quotes it
         reasons.append(r["status_reason"])
         notes.append("；".join(_notes(r, th)))
