@@ -165,6 +165,11 @@ def test_invalid_report_refuses_and_changes_nothing(store):
     pd.testing.assert_frame_equal(after[1], before[1])
 
 
+def test_blank_user_is_recorded_as_unsigned(store):
+    store.apply(upload(FIRST), user="  ")
+    assert store.revisions()["user"].tolist() == ["未署名"]
+
+
 def test_warnings_alone_do_not_block(store):
     ok = upload(FIRST, problems=(Problem("odd-year", "年份较早", severity="warning"),))
     assert store.apply(ok, user="a").revision_id == 1

@@ -89,6 +89,14 @@ def test_unknown_revision(store, bad):
     assert store.latest_revision_id() == 2
 
 
+def test_revision_ids_from_a_frame_are_accepted(store):
+    n = store.revisions()["id"].iloc[0]  # numpy.int64, as a page would pass it
+    assert store.rollback(n, user="a").message.startswith("已恢复到第 1 版的数据，保存为第 3 版")
+    assert store.revisions()["rollback_to"].tolist()[-1] == 1
+    with pytest.raises(IpdataError, match="没有第 1.0 版数据"):
+        store.state_at(1.0)
+
+
 def test_state_at_is_history(store):
     assert rows(store.state_at(1)["values"], ["series", "year", "value", "revision_id"]) == [
         ["gdp", 2021, 1300.0, 1], ["population", 2021, 120.5, 1]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,8 +109,8 @@ class Store:
     def state_at(self, revision_id: int) -> dict[str, pd.DataFrame]:
         """{"values", "targets", "tasks"} as they stood right after `revision_id` (0: empty)."""
         with self._reading() as con:
-            self._check_revision(con, revision_id)
-            return {spec.name: revisions.read_state(con, spec, revision_id) for spec in SPECS}
+            n = self._check_revision(con, revision_id)
+            return {spec.name: revisions.read_state(con, spec, n) for spec in SPECS}
 
     def latest_revision_id(self) -> int:
         """0 for an empty store. Cheap, for cache keys."""
@@ -170,7 +171,7 @@ class Store:
         rolling back to the revision before it. `revision_id` 0 empties the store.
         """
         with self._writing() as con:
-            self._check_revision(con, revision_id)
+            revision_id = self._check_revision(con, revision_id)
             deltas = {
                 spec.name: revisions.diff(con, spec, revisions.state_sql(spec, revision_id), removals=True)
                 for spec in SPECS
@@ -220,13 +221,19 @@ class Store:
             text += f"（与第 {same} 版导入的文件相同）"
         return text + "。"
 
-    def _check_revision(self, con: duckdb.DuckDBPyConnection, revision_id: int) -> None:
+    def _check_revision(self, con: duckdb.DuckDBPyConnection, revision_id: int) -> int:
+        """The revision id as a plain int (numpy ints from a frame are fine), or a Chinese error."""
         latest = revisions.latest_revision_id(con)
-        if isinstance(revision_id, bool) or not isinstance(revision_id, int) or not 0 <= revision_id <= latest:
+        try:
+            n = None if isinstance(revision_id, bool) else operator.index(revision_id)
+        except TypeError:
+            n = None
+        if n is None or not 0 <= n <= latest:
             raise IpdataError(
                 f"没有第 {revision_id} 版数据",
                 hint=f"可用的版本为 0（空）到 {latest}，见“版本记录”。",
             )
+        return n
 
     @staticmethod
     def _revision_row(
@@ -234,7 +241,7 @@ class Store:
         file_name: str | None, sha256: str | None, rollback_to: int | None,
     ) -> dict:
         return {
-            "id": rev, "created_at": _now(), "user": user, "file_name": file_name,
+            "id": rev, "created_at": _now(), "user": (user or "").strip() or "未署名", "file_name": file_name,
             "sha256": sha256, "comment": comment, "kind": kind, "n_new": changes.n_new,
             "n_changed": changes.n_changed, "n_removed": changes.n_removed,
             "rollback_to": rollback_to,
