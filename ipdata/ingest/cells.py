@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 # Cell contents meaning "no data" (compared after NFKC, so full-width forms are covered).
@@ -30,13 +31,16 @@ def nfkc(value: Any) -> str:
 
 def is_blank(value: Any) -> bool:
     """True for empty cells and the usual "no data" marks: these are never zero."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
+    if value is None or isinstance(value, str) and not value:
         return True
     if isinstance(value, str):
-        return nfkc(value).lower() in NO_DATA
-    return False
+        return _blank_text(value)
+    return isinstance(value, float) and math.isnan(value)
+
+
+@lru_cache(maxsize=4096)
+def _blank_text(value: str) -> bool:
+    return nfkc(value).lower() in NO_DATA
 
 
 def text_or_none(value: Any) -> str | None:
@@ -50,6 +54,7 @@ def text_or_none(value: Any) -> str | None:
     return str(value).strip()
 
 
+@lru_cache(maxsize=65536, typed=True)  # typed: True must not share an entry with 1
 def parse_number(value: Any) -> tuple[float, bool] | None:
     """(number, had_percent_sign) or None when the cell is not a number.
 

@@ -9,7 +9,7 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from ipdata.catalogue import COUNT_UNITS, Plan, Series
+from ipdata.catalogue import COUNT_UNITS, Plan, Series, normalise_name
 from ipdata.errors import Problem, column_letter
 from ipdata.ingest.cells import (
     is_blank,
@@ -19,7 +19,7 @@ from ipdata.ingest.cells import (
     parse_number,
     parse_year,
 )
-from ipdata.ingest.matching import Matcher, unit_key
+from ipdata.ingest.matching import Match, Matcher, unit_key
 from ipdata.ingest.tables import DataRow, Entry, TaskRow
 from ipdata.ingest.upload import TASK_STATUSES
 
@@ -33,9 +33,13 @@ def _problem(code: str, message: str, sheet: str, row: int | None, col: int | No
                    value=value, severity=severity)  # type: ignore[arg-type]
 
 
-def region_name(raw: str | None, plan: Plan) -> str:
+def district_keys(plan: Plan) -> frozenset[str]:
+    return frozenset(normalise_name(n) for n in (plan.district, *plan.district_aliases))
+
+
+def region_name(raw: str | None, plan: Plan, keys: frozenset[str] | None = None) -> str:
     """Blank or a district alias (通州区, 合计…) -> plan.district; other names with spaces folded."""
-    if raw is None or plan.is_district(raw):
+    if raw is None or normalise_name(raw) in (keys or district_keys(plan)):
         return plan.district
     return "".join(nfkc(raw).split())
 
@@ -51,12 +55,18 @@ class RowReader:
         self.targets: list[dict[str, Any]] = []
         self._milestones = {g.code for g in plan.goals if g.kind == "milestone"}
         self._year_problems: set[tuple[str, int, int]] = set()  # a bad year header is told once
+        # Big files repeat the same names and regions on every row: resolve each text once.
+        self._regions: dict[str | None, str] = {}
+        self._district = district_keys(plan)
+        self._matches: dict[tuple[str | None, str | None], Match] = {}
 
     def read(self, row: DataRow) -> Iterator[Problem]:
         series = yield from self._series(row)
         if series is None:
             return
-        region = region_name(row.region, self.plan)
+        region = self._regions.get(row.region)
+        if region is None:
+            region = self._regions[row.region] = region_name(row.region, self.plan, self._district)
         for entry in row.entries:
             value = yield from self._value(series, entry, row)
             if value is None:
@@ -74,7 +84,9 @@ class RowReader:
                                      "note": row.note, **where})
 
     def _series(self, row: DataRow) -> Iterator[Problem]:
-        match = self.matcher.match(row.code, row.name)
+        match = self._matches.get((row.code, row.name))
+        if match is None:
+            match = self._matches[(row.code, row.name)] = self.matcher.match(row.code, row.name)
         col = row.name_col if row.name_col is not None else row.code_col
         if match.series is None:
             if row.name is None and row.code is None:
