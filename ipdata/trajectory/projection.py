@@ -23,7 +23,8 @@ def t90(df: np.ndarray) -> np.ndarray:
     """0.9 quantile of Student's t with df degrees of freedom (NaN for df < 1)."""
     df = np.asarray(df, dtype=float)
     z = _Z90
-    big = z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+    d = np.maximum(np.nan_to_num(df, nan=1.0), 1.0)
+    big = z + (z**3 + z) / (4 * d) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * d**2)
     small = _T90[np.clip(np.nan_to_num(df, nan=0), 0, 30).astype(int)]
     return np.where(df < 1, np.nan, np.where(df > 30, big, small))
 
