@@ -69,8 +69,8 @@ class Goal:
 
     @property
     def is_count(self) -> bool:
-        """Counts may never be negative; ratios and money could in principle be checked too."""
-        return self.unit in COUNT_UNITS
+        """A whole-number count (shown without decimals); per-10,000 ratios are not counts."""
+        return self.unit in COUNT_UNITS and self.derive is None
 
     def target_text(self) -> str:
         if self.kind == "trend":

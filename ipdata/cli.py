@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="仅当数据库还没有任何数据时导入")
     s.add_argument("--rebuild-workbook", action="store_true", help="由 ipdata/demo.py 重新生成示例工作簿")
     sub.add_parser("goals", help="列出规划的全部目标")
+    s = sub.add_parser("status", help="每个目标的完成进度、序时进度、预测和状态")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--region", help="地区（默认全区）")
     return p
 
 
@@ -67,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 1
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit flush quiet
+        return 0
     except Exception as exc:  # never a bare traceback for a user
         if os.environ.get("IPDATA_DEBUG"):
             traceback.print_exc()
@@ -199,7 +205,26 @@ def cmd_goals(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from ipdata.trajectory import to_records
+    from ipdata.views import status_frame, status_table
+
+    store = _store(args)
+    frame = status_frame(store.plan, store.values(), store.targets(), args.region)
+    if args.json:
+        print(json.dumps(to_records(frame), ensure_ascii=False, indent=1))
+        return 0
+    _print_frame(status_table(store.plan, frame))
+    print()
+    for r in frame.itertuples():
+        print(f"· {r.narrative}")
+    if store.has_demo_data():
+        print("\n注意：以上含示例数据（虚构），不代表官方统计。")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
     "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
+    "status": cmd_status,
 }

@@ -1,40 +1,52 @@
-"""Tables the pages show, computed here so that they are tested without Streamlit."""
+"""Tables the pages and the CLI show, computed here so that they are tested without Streamlit."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ipdata.catalogue import KIND_LABELS, Plan
+from ipdata.catalogue import KIND_LABELS, Goal, Plan
+from ipdata.trajectory import compute
 
 
-def _fmt_value(value: float, unit: str) -> str:
+def status_frame(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = None,
+                 region: str | None = None) -> pd.DataFrame:
+    """The trajectory figures of every goal in one region (default: the district)."""
+    return compute(plan, values, targets, region=region)
+
+
+def _fmt_value(value: float, goal: Goal) -> str:
+    """Same rule as the narrative: whole numbers for counts, one decimal otherwise."""
     if pd.isna(value):
         return "—"
-    if unit in ("%", "亿元", "万人") or not float(value).is_integer():
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+    if goal.kind == "milestone":
+        return "已建成" if value >= 1 else "未建成"
+    return f"{value:,.0f}" if goal.is_count else f"{value:,.1f}"
 
 
-def goal_table(plan: Plan, values: pd.DataFrame, region: str | None = None) -> pd.DataFrame:
-    """One row per goal: latest value (cumulative goals summed since the base year) and target."""
-    region = region or plan.district
-    rows = []
-    v = values[values["region"] == region] if not values.empty else values
-    for g in plan.goals:
-        mine = v[v["series"] == g.code] if not v.empty else v
-        latest_year, latest = None, float("nan")
-        if not mine.empty:
-            latest_year = int(mine["year"].max())
-            if g.kind == "cumulative":
-                latest = float(mine.loc[mine["year"] > plan.base_year, "value"].sum())
-            else:
-                latest = float(mine.loc[mine["year"] == latest_year, "value"].iloc[0])
-        if g.kind == "milestone" and latest_year is not None:
-            shown = "已建成" if latest >= 1 else "未建成"
-        else:
-            shown = _fmt_value(latest, g.unit)
-        rows.append({
-            "类别": g.category, "指标": g.name, "类型": KIND_LABELS[g.kind], "单位": g.unit,
-            "最新年份": latest_year, "最新值": shown, f"{plan.target_year}年目标": g.target_text(),
-        })
-    return pd.DataFrame(rows)
+def _pct(x: float) -> str:
+    return "—" if pd.isna(x) else f"{x * 100:.1f}%"
+
+
+def status_table(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+    """Human-readable columns (Chinese headers) from `status_frame`."""
+    if frame.empty:
+        return pd.DataFrame()
+    target_year = int(frame["target_year"].max())
+    return pd.DataFrame({
+        "类别": frame["category"],
+        "指标": frame["name"],
+        "类型": frame["kind"].map(KIND_LABELS),
+        "单位": frame["unit"],
+        "最新年份": frame["latest_year"].astype("Int64"),
+        "最新值": [_fmt_value(v, plan.goal(c)) for v, c in zip(frame["latest_value"], frame["code"], strict=True)],
+        f"{target_year}年目标": frame["target_text"],
+        "完成进度": frame["completion"].map(_pct),
+        "序时进度": frame["time_elapsed"].map(_pct),
+        "状态": frame["status"],
+    }).reset_index(drop=True)
+
+
+def goal_table(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = None,
+               region: str | None = None) -> pd.DataFrame:
+    """One row per goal: latest tracked value, target, progress and status."""
+    return status_table(plan, status_frame(plan, values, targets, region))

@@ -28,10 +28,21 @@ def _cached_values(db: str, plan: str, revision: int) -> pd.DataFrame:
     return _store(db, plan).values()
 
 
+@st.cache_data(show_spinner=False)
+def _cached_targets(db: str, plan: str, revision: int) -> pd.DataFrame:
+    return _store(db, plan).targets()
+
+
 def current_values() -> pd.DataFrame:
     """Current values, cached by revision id: a new upload refreshes every page at once."""
     s = store()
     return _cached_values(str(s.path), s.plan.id, s.latest_revision_id())
+
+
+def current_targets() -> pd.DataFrame:
+    """Current region targets (目标分解), cached by revision id like the values."""
+    s = store()
+    return _cached_targets(str(s.path), s.plan.id, s.latest_revision_id())
 
 
 def demo_banner() -> None:

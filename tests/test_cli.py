@@ -146,3 +146,36 @@ def test_goals_lists_every_goal(capsys):
     assert code == 0
     assert out.count("\n") == 21  # header + 20 goals
     assert "万人高价值发明专利拥有量" in out and "≥18件" in out
+
+
+def test_status_json_on_demo(tmp_path, capsys):
+    db = tmp_path / "a.duckdb"
+    run(capsys, "--db", db, "demo")
+    code, out, _ = run(capsys, "--db", db, "status", "--json")
+    assert code == 0
+    rows = {r["code"]: r for r in json.loads(out)}
+    assert len(rows) == 20
+    hv = rows["hv_invention_per10k"]
+    # (14.9 - 8.2) / (18 - 8.2) = 0.68367; (2024-2021)/(2025-2021) = 0.75; q = 0.9116
+    assert (hv["base_value"], hv["latest_year"], hv["latest_value"]) == (8.2, 2024, 14.9)
+    assert round(hv["completion"], 4) == 0.6837 and hv["time_elapsed"] == 0.75
+    assert hv["status"] == "基本符合预期"
+    assert rows["ip_service_staff"]["status"] == "倒退"  # 116 < base 120
+    assert rows["ip_pledge_amount"]["status"] == "已完成"  # 21.4 > 20
+    assert rows["ip_standard_units_new"]["latest_value"] == 59  # 18+20+21, the 2021 value not counted
+    # derived: 87710 / 125.3 = 700.0 per 10,000 residents
+    assert round(rows["copyright_reg_per10k"]["latest_value"], 1) == 700.0
+    assert "示例数据" not in out  # JSON is data only; the text form carries the notice
+
+
+def test_status_for_a_region_with_its_own_target(tmp_path, capsys):
+    db = tmp_path / "a.duckdb"
+    run(capsys, "--db", db, "demo")
+    code, out, _ = run(capsys, "--db", db, "status", "--json", "--region", "南通高新区")
+    rows = {r["code"]: r for r in json.loads(out)}
+    hv = rows["hv_invention_per10k"]
+    # target 28: (24.1 - 15.3) / (28 - 15.3) = 0.6929; q = 0.9239
+    assert (hv["region"], hv["target"], round(hv["completion"], 4), hv["status"]) == (
+        "南通高新区", 28.0, 0.6929, "基本符合预期")
+    code, out, _ = run(capsys, "--db", db, "status")
+    assert code == 0 and "基本符合预期" in out and "示例数据" in out

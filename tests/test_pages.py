@@ -20,7 +20,8 @@ def test_overview_on_demo_data(db_path):
     [table] = at.dataframe
     assert len(table.value) == 20
     row = table.value.set_index("指标").loc["万人高价值发明专利拥有量"]
-    assert (row["最新年份"], row["最新值"], row["2025年目标"]) == (2024, "14.9", "≥18件")
+    assert (row["最新年份"], row["最新值"], row["2025年目标"], row["完成进度"], row["状态"]) == (
+        2024, "14.9", "≥18件", "68.4%", "基本符合预期")  # (14.9-8.2)/(18-8.2)
     assert table.value.set_index("指标").loc["新增贯标单位", "最新值"] == "59"  # 18+20+21 since 2021
 
 

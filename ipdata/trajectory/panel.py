@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ipdata.catalogue import COUNT_UNITS, Plan
+from ipdata.catalogue import Plan
 from ipdata.trajectory.derive import canonical_regions
 
 
@@ -28,7 +28,7 @@ def build_keys(plan: Plan, targets: pd.DataFrame | None, regions: list[str]) -> 
         "plan_target": [np.nan if g.target is None else g.target for g in plan.goals],
         "sign": [1.0 if g.direction == "higher" else -1.0 for g in plan.goals],
         # Counts are shown as whole numbers; ratios, shares and money with one decimal.
-        "is_count": [g.unit in COUNT_UNITS and g.derive is None for g in plan.goals],
+        "is_count": [g.is_count for g in plan.goals],
         # Only quantities that add up over regions have a "share of the district total".
         "additive": [g.kind in ("cumulative", "trend") or (g.kind == "level" and g.derive is None
                      and g.unit != "%") for g in plan.goals],
