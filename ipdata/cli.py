@@ -19,7 +19,7 @@ from ipdata import service, settings
 from ipdata.errors import IpdataError
 from ipdata.store import Changes, Store
 
-CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
+CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,16 +94,24 @@ def _print_frame(frame: pd.DataFrame) -> None:
         print(frame.to_string(index=False))
 
 
+TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度"}
+
+
 def _print_changes(changes: Changes) -> None:
     rows = changes.rows
     changed = rows[rows["change"] != "unchanged"]
     print(f"新增 {changes.n_new} 项，修改 {changes.n_changed} 项，未变 {changes.n_unchanged} 项")
-    if not changed.empty:
-        view = changed.assign(change=changed["change"].map(CHANGE_LABELS))
-        cols = [c for c in ("change", "name", "region", "year", "task_id", "old", "new", "unit") if c in view]
-        _print_frame(view[cols].rename(columns={
-            "change": "变化", "name": "名称", "region": "地区", "year": "年份", "task_id": "任务",
-            "old": "原值", "new": "新值", "unit": "单位"}))
+    if changed.empty:
+        return
+    view = changed.assign(change=changed["change"].map(CHANGE_LABELS).fillna(changed["change"]),
+                          table=changed["table"].map(TABLE_LABELS))
+    # only the key columns that this change uses (a values-only file has no task column)
+    cols = [c for c in ("change", "table", "name", "region", "year", "task_id", "old", "new", "unit")
+            if c in view and view[c].notna().any()]
+    view = view[cols].astype(object).where(view[cols].notna(), "")
+    _print_frame(view.rename(columns={
+        "change": "变化", "table": "类型", "name": "名称", "region": "地区", "year": "年份", "task_id": "任务",
+        "old": "原值", "new": "新值", "unit": "单位"}))
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -167,11 +175,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_revisions(args: argparse.Namespace) -> int:
+    from ipdata.views import revision_table
+
     frame = _store(args).revisions()
     if args.json:
         print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
     else:
-        _print_frame(frame)
+        _print_frame(revision_table(frame))
     return 0
 
 

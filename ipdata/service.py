@@ -69,5 +69,11 @@ def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:
     """Import the demo workbook as a demo revision (its values are flagged 示例数据)."""
     if if_empty and store.latest_revision_id() > 0:
         return None
+    values = store.values()
+    if not values.empty and not values["is_demo"].all():
+        raise IpdataError(
+            "数据库中已有上传的正式数据，不能载入示例数据（示例数据会覆盖同一指标、地区、年份的正式数值）。",
+            hint="如需查看示例数据，请另用一个数据库文件，例如：python -m ipdata --db /tmp/demo.duckdb demo",
+        )
     _, result = import_file(store, settings.demo_workbook(), user="demo", comment="示例数据（虚构）", kind="demo")
     return result

@@ -50,3 +50,21 @@ def goal_table(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = 
                region: str | None = None) -> pd.DataFrame:
     """One row per goal: latest tracked value, target, progress and status."""
     return status_table(plan, status_frame(plan, values, targets, region))
+
+
+REVISION_HEADERS = {
+    "id": "版本号", "created_at": "时间(UTC)", "user": "操作人", "kind": "类型", "file_name": "文件名",
+    "sha256": "文件SHA-256", "comment": "说明", "n_new": "新增", "n_changed": "修改",
+    "n_removed": "删除", "rollback_to": "回滚到版本",
+}
+REVISION_KIND_LABELS = {"import": "导入", "demo": "示例数据", "rollback": "回滚", "task-edit": "任务进度编辑"}
+
+
+def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
+    """The revision log with Chinese headers and labels; the file hash shortened for reading."""
+    out = revisions.assign(
+        kind=revisions["kind"].map(REVISION_KIND_LABELS).fillna(revisions["kind"]),
+        sha256=revisions["sha256"].map(lambda h: h[:12] if isinstance(h, str) else ""),
+    )
+    out = out[list(REVISION_HEADERS)].rename(columns=REVISION_HEADERS)
+    return out.astype(object).where(out.notna(), "")

@@ -179,3 +179,24 @@ def test_status_for_a_region_with_its_own_target(tmp_path, capsys):
         "南通高新区", 28.0, 0.6929, "基本符合预期")
     code, out, _ = run(capsys, "--db", db, "status")
     assert code == 0 and "基本符合预期" in out and "示例数据" in out
+
+
+def test_demo_never_overwrites_uploaded_data(tmp_path, capsys):
+    db, tpl = tmp_path / "a.duckdb", tmp_path / "t.xlsx"
+    run(capsys, "template", tpl)
+    fill_template(tpl, {("案件结案率", "全区"): {2021: 80.0}})
+    run(capsys, "--db", db, "import", tpl)
+    before = values(capsys, db)
+    code, _, err = run(capsys, "--db", db, "demo")
+    assert code == 1 and "正式数据" in err
+    assert values(capsys, db) == before
+
+
+def test_export_keeps_formula_looking_comments_as_text(tmp_path, capsys):
+    db, tpl, out = tmp_path / "a.duckdb", tmp_path / "t.xlsx", tmp_path / "out.xlsx"
+    run(capsys, "template", tpl)
+    fill_template(tpl, {("案件结案率", "全区"): {2021: 80.0}})
+    run(capsys, "--db", db, "import", tpl, "--comment", "=HYPERLINK(\"http://x\")")
+    run(capsys, "--db", db, "export", out)
+    cell = load_workbook(out)["版本记录"]["G2"]
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(\"http://x\")", "s")

@@ -182,3 +182,25 @@ def test_all_problems_at_once(tmp_path):
 def test_messages_are_chinese_and_located(tmp_path):
     upload = read(tmp_path, {"指标数据": wide(["1", "新增贯标单位", "家", "x", None, None])})
     assert str(upload.report.problems[0]).startswith("[错误] 工作表“指标数据” 单元格 D4：“x”不是数字")
+
+
+def test_district_target_column_repeating_the_plan_is_dropped(tmp_path):
+    from openpyxl import Workbook
+
+    from ipdata.catalogue import load_plan
+    from ipdata.ingest import read_upload
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表1"
+    ws.append(["指标名称", "单位", "2024年", "2025年目标"])
+    ws.append(["万人高价值发明专利拥有量", "件", 14.9, 18])
+    ws.append(["新增贯标单位", "家", 21, 90])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    upload = read_upload(path, load_plan())
+    assert upload.targets.empty  # 全区 targets come from the plan file only
+    assert upload.report.flatten(["sheet", "cell", "code", "severity"]) == [
+        ["表1", "D3", "district-target-differs", "warning"]]
+    assert "≥80家" in upload.report.problems[0].message
+    assert len(upload.observations) == 2

@@ -95,12 +95,11 @@ def test_target_columns_in_a_wide_table_are_targets(tmp_path):
     ]
     assert tidy(upload.targets, ["series", "region", "year", "target", "cell"]) == [
         ("hv_invention_per10k", "川姜镇", 2025, 8.0, "E2"),
-        ("ip_standard_units_new", "全区", 2025, 80.0, "E3"),
-    ]
+    ]  # the 全区 row repeats the plan's own target (80), which is not stored again
 
 
 def test_target_value_column_without_year_means_plan_target_year(tmp_path):
-    upload = read(tmp_path, {"表": [["指标名称", "2023年", "目标值"], ["新增贯标单位", 20, 30]]})
+    upload = read(tmp_path, {"表": [["指标名称", "地区", "2023年", "目标值"], ["新增贯标单位", "川姜镇", 20, 30]]})
     assert tidy(upload.targets, ["series", "year", "target"]) == [("ip_standard_units_new", 2025, 30.0)]
 
 

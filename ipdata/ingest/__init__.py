@@ -95,6 +95,8 @@ def _read(data: bytes, plan: Plan, upload: Upload) -> None:
     report.add(fractions)
     report.add(checks.derived_mismatches(obs, plan))
     obs, targets = _without(obs, fractions), _without(targets, fractions)
+    targets, p4 = checks.district_targets(targets, plan)
+    report.add(p4)
 
     if all(s.is_empty for s in sheets):
         report.add(Problem("no-data", "工作簿是空的，没有任何内容。请在模板中填写数据后再上传。"))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from ipdata.catalogue import Plan
-from ipdata.errors import Problem
+from ipdata.errors import Problem, column_letter
 from ipdata.ingest.cells import number_text
 
 DERIVED_TOLERANCE = 0.01  # a ratio and its count/denominator may differ by rounding, not more
@@ -109,3 +109,26 @@ def derived_mismatches(obs: pd.DataFrame, plan: Plan) -> Iterator[Problem]:
                 sheet=r["sheet"], row=int(r["_row"]), column=_letters(r["cell"]), value=r["value"],
                 severity="warning",
             )
+
+
+def district_targets(targets: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, list[Problem]]:
+    """The district's targets are the plan's own: a "2025年目标" column repeating them is dropped
+    silently, and one that differs is dropped with a warning (the plan file is what counts)."""
+    if targets.empty:
+        return targets, []
+    district = targets["region"] == plan.district  # regions are already canonical here
+    problems = []
+    for i in targets.index[district]:
+        row = targets.loc[i]
+        goal = plan.goal_by_code.get(row["series"])
+        if goal is None or goal.target is None:
+            continue
+        if row["year"] != plan.target_year or abs(row["target"] - goal.target) > 1e-9 * max(1.0, abs(goal.target)):
+            problems.append(Problem(
+                "district-target-differs",
+                f"全区“{goal.name}”的目标以规划为准({plan.target_year}年{goal.target_text()})，"
+                f"这里填的是 {_shown(row['target'])}({row['year']}年)，此目标值未导入。"
+                "如规划已调整，请修改规划定义文件。",
+                sheet=row["sheet"], row=int(row["_row"]), column=column_letter(int(row["_col"])),
+                value=row["target"], severity="warning"))
+    return targets[~district], problems
