@@ -39,7 +39,8 @@ def status_table(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         "单位": frame["unit"],
         "最新年份": frame["latest_year"].astype("Int64"),
         "最新值": [_fmt_value(v, plan.goal(c)) for v, c in zip(frame["latest_value"], frame["code"], strict=True)],
-        f"{target_year}年目标": frame["target_text"],
+        f"{target_year}年目标": [plan.goal(c).target_text() if plan.district == r else t
+                                for c, r, t in zip(frame["code"], frame["region"], frame["target_text"], strict=True)],
         "完成进度": frame["completion"].map(_pct),
         "序时进度": frame["time_elapsed"].map(_pct),
         "状态": frame["status"],

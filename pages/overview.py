@@ -17,7 +17,8 @@ def render() -> None:
         st.info("数据库中还没有数据。请到“数据管理”下载模板、填写后上传；或在命令行运行 "
                 "`python -m ipdata demo` 载入示例数据。")
     st.subheader(f"{plan.target_year}年目标一览（{len(plan.goals)} 项）")
-    st.dataframe(goal_table(plan, values, ui.current_targets()), hide_index=True, width="stretch")
+    table = goal_table(plan, values, ui.current_targets())
+    st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
 
 
 ui.guarded(render)
