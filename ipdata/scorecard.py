@@ -1,0 +1,131 @@
+"""The overview's scorecard: counts by status, the final verdict once target-year data arrive,
+the goals that lag, and one tile per goal. Computed from the trajectory frame (one row per goal)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ipdata.catalogue import Plan
+from ipdata.trajectory import labels as L
+from ipdata.trajectory.narrative import fmt_value
+
+# Display order: best first, then the ones needing attention, then no judgement.
+STATUS_ORDER = (L.DONE, L.BUILT, L.AHEAD, L.ON_TRACK, L.BEHIND, L.BACKWARD, L.MISSED, L.NOT_BUILT,
+                L.NO_DATA, L.UP, L.FLAT, L.DOWN, L.NO_TARGET)
+ACHIEVED = (L.DONE, L.BUILT)
+LAGGING = (L.BEHIND, L.BACKWARD, L.MISSED, L.NOT_BUILT)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    as_of: int | None  # latest year with data for any judged goal
+    target_year: int
+    final: bool  # target-year data have arrived: the verdict is final
+    judged: int  # goals with a target or milestone (trend goals are not judged)
+    achieved: int
+    counts: dict[str, int] = field(default_factory=dict)
+    lagging: tuple[str, ...] = ()  # goal names, worst first
+    headline: str = ""
+
+
+def scorecard(plan: Plan, frame: pd.DataFrame) -> Scorecard:
+    judged = frame[frame["kind"] != "trend"]
+    counts = {s: int((frame["status"] == s).sum()) for s in STATUS_ORDER if (frame["status"] == s).any()}
+    years = judged["latest_year"].dropna()
+    as_of = int(years.max()) if not years.empty else None
+    final = as_of is not None and as_of >= plan.target_year
+    achieved = int(judged["status"].isin(ACHIEVED).sum())
+    lag = judged[judged["status"].isin(LAGGING)].assign(
+        _rank=lambda d: d["status"].map(L.STATUS_RANK), _q=lambda d: d["schedule_ratio"].fillna(-1e9))
+    lagging = tuple(lag.sort_values(["_rank", "_q"])["name"])
+    return Scorecard(as_of, plan.target_year, final, len(judged), achieved, counts, lagging,
+                     _headline(plan, len(judged), achieved, counts, as_of, final, judged))
+
+
+def _headline(plan: Plan, judged: int, achieved: int, counts: dict[str, int], as_of: int | None,
+              final: bool, frame: pd.DataFrame) -> str:
+    if as_of is None:
+        return f"尚无数据：{judged} 项有目标的指标等待上传数据。"
+    parts = "，".join(f"{s} {n} 项" for s, n in counts.items() if s not in (L.UP, L.FLAT, L.DOWN, L.NO_TARGET))
+    if final:
+        missing = int((frame["latest_year"].fillna(0) < plan.target_year).sum())
+        tail = f"；{missing} 项尚无{plan.target_year}年数据" if missing else ""
+        return f"终期评估：{judged} 项有目标的指标中达成 {achieved} 项（{parts}）{tail}。"
+    elapsed = (as_of - plan.base_year) / (plan.target_year - plan.base_year)
+    return (f"截至{as_of}年（序时进度{elapsed * 100:.0f}%），{judged} 项有目标的指标中：{parts}。"
+            f"{plan.target_year}年数据尚未上传，终期结论待定。")
+
+
+def _gap_text(row: pd.Series, is_count: bool) -> str:
+    """How far from the target: 差3.1件 / 超出1.4亿元; empty where there is no number to give."""
+    if row["kind"] in ("trend", "milestone") or pd.isna(row.get("gap")) or pd.isna(row.get("latest_value")):
+        return ""
+    gap = float(row["gap"])
+    unit = "个百分点" if row["unit"] == "%" else row["unit"]  # a gap in percent is in points
+    if row["status"] in ACHIEVED:
+        over = abs(float(row["latest_value"]) - float(row["target"]))
+        return f"超出{fmt_value(over, is_count)}{unit}" if over > 0 else "恰好达到"
+    return f"差{fmt_value(abs(gap), is_count)}{unit}"
+
+
+def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+    """One tile per goal: texts to show and the bar lengths (percent, clipped to 0..100)."""
+    rows = []
+    for _, r in frame.iterrows():
+        goal = plan.goal(r["code"])
+        if pd.isna(r["latest_value"]):
+            value = "暂无数据"
+        elif goal.kind == "milestone":
+            value = f"{int(r['reach_year'])}年建成" if r["status"] == L.BUILT and not pd.isna(r["reach_year"]) else "尚未建成"
+        else:
+            value = f"{fmt_value(float(r['latest_value']), goal.is_count)}{goal.unit}"
+        rows.append({
+            "code": goal.code, "name": goal.name, "category": goal.category, "status": r["status"],
+            "value_text": value, "target_text": goal.target_text(),
+            "year_text": "" if pd.isna(r["latest_year"]) else f"{int(r['latest_year'])}年",
+            "gap_text": _gap_text(r, goal.is_count),
+            "completion_pct": None if pd.isna(r["completion"]) else max(0.0, min(100.0, float(r["completion"]) * 100)),
+            "elapsed_pct": None if pd.isna(r["time_elapsed"]) else max(0.0, min(100.0, float(r["time_elapsed"]) * 100)),
+        })
+    return pd.DataFrame(rows)
+
+
+def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, str], link: str = "goal") -> str:
+    """A responsive grid of tiles (no horizontal scrolling at tablet width). Every text is escaped:
+    names come from the plan file, but nothing is ever rendered as HTML unescaped."""
+    esc = html.escape
+    cards = []
+    for t in tiles.itertuples():
+        colour = colours.get(t.status, "#999999")
+        bar = ""
+        if t.completion_pct is not None:
+            marker = "" if t.elapsed_pct is None else f'<i style="left:{t.elapsed_pct:.0f}%"></i>'
+            bar = f'<div class="ip-bar"><b style="width:{t.completion_pct:.0f}%;background:{colour}"></b>{marker}</div>'
+        cards.append(
+            f'<a class="ip-tile" href="{link}?code={esc(t.code)}" target="_self" style="border-left-color:{colour}">'
+            f'<span class="ip-badge" style="background:{colour}">{esc(symbols.get(t.status, ""))} {esc(t.status)}</span>'
+            f'<span class="ip-cat">{esc(t.category)}</span>'
+            f'<div class="ip-name">{esc(t.name)}</div>'
+            f'<div class="ip-val">{esc(t.value_text)} <small>{esc(t.year_text)}</small></div>'
+            f'<div class="ip-tgt">目标 {esc(t.target_text)} <small>{esc(t.gap_text)}</small></div>{bar}</a>'
+        )
+    return f"<style>{TILE_CSS}</style><div class='ip-grid'>{''.join(cards)}</div>"
+
+
+TILE_CSS = """
+.ip-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(205px,1fr));gap:8px}
+.ip-tile{display:block;border:1px solid #e3e3e3;border-left:6px solid;border-radius:6px;padding:6px 8px;
+ text-decoration:none!important;color:#222!important;background:#fff;min-height:92px}
+.ip-tile:hover{box-shadow:0 1px 6px rgba(0,0,0,.18)}
+.ip-badge{color:#fff;font-size:12px;padding:1px 6px;border-radius:9px;font-weight:600}
+.ip-cat{float:right;font-size:12px;color:#666}
+.ip-name{font-size:13.5px;font-weight:600;margin:3px 0 1px;line-height:1.25}
+.ip-val{font-size:15px}.ip-val small,.ip-tgt small{color:#555}
+.ip-tgt{font-size:12px;color:#444}
+.ip-bar{position:relative;height:6px;background:#eee;border-radius:3px;margin-top:4px}
+.ip-bar b{position:absolute;left:0;top:0;bottom:0;border-radius:3px}
+.ip-bar i{position:absolute;top:-3px;bottom:-3px;width:2px;background:#222}
+"""
