@@ -1,0 +1,206 @@
+"""数据管理: what the data page shows around an import or a rollback, computed without Streamlit.
+
+An import is checked once (`prepare_import`), shown, and on confirmation exactly that checked
+upload is applied, unless the store changed in between (`is_stale`: then check again). A rollback
+is previewed the same way (`preview_rollback`) before `Store.rollback` does it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ipdata import service
+from ipdata.errors import IpdataError, Report
+from ipdata.export import export_workbook
+from ipdata.ingest.upload import Upload
+from ipdata.store import ApplyResult, Changes, Store
+from ipdata.store.changes import build_changes
+from ipdata.store.revisions import REL_TOL
+from ipdata.store.schema import SPECS, TableSpec
+from ipdata.template import write_template
+
+CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
+TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+TEMPLATE_FILE_NAME = "填报模板.xlsx"
+
+
+def export_file_name(today: dt.date | None = None) -> str:
+    return f"全部数据_{(today or dt.date.today()):%Y%m%d}.xlsx"
+
+
+def template_bytes(store: Store) -> bytes:
+    buffer = io.BytesIO()
+    write_template(buffer, store.plan)
+    return buffer.getvalue()
+
+
+def export_bytes(store: Store) -> bytes:
+    buffer = io.BytesIO()
+    export_workbook(store, buffer)
+    return buffer.getvalue()
+
+
+# --- showing a report and a change list ------------------------------------------------------
+
+def problem_table(report: Report) -> pd.DataFrame:
+    """Every problem, errors first: 级别, 工作表, 单元格, 问题."""
+    rows = [{"级别": SEVERITY_LABELS[p.severity], "工作表": p.sheet or "", "单元格": p.cell or "",
+             "问题": p.message} for p in [*report.errors, *report.warnings]]
+    return pd.DataFrame(rows, columns=["级别", "工作表", "单元格", "问题"])
+
+
+def _fmt(v: object) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, int | float):
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.6f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def change_table(changes: Changes, which: tuple[str, ...] = ("new", "changed", "removed")) -> pd.DataFrame:
+    """Rows of `changes` whose change is in `which`: 变化, 类型, 名称, 地区, 年份, 原值, 新值, 单位.
+
+    For task progress the 名称 is "编号 任务名" and there is no region or year.
+    """
+    rows = changes.rows[changes.rows["change"].isin(which)]
+    name = [f"{t} {n}" if tab == "tasks" else n
+            for tab, t, n in zip(rows["table"], rows["task_id"], rows["name"], strict=True)]
+    return pd.DataFrame({
+        "变化": rows["change"].map(CHANGE_LABELS),
+        "类型": rows["table"].map(TABLE_LABELS),
+        "名称": name,
+        "地区": rows["region"].map(_fmt),
+        "年份": rows["year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+        "原值": rows["old"].map(_fmt),
+        "新值": rows["new"].map(_fmt),
+        "单位": rows["unit"].map(_fmt),
+    }).reset_index(drop=True)
+
+
+def same_file_revision(store: Store, sha256: str) -> int | None:
+    """The latest import of a file with exactly these bytes, if any."""
+    revs = store.revisions()
+    same = revs[(revs["sha256"] == sha256) & (revs["kind"] != "rollback")]
+    return None if same.empty else int(same["id"].max())
+
+
+# --- import: check, show, confirm -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PendingImport:
+    """A checked file waiting for confirmation: the bytes, what they were checked against, the result."""
+
+    file_name: str
+    data: bytes
+    sha256: str
+    base_revision: int  # store.latest_revision_id() when checked
+    upload: Upload
+    changes: Changes | None  # None when the file has errors
+
+    @property
+    def valid(self) -> bool:
+        return self.changes is not None
+
+    @property
+    def noop(self) -> bool:
+        return self.changes is not None and self.changes.is_noop
+
+    def noop_message(self, store: Store) -> str:
+        same = same_file_revision(store, self.sha256)
+        return "文件内容与当前数据完全相同，无需导入" + (f"（与第 {same} 版导入的文件相同）" if same else "") + "。"
+
+    def refusal(self) -> IpdataError:
+        errors = self.upload.report.errors
+        return IpdataError(f"文件“{self.file_name}”有 {len(errors)} 个错误，不能导入；已保存的数据没有任何改动。",
+                           hint="按上表修改文件中标出的单元格后重新上传。")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def prepare_import(store: Store, data: bytes, file_name: str) -> PendingImport:
+    """Check a file against the current data. Writes nothing."""
+    base = store.latest_revision_id()
+    upload, changes = service.check_file(store, data, file_name)
+    return PendingImport(file_name, bytes(data), sha256(data), base, upload, changes)
+
+
+def is_stale(store: Store, pending: PendingImport | RollbackPreview) -> bool:
+    """Whether the store has a new revision since the preview was made (then preview again)."""
+    return store.latest_revision_id() != pending.base_revision
+
+
+def confirm_import(store: Store, pending: PendingImport, user: str, comment: str | None = None) -> ApplyResult:
+    """Apply exactly the checked upload. Refused without an 操作人, for an invalid file, or when the
+    bytes no longer match what was checked."""
+    if not (user or "").strip():
+        raise IpdataError("请填写操作人后再确认导入。", hint="在“操作人”一栏填写您的姓名。")
+    if not pending.valid:
+        raise pending.refusal()
+    if sha256(pending.data) != pending.sha256 or pending.upload.sha256 != pending.sha256:
+        raise IpdataError("待导入的文件与预览时的文件不一致，未导入任何数据。", hint="请重新上传文件。")
+    return store.apply(pending.upload, user=user.strip(), comment=(comment or "").strip() or None)
+
+
+# --- rollback preview -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RollbackPreview:
+    target: int  # restore the state right after this revision
+    base_revision: int  # latest revision when previewed
+    changes: Changes
+
+
+def _classify(spec: TableSpec, target: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Like the store's rollback diff: keys of the target state vs the current one, with removals."""
+    keys, fields = list(spec.keys), list(spec.fields)
+    t = target[keys + fields].rename(columns={f: f"new_{f}" for f in fields})
+    c = current[keys + fields].rename(columns={f: f"old_{f}" for f in fields})
+    merged = t.merge(c, on=keys, how="outer", indicator=True)
+    differing = []
+    for f in fields:
+        old, new = merged[f"old_{f}"], merged[f"new_{f}"]
+        if f in spec.numbers:
+            same = (old.isna() & new.isna()) | ((old - new).abs() <= REL_TOL * pd.concat(
+                [old.abs(), new.abs()], axis=1).max(axis=1))
+        else:
+            same = (old.isna() & new.isna()) | (old.astype(object) == new.astype(object))
+        differing.append((f, ~same.astype(bool)))
+    change = pd.Series("unchanged", index=merged.index, dtype=object)
+    any_diff = pd.concat([d for _, d in differing], axis=1).any(axis=1) if differing else change != change
+    change[any_diff] = "changed"
+    change[merged["_merge"] == "left_only"] = "new"
+    change[merged["_merge"] == "right_only"] = "removed"
+    both = merged["_merge"] == "both"
+    merged["fields"] = [
+        ",".join(f for f, d in differing if d.iloc[i]) or None if both.iloc[i] else None
+        for i in range(len(merged))
+    ]
+    merged["change"] = change
+    return merged.drop(columns="_merge").sort_values(keys).reset_index(drop=True)
+
+
+def preview_rollback(store: Store, revision_id: int) -> RollbackPreview:
+    """What `store.rollback(revision_id)` would change now. Writes nothing; IpdataError for an
+    unknown revision."""
+    base = store.latest_revision_id()
+    target, current = store.state_at(revision_id), store.state_at(base)
+    deltas = {spec.name: _classify(spec, target[spec.name], current[spec.name]) for spec in SPECS}
+    return RollbackPreview(int(revision_id), base, build_changes(store.plan, deltas))
+
+
+def rollback_options(revisions: pd.DataFrame) -> dict[int, str]:
+    """Revisions one can roll back to (all but the latest), newest first, with a readable label."""
+    labels = {}
+    for r in revisions.iloc[:-1][::-1].to_dict("records"):
+        what = next((x for x in (r["file_name"], r["comment"]) if isinstance(x, str) and x), "")
+        labels[int(r["id"])] = f"第 {r['id']} 版 · {str(r['created_at'])[:16].replace('T', ' ')} · {r['user']}" + (
+            f" · {what}" if what else "")
+    return labels

@@ -1,0 +1,119 @@
+"""数据管理 core: problem and change tables, checked imports, rollback preview (plain pytest)."""
+
+import io
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from ipdata import manage, service
+from ipdata.errors import IpdataError
+from ipdata.ingest import read_upload
+
+
+def filled_template(store, cells: dict[tuple[str, str], object]) -> bytes:
+    """The template with some cells filled: {(sheet, "F4"): value}."""
+    wb = load_workbook(io.BytesIO(manage.template_bytes(store)))
+    for (sheet, cell), value in cells.items():
+        wb[sheet][cell] = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# demo overseas_patents_new: 5, 6, 8, 9 for 2021..2024. 指标数据 row 4 is hv_invention_per10k/全区, row 5 overseas_patents_new; F..J are 2021..2025
+GOOD = {("指标数据", "G5"): 7, ("指标数据", "H5"): 9}
+BAD = {("指标数据", "G5"): "很多", ("指标数据", "H5"): 9}
+
+
+@pytest.fixture
+def store(db_path):
+    return service.open_store(db_path)
+
+
+def test_template_and_export_read_back(store):
+    assert read_upload(manage.template_bytes(store), store.plan).report.flatten()[0][2] == "no-data"
+    manage.confirm_import(store, manage.prepare_import(store, filled_template(store, GOOD), "a.xlsx"), "张三")
+    pending = manage.prepare_import(store, manage.export_bytes(store), "全部数据.xlsx")
+    assert pending.valid and pending.noop  # the export re-imports unchanged
+    assert manage.export_file_name(pd.Timestamp("2025-03-01").date()) == "全部数据_20250301.xlsx"
+
+
+def test_prepare_and_confirm_import(store):
+    pending = manage.prepare_import(store, filled_template(store, GOOD), "年报.xlsx")
+    assert (pending.valid, pending.noop, pending.base_revision) == (True, False, 0)
+    assert (pending.changes.n_new, pending.changes.n_changed, pending.changes.n_unchanged) == (2, 0, 0)
+    assert manage.change_table(pending.changes).values.tolist() == [
+        ["新增", "数值", "新增海外专利授权", "全区", "2022", "", "7", "件"],
+        ["新增", "数值", "新增海外专利授权", "全区", "2023", "", "9", "件"]]
+    assert store.latest_revision_id() == 0  # checking writes nothing
+    with pytest.raises(IpdataError, match="操作人"):
+        manage.confirm_import(store, pending, " ")
+    result = manage.confirm_import(store, pending, "张三", "年报")
+    assert result.revision_id == 1 and not manage.is_stale(store, manage.prepare_import(store, b"", "x.xlsx"))
+    assert manage.is_stale(store, pending)
+    again = manage.prepare_import(store, filled_template(store, GOOD), "年报2.xlsx")
+    assert again.noop and again.noop_message(store) == "文件内容与当前数据完全相同，无需导入。"
+
+
+def test_same_bytes_name_the_revision(store):
+    data = filled_template(store, GOOD)
+    manage.confirm_import(store, manage.prepare_import(store, data, "a.xlsx"), "张三")
+    assert manage.prepare_import(store, data, "a.xlsx").noop_message(store) == (
+        "文件内容与当前数据完全相同，无需导入（与第 1 版导入的文件相同）。")
+
+
+def test_bad_file_problem_table_and_refusal(store):
+    pending = manage.prepare_import(store, filled_template(store, BAD), "坏.xlsx")
+    assert not pending.valid
+    table = manage.problem_table(pending.upload.report)
+    assert table[["级别", "工作表", "单元格"]].values.tolist()[0] == ["错误", "指标数据", "G5"]
+    with pytest.raises(IpdataError, match="1 个错误"):
+        manage.confirm_import(store, pending, "张三")
+    assert store.latest_revision_id() == 0
+
+
+def test_changed_bytes_are_refused(store):
+    pending = manage.prepare_import(store, filled_template(store, GOOD), "a.xlsx")
+    tampered = manage.PendingImport(pending.file_name, pending.data + b"x", pending.sha256,
+                                    pending.base_revision, pending.upload, pending.changes)
+    with pytest.raises(IpdataError, match="不一致"):
+        manage.confirm_import(store, tampered, "张三")
+    assert store.latest_revision_id() == 0
+
+
+def test_rollback_preview_matches_rollback(store):
+    service.load_demo(store)  # 1
+    manage.confirm_import(store, manage.prepare_import(store, filled_template(store, {
+        ("指标数据", "G5"): 100}), "a.xlsx"), "张三")  # 2: 2022 changes
+    from ipdata.tasks import save_task_edits
+    save_task_edits(store, pd.DataFrame([["二.3.1", "已完成", "x"]],
+                                        columns=["编号", "状态", "进展说明"]), "李四")  # 3
+    preview = manage.preview_rollback(store, 1)
+    assert (preview.target, preview.base_revision) == (1, 3)
+    shown = manage.change_table(preview.changes)
+    assert shown[["变化", "类型", "名称", "年份", "原值", "新值"]].values.tolist() == [
+        ["修改", "数值", "新增海外专利授权", "2022", "100", "6"],
+        ["修改", "任务进度", "二.3.1 实施精品版权培育工程", "", "已完成", "推进中"]]
+    result = store.rollback(1, user="张三")
+    assert (result.changes.n_new, result.changes.n_changed, result.changes.n_removed,
+            result.changes.n_unchanged) == (preview.changes.n_new, preview.changes.n_changed,
+                                            preview.changes.n_removed, preview.changes.n_unchanged)
+    with pytest.raises(IpdataError, match="没有第 9 版"):
+        manage.preview_rollback(store, 9)
+
+
+def test_rollback_to_empty_removes_everything(store):
+    manage.confirm_import(store, manage.prepare_import(store, filled_template(store, GOOD), "a.xlsx"), "张三")
+    preview = manage.preview_rollback(store, 0)
+    assert manage.change_table(preview.changes)["变化"].tolist() == ["删除", "删除"]
+    assert preview.changes.n_removed == store.rollback(0, user="a").changes.n_removed == 2
+
+
+def test_rollback_options_newest_first_without_latest():
+    revisions = pd.DataFrame({
+        "id": [1, 2, 3], "created_at": ["2025-01-02T03:04:05+00:00"] * 3, "user": ["demo", "张三", "李四"],
+        "file_name": ["示例数据.xlsx", None, None], "comment": [None, "季度更新", None]})
+    assert manage.rollback_options(revisions) == {
+        2: "第 2 版 · 2025-01-02 03:04 · 张三 · 季度更新", 1: "第 1 版 · 2025-01-02 03:04 · demo · 示例数据.xlsx"}
+    assert manage.rollback_options(revisions.iloc[:1]) == {}
