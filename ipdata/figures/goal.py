@@ -1,0 +1,276 @@
+"""One goal over the years: actual values, target, required path, projection and its band.
+
+    goal_series(plan, code, values, region) -> year, value, tracked, derived
+    goal_chart(plan, code, values, figures, region) -> the chart of the 指标详情 page
+    draw_goal(fig, ...) -> the same traces into a subplot (used by the category chart)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ipdata.catalogue import Goal, Plan
+from ipdata.figures import theme as T
+from ipdata.figures.data import attach, row
+from ipdata.trajectory import goal_values
+
+SERIES_COLUMNS = ["year", "value", "tracked", "derived"]
+# Series names: legend entries and the `series` column of chart_data.
+ACTUAL, TARGET, REQUIRED, PROJECTION = "实际值", "目标", "达标所需路径", "趋势预测"
+BAND, BAND_LOW, BAND_HIGH = "80%预测区间", "80%预测区间下限", "80%预测区间上限"
+
+
+def _empty_series() -> pd.DataFrame:
+    return pd.DataFrame({"year": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64"),
+                         "tracked": pd.Series(dtype="float64"), "derived": pd.Series(dtype=bool)})
+
+
+def region_of(plan: Plan, region: str | None) -> str:
+    return plan.district if region is None or plan.is_district(region) else str(region)
+
+
+def goal_series(plan: Plan, code: str, values: pd.DataFrame | None, region: str | None = None,
+                *, target_year: int | None = None) -> pd.DataFrame:
+    """The values of one goal in one region (default: the district), by year.
+
+    `value` is what was uploaded (or derived from count ÷ denominator, `derived`); `tracked` is
+    what the trajectory judges: the value itself, or for cumulative goals the running total of the
+    yearly new values after the base year, with the base year at 0 (a missing year adds nothing
+    and has no point). Cumulative goals are cut at the target year, as in the engine.
+    """
+    goal = plan.goal(code)
+    region = region_of(plan, region)
+    if values is None or len(values) == 0:
+        return _empty_series()
+    gv = goal_values(plan, values)
+    s = gv.loc[(gv["series"] == code) & (gv["region"] == region), ["year", "value", "derived"]]
+    if goal.kind != "cumulative":
+        if s.empty:
+            return _empty_series()
+        out = s.assign(tracked=s["value"])[SERIES_COLUMNS].reset_index(drop=True)
+        return out.astype({"year": "int64", "value": "float64", "tracked": "float64", "derived": bool})
+    last = target_year or plan.target_year
+    s = s[(s["year"] >= plan.base_year) & (s["year"] <= last)]
+    if s.empty:
+        return _empty_series()
+    years = np.arange(plan.base_year, int(s["year"].max()) + 1)
+    s = s.set_index("year").reindex(years)
+    value = s["value"].to_numpy(dtype="float64")
+    after = years > plan.base_year
+    running = np.cumsum(np.where(after & ~np.isnan(value), value, 0.0))
+    tracked = np.where(~after, 0.0, np.where(np.isnan(value), np.nan, running))
+    out = pd.DataFrame({"year": years.astype("int64"), "value": value, "tracked": tracked,
+                        "derived": s["derived"].fillna(False).astype(bool).to_numpy()})
+    return out[out["year"].eq(plan.base_year) | out["value"].notna()].reset_index(drop=True)
+
+
+@dataclass
+class Drawn:
+    """What draw_goal put on the figure: chart-data rows, years covered, y extent."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
+
+    def year_range(self, plan: Plan) -> range:
+        ys = [*self.years, plan.base_year, plan.target_year]
+        return range(min(ys), max(ys) + 1)
+
+    def y_range(self) -> list[float] | None:
+        if not self.ys:
+            return None
+        lo, hi = min(0.0, min(self.ys)), max(0.0, max(self.ys))
+        pad = (hi - lo) * 0.18 or 1.0
+        return [lo - (pad * 0.4 if lo < 0 else 0), hi + pad]
+
+
+def _get(fr: Mapping | pd.Series | None, key: str) -> Any:
+    if fr is None:
+        return None
+    v = fr.get(key) if hasattr(fr, "get") else None
+    return None if T.is_missing(v) and not isinstance(v, str) else v
+
+
+def _hover(goal: Goal, label: str) -> str:
+    fmt = T.value_format(goal.unit, goal.is_count)
+    return f"%{{x}}年：%{{y:{fmt}}}{goal.unit}%{{customdata}}<extra>{label}</extra>"
+
+
+def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: Any, *,
+              region: str, row_col: tuple[int, int] | None = None, shown: set[str] | None = None,
+              band: bool = True, labels: bool = True) -> Drawn:
+    """Add the goal's traces to `fig` (or to subplot `row_col`); legend entries once per name."""
+    shown = set() if shown is None else shown
+    d = Drawn()
+    where = {"row": row_col[0], "col": row_col[1]} if row_col else {}
+
+    def add(trace: go.Scatter, name: str, legend: bool = True) -> None:
+        """legend=False: a trace that should not stand for its name in a shared legend."""
+        trace.update(name=name, legendgroup=name, showlegend=legend and name not in shown)
+        if legend:
+            shown.add(name)
+        fig.add_trace(trace, **where)
+
+    def record(name: str, xs, ys) -> None:
+        for x, y in zip(xs, ys, strict=True):
+            d.rows.append(row(goal.name, region, name, x, y, goal.unit))
+            d.years.append(int(x))
+            if T.num(y) is not None:
+                d.ys.append(float(y))
+
+    if goal.kind == "milestone":
+        # Among other goals (subplots) its 0/1 markers would stand badly for 实际值 in the legend.
+        _draw_milestone(add, record, goal, series, fr, labels, legend=row_col is None)
+        return d
+    target, target_year = T.num(_get(fr, "target")), _get(fr, "target_year") or plan.target_year
+    base_year, base_value = _get(fr, "base_year"), T.num(_get(fr, "base_value"))
+    latest_year, latest_value = _get(fr, "latest_year"), T.num(_get(fr, "latest_value"))
+    projected = T.num(_get(fr, "projected"))
+    low, high = T.num(_get(fr, "projected_low")), T.num(_get(fr, "projected_high"))
+    has_target = goal.kind != "trend" and target is not None
+    can_project = (has_target and projected is not None and latest_year is not None
+                   and latest_value is not None and int(latest_year) < int(target_year))
+
+    if band and can_project and low is not None and high is not None:
+        ly, ty = int(latest_year), int(target_year)
+        add(go.Scatter(x=[ly, ty, ty, ly], y=[latest_value, high, low, latest_value],
+                       mode="lines", fill="toself", fillcolor=T.BAND, line={"width": 0},
+                       hoverinfo="skip"), BAND)
+        record(BAND_LOW, [ty], [low])
+        record(BAND_HIGH, [ty], [high])
+    if has_target and base_year is not None and base_value is not None:
+        xs, ys = [int(base_year), int(target_year)], [base_value, target]
+        add(go.Scatter(x=xs, y=ys, mode="lines", line={"color": T.REQUIRED, "dash": "dash", "width": 2},
+                       customdata=["", ""], hovertemplate=_hover(goal, REQUIRED)), REQUIRED)
+        record(REQUIRED, xs, ys)
+    if can_project:
+        xs, ys = [int(latest_year), int(target_year)], [latest_value, projected]
+        note = ""
+        if low is not None and high is not None:
+            note = f"（80%区间 {T.fmt(low, goal.is_count)}—{T.fmt(high, goal.is_count)}{goal.unit}）"
+        add(go.Scatter(x=xs, y=ys, mode="lines+markers",
+                       line={"color": T.PROJECTION, "dash": "dot", "width": 2.5},
+                       marker={"size": [0, 9], "color": T.PROJECTION, "symbol": "circle-open"},
+                       customdata=["（最新值）", f"（预测）{note}"],
+                       hovertemplate=_hover(goal, PROJECTION)), PROJECTION)
+        record(PROJECTION, xs, ys)
+    if not series.empty:
+        _draw_actual(add, record, goal, series, labels)
+    if has_target:
+        tt = _get(fr, "target_text") or goal.target_text()
+        add(go.Scatter(x=[int(target_year)], y=[target], mode="markers+text",
+                       marker={"symbol": "star", "size": 18, "color": T.TARGET,
+                               "line": {"color": "white", "width": 1}},
+                       text=[f"{int(target_year)}年目标 {tt}"] if labels else None,
+                       textposition="top left", cliponaxis=False,
+                       textfont={"color": T.TARGET, "family": T.FONT_FAMILY},
+                       customdata=["（目标）"], hovertemplate=_hover(goal, TARGET)), TARGET)
+        record(TARGET, [int(target_year)], [target])
+    return d
+
+
+def _draw_actual(add, record, goal: Goal, series: pd.DataFrame, labels: bool) -> None:
+    s = series[series["tracked"].notna()]
+    if goal.kind == "cumulative":
+        fmt = T.value_format(goal.unit, goal.is_count)
+        notes = ["（基期，按0计）" if i == 0 else f"（当年新增{T.fmt(v, goal.is_count)}{goal.unit}）"
+                 for i, v in enumerate(s["value"].tolist())]
+        hover = f"%{{x}}年：累计%{{y:{fmt}}}{goal.unit}%{{customdata}}<extra>{ACTUAL}</extra>"
+    else:
+        notes = ["（由分子÷分母计算）" if dv else "" for dv in s["derived"].tolist()]
+        hover = _hover(goal, ACTUAL)
+    add(go.Scatter(x=s["year"].tolist(), y=s["tracked"].tolist(), mode="lines+markers+text" if labels else "lines+markers",
+                   line={"color": T.ACTUAL, "width": 3}, marker={"size": 9, "color": T.ACTUAL},
+                   text=[T.fmt(v, goal.is_count) for v in s["tracked"]] if labels else None,
+                   textposition="top center", cliponaxis=False,
+                   textfont={"color": T.ACTUAL, "family": T.FONT_FAMILY},
+                   customdata=notes, hovertemplate=hover), ACTUAL)
+    record(ACTUAL, s["year"].tolist(), s["tracked"].tolist())
+
+
+def _draw_milestone(add, record, goal: Goal, series: pd.DataFrame, fr: Any, labels: bool,
+                    legend: bool) -> None:
+    """Done (1) / not done (0) per year as a step line; the target is 'built by the target year'."""
+    from ipdata.trajectory import labels as L
+
+    if not series.empty:
+        done = [bool(v >= 1) for v in series["value"]]
+        colours = [T.STATUS_COLOURS[L.BUILT] if x else T.STATUS_COLOURS[L.NOT_BUILT] for x in done]
+        words = [L.BUILT if x else L.NOT_BUILT for x in done]
+        add(go.Scatter(x=series["year"].tolist(), y=[1 if x else 0 for x in done],
+                       mode="lines+markers+text" if labels else "lines+markers", line={"color": T.ACTUAL, "shape": "hv", "width": 2},
+                       marker={"size": 16, "color": colours, "symbol": ["circle" if x else "circle-open" for x in done],
+                               "line": {"width": 2, "color": colours}},
+                       text=[T.STATUS_SYMBOLS[L.BUILT] if x else "" for x in done] if labels else None,
+                       textposition="top center", cliponaxis=False, customdata=words,
+                       hovertemplate=f"%{{x}}年：%{{customdata}}<extra>{ACTUAL}</extra>"), ACTUAL, legend)
+        record(ACTUAL, series["year"].tolist(), [1 if x else 0 for x in done])
+    ty = _get(fr, "target_year")
+    if ty is not None:
+        add(go.Scatter(x=[int(ty)], y=[1], mode="markers+text",
+                       marker={"symbol": "star", "size": 18, "color": T.TARGET},
+                       text=[f"{int(ty)}年目标 建成"] if labels else None, textposition="bottom left",
+                       cliponaxis=False, textfont={"color": T.TARGET},
+                       hovertemplate=f"%{{x}}年目标：建成<extra>{TARGET}</extra>"), TARGET)
+        record(TARGET, [int(ty)], [1])
+
+
+def milestone_axis() -> dict[str, Any]:
+    return {"tickmode": "array", "tickvals": [0, 1], "ticktext": ["未建成", "已建成"],
+            "range": [-0.35, 1.45], "zeroline": False, "rangemode": "normal"}
+
+
+def subtitle(goal: Goal, fr: Any) -> str:
+    """'● 基本符合预期 · 2025年目标 ≥18件 · 完成进度68.4%，序时进度75%'."""
+    status = _get(fr, "status")
+    parts = [T.status_badge(status)] if status else []
+    ty = _get(fr, "target_year")
+    if goal.kind == "trend":
+        parts.append(f"目标：{goal.target_text()}")
+    elif goal.kind == "milestone":
+        parts.append(f"目标：{int(ty)}年前建成" if ty else "目标：建成")
+    elif _get(fr, "target_text") and ty:
+        parts.append(f"{int(ty)}年目标 {_get(fr, 'target_text')}")
+    c, s = T.num(_get(fr, "completion")), T.num(_get(fr, "time_elapsed"))
+    if goal.kind in ("level", "cumulative") and c is not None and s is not None:
+        parts.append(f"完成进度{_pct(c)}，序时进度{_pct(s)}")
+    return " · ".join(p for p in parts if p)
+
+
+def _pct(x: float) -> str:
+    s = f"{x * 100:.1f}"
+    return (s[:-2] if s.endswith(".0") else s) + "%"
+
+
+def goal_chart(plan: Plan, code: str, values: pd.DataFrame | None, figures: Mapping | pd.Series | None,
+               region: str | None = None, *, demo: bool = False, band: bool = True) -> go.Figure:
+    """The goal's chart: values, target, required path, projection (+ 80 % band), status subtitle.
+
+    `figures` is the goal's row of `ipdata.trajectory.compute` (status_frame) for `region`.
+    """
+    goal = plan.goal(code)
+    region = region_of(plan, region)
+    ty = _get(figures, "target_year")
+    series = goal_series(plan, code, values, region, target_year=int(ty) if ty else None)
+    fig = go.Figure()
+    drawn = draw_goal(fig, plan, goal, series, figures, region=region, band=band)
+    title = goal.name if region == plan.district else f"{goal.name}（{region}）"
+    apply = {"title": title, "subtitle": subtitle(goal, figures), "years": drawn.year_range(plan),
+             "unit": "" if goal.kind == "milestone" else goal.unit,
+             "watermark": T.DEMO_MARK if demo else None}
+    T.apply_theme(fig, **apply)
+    if goal.kind == "milestone":
+        fig.update_yaxes(**milestone_axis())
+    elif drawn.y_range():
+        fig.update_yaxes(range=drawn.y_range())
+    else:  # nothing numeric drawn: no meaningless 0-4 scale
+        fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
+    if series.empty:
+        T.add_no_data(fig, f"{T.NO_DATA_TEXT}：{region}还没有{goal.name}的数据")
+    return attach(fig, drawn.rows)

@@ -1,0 +1,144 @@
+"""Many goals at once: completion vs 序时进度 bars, and a category's goals as small multiples."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ipdata.catalogue import Plan
+from ipdata.figures import theme as T
+from ipdata.figures.data import attach, row
+from ipdata.figures.goal import draw_goal, goal_series, milestone_axis
+
+COMPLETION, SCHEDULE = "完成进度", "序时进度"
+
+
+def _labels(frame: pd.DataFrame) -> list[str]:
+    """Goal names; with several regions in the frame, 'name（region）' so that bars never merge."""
+    names = frame["name"].astype(str).tolist()
+    if frame["region"].nunique() > 1 or len(set(names)) < len(names):
+        return [f"{n}（{r}）" for n, r in zip(names, frame["region"].astype(str), strict=True)]
+    return names
+
+
+def progress_chart(frame: pd.DataFrame, *, demo: bool = False,
+                   title: str = "完成进度与序时进度") -> go.Figure:
+    """One horizontal bar per row of `frame` (status_frame): completion in %, coloured by status,
+    with the status symbol and label as text; a marker at 序时进度. Rows keep the frame's order,
+    top to bottom. Goals without a completion (trend goals, no data) get an empty bar and say why.
+    """
+    if frame is None or frame.empty:
+        return T.empty_figure(title, demo=demo)
+    f = frame.reset_index(drop=True)
+    labels = _labels(f)
+    completion = [None if T.is_missing(c) else float(c) * 100 for c in f["completion"]]
+    elapsed = [None if T.is_missing(s) else float(s) * 100 for s in f["time_elapsed"]]
+    statuses = [s if isinstance(s, str) else "" for s in f["status"]]
+    text = [f"{T.status_symbol(s)} {s}" + ("" if c is None else f"　{_pct(c)}")
+            for s, c in zip(statuses, completion, strict=True)]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        name=COMPLETION, orientation="h", y=labels, x=[0 if c is None else c for c in completion],
+        marker={"color": [T.status_colour(s) for s in statuses]},
+        customdata=[[s, "—" if c is None else _pct(c), "—" if e is None else _pct(e)]
+                    for s, c, e in zip(statuses, completion, elapsed, strict=True)],
+        hovertemplate="%{y}<br>状态：%{customdata[0]}<br>完成进度：%{customdata[1]}"
+                      "<br>序时进度：%{customdata[2]}<extra></extra>",
+    ))
+    # Labels right of the bar's end, or of 0 for a negative bar, so they never cover the names.
+    fig.add_trace(go.Scatter(
+        name="状态", y=labels, x=[max(c or 0.0, 0.0) for c in completion], mode="text", text=text,
+        textposition="middle right", cliponaxis=False, showlegend=False, hoverinfo="skip",
+        textfont={"family": T.FONT_FAMILY, "size": 12 if len(f) > 12 else T.BASE_FONT}))
+    has_e = [(lab, e) for lab, e in zip(labels, elapsed, strict=True) if e is not None]
+    if has_e:
+        fig.add_trace(go.Scatter(
+            name=SCHEDULE, y=[lab for lab, _ in has_e], x=[e for _, e in has_e], mode="markers",
+            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#333333"},
+                    "color": "#333333"},
+            hovertemplate="%{y}<br>序时进度：%{x:.1f}%<extra></extra>",
+        ))
+    shown = [c for c in completion if c is not None] + [e for _, e in has_e]
+    lo = min([0.0, *shown])
+    hi = max([100.0, *shown])
+    T.apply_theme(fig, title=title, watermark=T.DEMO_MARK if demo else None)
+    fig.update_layout(bargap=0.3, height=max(360, 28 * len(f) + 170), showlegend=True)
+    small = {"size": 12 if len(f) > 12 else T.BASE_FONT, "family": T.FONT_FAMILY}
+    fig.update_xaxes(title={"text": "%"}, ticksuffix="%", range=[lo * 1.2 - 5, hi * 1.25 + 5],
+                     showgrid=True, gridcolor="#E5E5E5", zeroline=True, zerolinecolor="#888888")
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, rangemode="normal",
+                     type="category", tickfont=small, tickmode="array", tickvals=labels)
+    years = f["latest_year"].tolist()
+    rows = []
+    for i, (_, r) in enumerate(f.iterrows()):
+        region = str(r["region"])
+        rows.append(row(r["name"], region, COMPLETION, years[i], completion[i], "%"))
+        rows.append(row(r["name"], region, SCHEDULE, years[i], elapsed[i], "%"))
+    return attach(fig, rows)
+
+
+def _pct(x: float) -> str:
+    s = f"{x:.1f}"
+    return (s[:-2] if s.endswith(".0") else s) + "%"
+
+
+def _grid(n: int) -> tuple[int, int]:
+    """Columns × rows for n small multiples on a 16:9 area: up to 3 in a row, 4 as 2 × 2."""
+    if n <= 3:
+        return max(n, 1), 1
+    cols = 2 if n == 4 else 3
+    return cols, math.ceil(n / cols)
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    return "<br>".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def category_chart(plan: Plan, category: str, values: pd.DataFrame | None, frame: pd.DataFrame | None,
+                   *, region: str | None = None, demo: bool = False) -> go.Figure:
+    """The goals of one category side by side, each with its target, required path and projection
+    (no band, to stay readable when small); each subplot is titled with the status."""
+    goals = [g for g in plan.goals if g.category == category]
+    title = f"{category}类指标"
+    if not goals:
+        return T.empty_figure(title, text=f"{T.NO_DATA_TEXT}：规划中没有“{category}”类指标", demo=demo)
+    rows_by_code = {}
+    if frame is not None and not frame.empty:
+        region_name = plan.district if region is None or plan.is_district(region) else region
+        sub = frame[frame["region"] == region_name] if "region" in frame else frame
+        rows_by_code = {r["code"]: r for _, r in sub.iterrows()}
+    cols, nrows = _grid(len(goals))
+    titles = []
+    for g in goals:
+        fr = rows_by_code.get(g.code)
+        badge = T.status_badge(None if fr is None else fr.get("status"))
+        titles.append(_wrap(g.name) + (f"<br>{badge}" if badge else ""))
+    fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles,
+                        horizontal_spacing=0.09, vertical_spacing=0.3 if nrows > 1 else 0.1)
+    shown: set[str] = set()
+    data_rows = []
+    for i, g in enumerate(goals):
+        r, c = i // cols + 1, i % cols + 1
+        fr = rows_by_code.get(g.code)
+        ty = None if fr is None or T.is_missing(fr.get("target_year")) else int(fr["target_year"])
+        series = goal_series(plan, g.code, values, region, target_year=ty)
+        drawn = draw_goal(fig, plan, g, series, fr, region=region or plan.district, row_col=(r, c),
+                          shown=shown, band=False, labels=False)
+        data_rows += drawn.rows
+        fig.update_xaxes(**T.year_axis(drawn.year_range(plan)), row=r, col=c)
+        if g.kind == "milestone":
+            fig.update_yaxes(**milestone_axis(), row=r, col=c)
+        else:
+            fig.update_yaxes(title={"text": g.unit}, range=drawn.y_range(), row=r, col=c)
+        if series.empty:
+            ref = "" if (r, c) == (1, 1) else str(i + 1)
+            T.add_no_data(fig, T.NO_DATA_TEXT, xref=f"x{ref} domain", yref=f"y{ref} domain")
+    T.apply_theme(fig, title=title, watermark=T.DEMO_MARK if demo else None)
+    for a in fig.layout.annotations:  # subplot titles: themed font, a little smaller
+        if a.name not in (T.DEMO_NAME, T.NO_DATA_NAME):
+            a.font = {"family": T.FONT_FAMILY, "size": T.BASE_FONT - 1}
+    fig.update_layout(margin={"t": 150}, height=380 * nrows + 150)
+    return attach(fig, data_rows)

@@ -1,0 +1,149 @@
+"""Regions (镇/街道) of one goal: a ranking of their values, and their lines over the years."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ipdata.catalogue import Plan
+from ipdata.figures import theme as T
+from ipdata.figures.data import attach, row
+from ipdata.figures.goal import ACTUAL, goal_series, milestone_axis, region_of
+from ipdata.trajectory import labels as L
+
+VALUE, SHARE, OWN_TARGET = "数值", "占全区比重", "分解目标"
+
+
+def _at_year(plan: Plan, code: str, f: pd.DataFrame, year: int, values: pd.DataFrame | None) -> pd.DataFrame:
+    """Each region's tracked value in `year` (from `values`), its share of the district then."""
+    if values is None:  # only the frame: the regions whose latest year is `year`
+        return f[f["latest_year"] == year].assign(value=f["latest_value"], year=year)
+
+    def at(region: str) -> float | None:
+        s = goal_series(plan, code, values, region)
+        hit = s.loc[s["year"] == year, "tracked"]
+        return None if hit.empty else T.num(hit.iloc[0])
+
+    district = at(plan.district)
+    out = f.assign(value=[at(r) for r in f["region"]], year=year)
+    additive = out["share_of_district"].notna().any() or _additive(plan, code)
+    ok = additive and district is not None and district > 0
+    return out.assign(share_of_district=[v / district if ok and v is not None else None
+                                         for v in out["value"]])
+
+
+def _additive(plan: Plan, code: str) -> bool:
+    """Same rule as the engine's share of the district: counts, money and running totals."""
+    g = plan.goal(code)
+    return g.kind in ("cumulative", "trend") or (g.kind == "level" and g.derive is None and g.unit != "%")
+
+
+def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: int | None = None,
+                 *, values: pd.DataFrame | None = None, demo: bool = False) -> go.Figure:
+    """Per-region values of one goal as horizontal bars, largest on top; the district excluded.
+
+    Bars are coloured by each region's status (无分解目标 grey) with the share of the district
+    total in the label and hover; a star marks a region's own target where it has one.
+    `year` None = each region's latest value (from `frame_all`, rows of compute_all); with a year,
+    the values of that year (looked up in `values` if given, else rows whose latest year it is).
+    """
+    goal = plan.goal(code)
+    title = f"{goal.name}：分镇（街道）" + (f"{year}年" if year else "最新值")
+    mark = T.DEMO_MARK if demo else None
+    if frame_all is None or frame_all.empty:
+        return T.empty_figure(title, demo=demo, unit=goal.unit)
+    f = frame_all[(frame_all["code"] == code)
+                  & ~frame_all["region"].astype(str).map(plan.is_district)].copy()
+    if year is None:
+        f = f.assign(value=f["latest_value"], year=f["latest_year"])
+    else:
+        f = _at_year(plan, code, f, int(year), values)
+    f = f[f["value"].map(T.num).notna()] if not f.empty else f
+    if f.empty:
+        return T.empty_figure(title, text=f"{T.NO_DATA_TEXT}：还没有分镇（街道）的{goal.name}数据",
+                              demo=demo)
+    f = f.assign(value=f["value"].astype(float)).sort_values("value", ascending=False, kind="stable")
+    years = f["year"].dropna().astype(int).unique()
+    if year is None and len(years) == 1:
+        title = f"{goal.name}：分镇（街道）{years[0]}年"
+    shares = [T.num(s) for s in f["share_of_district"]]
+    unit, count = goal.unit, goal.is_count
+    milestone = goal.kind == "milestone"
+    shown_vals = [("已建成" if v >= 1 else "未建成") if milestone else f"{T.fmt(v, count)}{unit}"
+                  for v in f["value"]]
+    share_txt = ["" if s is None else f"（占全区{s * 100:.1f}%）" for s in shares]
+    statuses = [s if isinstance(s, str) else "" for s in f["status"]]
+    regions = f["region"].astype(str).tolist()
+    fig = go.Figure(go.Bar(
+        name=VALUE, orientation="h", y=regions, x=f["value"].tolist(),
+        marker={"color": [T.status_colour(s) for s in statuses]},
+        text=[f"{v}{s}" + ("" if st in ("", L.NO_TARGET) else f"　{T.status_symbol(st)}{st}")
+              for v, s, st in zip(shown_vals, share_txt, statuses, strict=True)],
+        showlegend=False,
+        textposition="outside", cliponaxis=False,
+        customdata=[[v, s or "—", f"{T.status_symbol(st)} {st}", "" if T.is_missing(y) else int(y)]
+                    for v, s, st, y in zip(shown_vals, share_txt, statuses, f["year"], strict=True)],
+        hovertemplate="%{y}（%{customdata[3]}年）：%{customdata[0]}%{customdata[1]}"
+                      "<br>状态：%{customdata[2]}<extra></extra>",
+    ))
+    data_rows = [row(goal.name, r, VALUE, y, v, unit)
+                 for r, y, v in zip(regions, f["year"], f["value"], strict=True)]
+    data_rows += [row(goal.name, r, SHARE, y, None if s is None else s * 100, "%")
+                  for r, y, s in zip(regions, f["year"], shares, strict=True) if s is not None]
+    own = f[f["target"].map(T.num).notna()]
+    if not own.empty and not milestone:
+        fig.add_trace(go.Scatter(
+            name=OWN_TARGET, y=own["region"].astype(str).tolist(), x=own["target"].tolist(),
+            mode="markers",  # a tall tick, so that it does not hide the value label behind it
+            marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": T.TARGET}},
+            customdata=own["target_text"].tolist(),
+            hovertemplate="%{y}分解目标：%{customdata}<extra></extra>"))
+        data_rows += [row(goal.name, r, OWN_TARGET, y, t, unit)
+                      for r, y, t in zip(own["region"], own["target_year"], own["target"], strict=True)]
+    hi = max([*f["value"].tolist(), *own["target"].astype(float).tolist(), 0.0])
+    T.apply_theme(fig, title=title, watermark=mark)
+    fig.update_layout(height=max(320, 46 * len(f) + 170), bargap=0.3, showlegend=not own.empty)
+    fig.update_yaxes(autorange="reversed", type="category", showgrid=False, zeroline=False,
+                     rangemode="normal")
+    if milestone:
+        fig.update_xaxes(**milestone_axis(), showgrid=True)
+    else:
+        fig.update_xaxes(title={"text": unit}, range=[0, hi * 1.45 or 1], showgrid=True,
+                         gridcolor="#E5E5E5")
+    return attach(fig, data_rows)
+
+
+def region_trend_chart(plan: Plan, code: str, values: pd.DataFrame | None, regions: list[str],
+                       *, demo: bool = False) -> go.Figure:
+    """One line per region over the years (tracked values: running totals for cumulative goals);
+    colour and marker shape both differ per region."""
+    goal = plan.goal(code)
+    title = f"{goal.name}：分地区趋势"
+    fmt = T.value_format(goal.unit, goal.is_count)
+    fig = go.Figure()
+    data_rows, years = [], []
+    for i, reg in enumerate(regions or []):
+        name = region_of(plan, reg)
+        s = goal_series(plan, code, values, name)
+        s = s[s["tracked"].notna()]
+        if s.empty:
+            continue
+        district = name == plan.district
+        colour = T.ACTUAL if district else T.REGION_COLOURS[i % len(T.REGION_COLOURS)]
+        prefix = "累计" if goal.kind == "cumulative" else ""
+        fig.add_trace(go.Scatter(
+            name=name, x=s["year"].tolist(), y=s["tracked"].tolist(), mode="lines+markers",
+            line={"color": colour, "width": 4 if district else 2.5},
+            marker={"size": 9, "color": colour, "symbol": T.REGION_SYMBOLS[i % len(T.REGION_SYMBOLS)]},
+            hovertemplate=f"%{{x}}年：{prefix}%{{y:{fmt}}}{goal.unit}<extra>{name}</extra>"))
+        data_rows += [row(goal.name, name, ACTUAL, y, v, goal.unit)
+                      for y, v in zip(s["year"], s["tracked"], strict=True)]
+        years += s["year"].tolist()
+    if not data_rows:
+        return T.empty_figure(title, demo=demo, years=plan.years, unit=goal.unit)
+    span = range(min([*years, plan.base_year]), max([*years, plan.target_year]) + 1)
+    T.apply_theme(fig, title=title, unit="" if goal.kind == "milestone" else goal.unit, years=span,
+                  watermark=T.DEMO_MARK if demo else None)
+    if goal.kind == "milestone":
+        fig.update_yaxes(**milestone_axis())
+    return attach(fig, data_rows)
