@@ -117,3 +117,12 @@ def test_rollback_options_newest_first_without_latest():
     assert manage.rollback_options(revisions) == {
         2: "第 2 版 · 2025-01-02 03:04 · 张三 · 季度更新", 1: "第 1 版 · 2025-01-02 03:04 · demo · 示例数据.xlsx"}
     assert manage.rollback_options(revisions.iloc[:1]) == {}
+
+
+def test_problem_table_lists_errors_before_warnings(store):
+    wb = load_workbook(io.BytesIO(filled_template(store, BAD)))
+    wb["目标分解"].sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    table = manage.problem_table(manage.prepare_import(store, out.getvalue(), "x.xlsx").upload.report)
+    assert table[["级别", "工作表", "单元格"]].values.tolist() == [["错误", "指标数据", "G5"], ["警告", "目标分解", ""]]

@@ -1,0 +1,96 @@
+"""数据管理: template and export, upload → check → preview → confirm, revision history, rollback."""
+
+import streamlit as st
+
+from ipdata import manage
+from ipdata.views import revision_table
+from pages import components as ui
+
+PENDING, ROLLBACK, FLASH, UPLOADER = "data_pending", "data_rollback", "data_flash", "data_uploader"
+
+
+def done(message: str, reset_upload: bool = False) -> None:
+    """Remember the message across the rerun that shows the fresh data."""
+    st.session_state[FLASH] = message
+    st.session_state.pop(PENDING if reset_upload else ROLLBACK, None)
+    if reset_upload:
+        st.session_state[UPLOADER] = st.session_state.get(UPLOADER, 0) + 1  # a fresh, empty uploader
+    st.rerun()
+
+
+def show_changes(changes) -> None:
+    c = st.columns(4 if changes.n_removed else 3)
+    for col, (label, n) in zip(c, [("新增", changes.n_new), ("修改", changes.n_changed),
+                                   ("未变", changes.n_unchanged), ("删除", changes.n_removed)], strict=False):
+        col.metric(label, n)
+    st.dataframe(manage.change_table(changes), hide_index=True, width="stretch")
+    with st.expander(f"未变的 {changes.n_unchanged} 项"):
+        st.dataframe(manage.change_table(changes, ("unchanged",)), hide_index=True, width="stretch")
+
+
+def upload_section(s) -> None:
+    st.subheader("上传数据")
+    file = st.file_uploader("选择填好的 Excel 文件（.xlsx）", type=["xlsx"], key=f"upload_{st.session_state.get(UPLOADER, 0)}")
+    if file is None:
+        return st.session_state.pop(PENDING, None)
+    data, pending = file.getvalue(), st.session_state.get(PENDING)
+    stale = pending is not None and pending.sha256 == manage.sha256(data) and manage.is_stale(s, pending)
+    if pending is None or pending.sha256 != manage.sha256(data) or stale:
+        pending = st.session_state[PENDING] = manage.prepare_import(s, data, file.name)
+    report = pending.upload.report
+    st.markdown(f"**检查结果**：{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
+    if report.problems:
+        st.dataframe(manage.problem_table(report), hide_index=True, width="stretch")
+    if not pending.valid:
+        return ui.show_error(pending.refusal())
+    if pending.noop:
+        return st.info(pending.noop_message(s))
+    st.markdown("**将要发生的变化**")
+    show_changes(pending.changes)
+    user = st.text_input("操作人（必填）", key="import_user")
+    comment = st.text_input("说明", key="import_comment", placeholder="例如：2025年年报")
+    if stale:  # someone saved since the preview: never apply what the user has not seen
+        st.warning("预览之后数据已有变化，上面是重新检查的结果，请核对后再确认。")
+    if st.button("确认导入", type="primary", disabled=not user.strip()) and not stale:
+        done(manage.confirm_import(s, pending, user, comment).message, reset_upload=True)
+
+
+def rollback_section(s, revisions) -> None:
+    st.subheader("回滚")
+    options = manage.rollback_options(revisions)
+    if not options:
+        return st.caption("至少有两个版本时才能回滚。")
+    n = st.selectbox("恢复到哪一版之后的数据", list(options), format_func=options.get, key="rollback_to")
+    if st.button("查看回滚会改变什么"):
+        st.session_state[ROLLBACK] = manage.preview_rollback(s, n)
+    preview = st.session_state.get(ROLLBACK)
+    if preview is None or preview.target != n:
+        return
+    if stale := manage.is_stale(s, preview):
+        preview = st.session_state[ROLLBACK] = manage.preview_rollback(s, n)
+        st.warning("预览之后数据已有变化，下面是重新计算的结果，请核对后再确认。")
+    show_changes(preview.changes)
+    user = st.text_input("操作人（必填）", key="rollback_user")
+    if st.button(f"确认回滚到第 {n} 版", type="primary", disabled=not user.strip()) and not stale:
+        done(s.rollback(n, user=user.strip(), comment=f"回滚到第 {n} 版").message)
+
+
+def render() -> None:
+    s = ui.store()
+    st.title("数据管理")
+    ui.demo_banner()
+    if message := st.session_state.pop(FLASH, None):
+        st.success(message, icon="✅")
+    left, right = st.columns(2)
+    left.download_button("下载填报模板", lambda: manage.template_bytes(s), manage.TEMPLATE_FILE_NAME, on_click="ignore")
+    right.download_button("导出全部数据", lambda: manage.export_bytes(s), manage.export_file_name(), on_click="ignore")
+    upload_section(s)
+    st.subheader("版本记录")
+    revisions = s.revisions()
+    if revisions.empty:
+        return st.info("还没有任何版本。下载填报模板，填写后在上方上传；每次导入保存为一个新版本，可随时回滚。")
+    st.dataframe(revision_table(revisions)[::-1], hide_index=True, width="stretch")
+    rollback_section(s, revisions)
+
+
+ui.guarded(render)

@@ -1,0 +1,137 @@
+"""数据管理 page via AppTest on a real DuckDB file: upload → report → preview → confirm; rollback."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ipdata import manage, service
+from tests.conftest import ROOT
+from tests.test_manage import BAD, GOOD, filled_template
+
+TIMEOUT = 60
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def page() -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=TIMEOUT).run()
+
+
+def button(at: AppTest, label: str):
+    [b] = [b for b in at.button if b.label == label]
+    return b
+
+
+def snapshot(store):
+    return store.values().to_dict("records"), store.revisions().to_dict("records")
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture
+def store(db_path):
+    return service.open_store(db_path)
+
+
+def test_renders_on_demo_data(store):
+    service.load_demo(store)
+    at = page()
+    assert not at.exception and not at.error
+    assert any("示例数据" in w.value for w in at.warning)
+    assert [d.label for d in at.get("download_button")] == ["下载填报模板", "导出全部数据"]
+    [revisions] = at.dataframe
+    assert revisions.value[["版本号", "操作人", "类型"]].values.tolist() == [[1, "demo", "示例数据"]]
+    assert any("两个版本" in c.value for c in at.caption)  # one revision: nothing to roll back to
+
+
+def test_renders_on_empty_store(store):
+    at = page()
+    assert not at.exception and not at.error
+    assert not any("示例数据" in w.value for w in at.warning)
+    assert any("还没有任何版本" in i.value for i in at.info)
+    assert len(at.file_uploader) == 1
+
+
+def test_upload_preview_confirm(store):
+    at = page()
+    at.file_uploader[0].set_value(("年报.xlsx", filled_template(store, GOOD), XLSX))
+    at.run()
+    assert not at.exception and not at.error
+    assert any("0 个错误，0 个警告" in m.value for m in at.markdown)
+    assert metrics(at) == {"新增": "2", "修改": "0", "未变": "0"}
+    assert at.dataframe[0].value[["名称", "年份", "原值", "新值", "单位"]].values.tolist() == [
+        ["新增海外专利授权", "2022", "", "7", "件"], ["新增海外专利授权", "2023", "", "9", "件"]]
+    assert button(at, "确认导入").disabled  # no 操作人 yet
+    assert store.latest_revision_id() == 0
+    at.text_input(key="import_user").set_value("张三")
+    at.text_input(key="import_comment").set_value("2023年年报")
+    at.run()
+    button(at, "确认导入").click()
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["已保存为第 1 版：新增 2 项，修改 0 项，未变 0 项。"]
+    assert store.values().query("series == 'overseas_patents_new'")[["year", "value"]].values.tolist() == [
+        [2022, 7.0], [2023, 9.0]]
+    rev = store.revisions().iloc[-1]
+    assert (rev["id"], rev["user"], rev["comment"], rev["file_name"]) == (1, "张三", "2023年年报", "年报.xlsx")
+    assert at.file_uploader[0].value is None  # a fresh uploader: the file is not previewed again
+    # the same file again: the no-op message, nothing to confirm
+    at.file_uploader[0].set_value(("年报.xlsx", filled_template(store, GOOD), XLSX))
+    at.run()
+    assert [i.value for i in at.info] == ["文件内容与当前数据完全相同，无需导入。"]
+    assert not [b for b in at.button if b.label == "确认导入"]
+
+
+def test_bad_file_lists_problems_and_stores_nothing(store):
+    service.load_demo(store)
+    before = snapshot(store)
+    at = page()
+    at.file_uploader[0].set_value(("坏.xlsx", filled_template(store, BAD), XLSX))
+    at.run()
+    assert not at.exception
+    assert at.dataframe[0].value.values.tolist() == [
+        ["错误", "指标数据", "G5", "“很多”不是数字。请填写数字(如 12 或 12.5)；没有数据请留空或填“-”，不要填 0。"]]
+    assert [e.value for e in at.error] == ["文件“坏.xlsx”有 1 个错误，不能导入；已保存的数据没有任何改动。"]
+    assert not [b for b in at.button if b.label == "确认导入"]
+    assert snapshot(store) == before
+
+
+def test_confirm_after_someone_else_saved_previews_again(store):
+    at = page()
+    at.file_uploader[0].set_value(("年报.xlsx", filled_template(store, GOOD), XLSX))
+    at.run()
+    at.text_input(key="import_user").set_value("张三")
+    at.run()
+    service.import_file(store, filled_template(store, {("指标数据", "G5"): 7}), file_name="别人.xlsx", user="李四")
+    button(at, "确认导入").click()
+    at.run()
+    assert store.latest_revision_id() == 1  # not applied: the preview was out of date
+    assert any("已有变化" in w.value for w in at.warning)
+    assert metrics(at) == {"新增": "1", "修改": "0", "未变": "1"}  # the fresh preview
+    button(at, "确认导入").click()
+    at.run()
+    assert [s.value for s in at.success] == ["已保存为第 2 版：新增 1 项，修改 0 项，未变 1 项。"]
+
+
+def test_rollback_with_confirmation(store):
+    service.load_demo(store)  # 1
+    service.import_file(store, filled_template(store, {("指标数据", "G5"): 100}), file_name="a.xlsx", user="张三")  # 2
+    at = page()
+    assert at.selectbox(key="rollback_to").options == ["第 1 版 · " + str(store.revisions()["created_at"][0])[:16]
+                                                       .replace("T", " ") + " · demo · 示例数据.xlsx"]
+    button(at, "查看回滚会改变什么").click()
+    at.run()
+    assert metrics(at) == {"新增": "0", "修改": "1", "未变": str(len(store.values()) + 27 + len(store.targets()) - 1)}
+    assert at.dataframe[1].value[["名称", "年份", "原值", "新值"]].values.tolist() == [
+        ["新增海外专利授权", "2022", "100", "6"]]
+    assert store.latest_revision_id() == 2  # previewing changes nothing
+    at.text_input(key="rollback_user").set_value("张三")
+    at.run()
+    button(at, "确认回滚到第 1 版").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value.startswith("已恢复到第 1 版的数据，保存为第 3 版：")
+    rev = store.revisions().iloc[-1]
+    assert (rev["kind"], rev["rollback_to"], rev["user"]) == ("rollback", 1, "张三")
+    assert store.values().query("series == 'overseas_patents_new' and year == 2022")["value"].tolist() == [6.0]
+    assert manage.preview_rollback(store, 1).changes.is_noop
