@@ -17,8 +17,10 @@ from ipdata.ingest.upload import TASK_COLUMNS, TASK_STATUSES, Upload
 from ipdata.store import ApplyResult, Store
 
 NOT_REPORTED = "未填报"  # no progress stored yet for this paragraph (not a status one can choose)
-# Okabe-Ito colours (colour-blind safe); the label is always shown in text as well.
-TASK_STATUS_COLOURS = {"未启动": "#999999", "推进中": "#E69F00", "已完成": "#0072B2", NOT_REPORTED: "#DDDDDD"}
+# Okabe-Ito colours (colour-blind safe), as in ipdata/figures/theme.py: 已完成 green like a goal that is
+# done, 推进中 sky blue like "on track"; orange/vermillion stay reserved for goals falling behind.
+# The label is always shown in text as well.
+TASK_STATUS_COLOURS = {"未启动": "#999999", "推进中": "#56B4E9", "已完成": "#009E73", NOT_REPORTED: "#DDDDDD"}
 STATUS_ORDER = (*TASK_STATUSES, NOT_REPORTED)
 EDIT_SHEET = "重点任务"  # where edit problems are located (the page's table, not a file)
 SHORT_TEXT = 40
