@@ -59,6 +59,16 @@ def _headline(plan: Plan, judged: int, achieved: int, counts: dict[str, int], as
             f"{plan.target_year}年数据尚未上传，终期结论待定。")
 
 
+def filter_goals(frame: pd.DataFrame, statuses=None, categories=None) -> pd.DataFrame:
+    """Rows whose status and category are among those chosen (nothing chosen = all)."""
+    mask = pd.Series(True, index=frame.index)
+    if statuses:
+        mask &= frame["status"].isin(list(statuses))
+    if categories:
+        mask &= frame["category"].isin(list(categories))
+    return frame[mask]
+
+
 def _gap_text(row: pd.Series, is_count: bool) -> str:
     """How far from the target: 差3.1件 / 超出1.4亿元; empty where there is no number to give."""
     if row["kind"] in ("trend", "milestone") or pd.isna(row.get("gap")) or pd.isna(row.get("latest_value")):

@@ -69,3 +69,105 @@ def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
     )
     out = out[list(REVISION_HEADERS)].rename(columns=REVISION_HEADERS)
     return out.astype(object).where(out.notna(), "")
+
+
+def regions(plan: Plan, values: pd.DataFrame) -> list[str]:
+    """The district first, then every other region found in the data (no fixed list)."""
+    found = sorted(set(values["region"]) - {plan.district}) if not values.empty else []
+    return [plan.district, *found]
+
+
+def _num(x, digits: int = 1, suffix: str = "") -> str:
+    return "—" if x is None or pd.isna(x) else f"{x:.{digits}f}{suffix}"
+
+
+def methods_table(row: pd.Series) -> pd.DataFrame:
+    """Both methods side by side: the plan's own schedule check and Eurostat's ratio."""
+    def pct(x):
+        return _num(None if pd.isna(x) else x * 100, 1, "%")
+
+    return pd.DataFrame([
+        {"方法": "序时进度法（本系统）", "指标": "完成进度", "数值": pct(row["completion"])},
+        {"方法": "序时进度法（本系统）", "指标": "序时进度", "数值": pct(row["time_elapsed"])},
+        {"方法": "序时进度法（本系统）", "指标": "进度比(完成÷序时)", "数值": _num(row["schedule_ratio"], 2)},
+        {"方法": "序时进度法（本系统）", "指标": "状态", "数值": str(row["status"])},
+        {"方法": f"Eurostat/SDG（{row.get('eurostat_method') or '—'}）", "指标": "实际÷所需增速",
+         "数值": _num(row["eurostat_ratio"], 2)},
+        {"方法": f"Eurostat/SDG（{row.get('eurostat_method') or '—'}）", "指标": "进展等级",
+         "数值": str(row["eurostat_class"] or "—")},
+    ])
+
+
+def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.DataFrame,
+                    region: str | None = None) -> pd.DataFrame:
+    """The values behind one goal in one region, with source, note and the revision that last
+    changed each; per-10,000 ratios derived from a count say so."""
+    from ipdata.trajectory import goal_values
+
+    region = region or plan.district
+    goal = plan.goal(code)
+    gv = goal_values(plan, values)
+    mine = gv[(gv["series"] == code) & (gv["region"] == region)].sort_values("year")
+    if mine.empty:
+        return pd.DataFrame(columns=["年份", "数值", "来源", "备注", "版本"])
+    raw = values[(values["region"] == region)].set_index(["series", "year"])
+    rev = revisions.set_index("id") if not revisions.empty else revisions
+    rows = []
+    running = 0.0
+    for r in mine.itertuples():
+        # a derived ratio's provenance is that of its count
+        key = (goal.derive.numerator.code if r.derived else code, r.year)
+        src = raw.loc[key] if key in raw.index else None
+        rev_id = None if src is None else int(src["revision_id"])
+        rev_text = ""
+        if rev_id is not None and rev_id in rev.index:
+            rr = rev.loc[rev_id]
+            rev_text = f"第{rev_id}版 {str(rr['created_at'])[:10]} {rr['file_name'] or REVISION_KIND_LABELS.get(rr['kind'], '')}"
+        row = {"年份": int(r.year), "数值": r.value}
+        if goal.kind == "cumulative":
+            if r.year > plan.base_year:
+                running += r.value
+            row[f"{plan.base_year + 1}年以来累计"] = running if r.year > plan.base_year else None
+        row.update({
+            "来源": ("由计数÷基础数据计算；" if r.derived else "") + (str(src["source"] or "") if src is not None else ""),
+            "备注": None if src is None else src["note"],
+            "版本": rev_text,
+        })
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def goal_definition(plan: Plan, code: str) -> list[tuple[str, str]]:
+    goal = plan.goal(code)
+    items = [
+        ("类别", goal.category), ("单位", goal.unit), ("类型", KIND_LABELS[goal.kind]),
+        (f"{plan.target_year}年目标", goal.target_text()),
+        ("规划原文", f"“{goal.source}”（{plan.short_title}，{goal.section}）"),
+    ]
+    if goal.kind == "cumulative":
+        items.append(("口径", f"按年填报当年新增数，{plan.base_year + 1}年起逐年累计，与目标比较。"))
+    if goal.derive:
+        den = next(s for s in plan.context if s.code == goal.derive.denominator)
+        factor = "" if goal.derive.factor == 1 else f" × {goal.derive.factor:g}"
+        items.append(("计算", f"未直接填报时 = {goal.derive.numerator.name}({goal.derive.numerator.unit}) ÷ "
+                              f"{den.name}({den.unit}){factor}"))
+    if goal.aliases:
+        items.append(("也称", "、".join(goal.aliases)))
+    return items
+
+
+def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame:
+    """One goal across regions: latest value, share of the district, own target and status."""
+    goal = plan.goal(code)
+    f = frame_all[(frame_all["code"] == code) & (frame_all["region"] != plan.district)]
+    f = f[f["latest_value"].notna()].sort_values("latest_value", ascending=goal.direction == "lower")
+    return pd.DataFrame({
+        "排名": range(1, len(f) + 1),
+        "地区": f["region"].to_numpy(),
+        "最新年份": f["latest_year"].astype("Int64").to_numpy(),
+        f"最新值({goal.unit})": f["latest_value"].to_numpy(),
+        "占全区比重": [_num(None if pd.isna(x) else x * 100, 1, "%") for x in f["share_of_district"]],
+        "分解目标": [t if not pd.isna(v) else "—" for t, v in zip(f["target_text"], f["target"], strict=True)],
+        "完成进度": [_pct(x) for x in f["completion"]],
+        "状态": f["status"].to_numpy(),
+    })

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +12,12 @@ import streamlit as st
 
 from ipdata import service, settings
 from ipdata.errors import IpdataError
+from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS
 from ipdata.store import Store
+from ipdata.trajectory import compute_all
+from ipdata.views import status_frame
+
+_log = logging.getLogger("ipdata.pages")
 
 
 @st.cache_resource
@@ -46,7 +53,7 @@ def current_targets() -> pd.DataFrame:
 
 
 def demo_banner() -> None:
-    if store().has_demo_data():
+    if is_demo():
         st.warning("**示例数据**：当前显示的数字是虚构的示例数据，仅供演示，不代表官方统计。"
                    "在“数据管理”上传正式数据后此提示消失。", icon="⚠️")
 
@@ -68,6 +75,59 @@ def guarded(fn: Callable[[], Any]) -> Any:
         return fn()
     except IpdataError as exc:
         show_error(exc)
-    except Exception as exc:  # last resort: no traceback reaches a user
+    except Exception as exc:  # last resort: no traceback reaches a user (it goes to the server log)
+        _log.exception("page failed")
         st.error(f"页面出现内部错误（{type(exc).__name__}），请刷新重试；如仍出现，请联系维护人员。", icon="🚫")
     return None
+
+
+def _revision() -> tuple[str, str, int]:
+    s = store()
+    return str(s.path), s.plan.id, s.latest_revision_id()
+
+
+@st.cache_data(show_spinner=False)
+def _cached_status(db: str, plan: str, revision: int, region: str | None) -> pd.DataFrame:
+    s = _store(db, plan)
+    return status_frame(s.plan, s.values(), s.targets(), region)
+
+
+@st.cache_data(show_spinner=False)
+def _cached_status_all(db: str, plan: str, revision: int) -> pd.DataFrame:
+    s = _store(db, plan)
+    return compute_all(s.plan, s.values(), s.targets())
+
+
+@st.cache_data(show_spinner=False)
+def _cached_revisions(db: str, plan: str, revision: int) -> pd.DataFrame:
+    return _store(db, plan).revisions()
+
+
+def status(region: str | None = None) -> pd.DataFrame:
+    """Trajectory figures of every goal in one region, cached by revision id."""
+    return _cached_status(*_revision(), region)
+
+
+def status_all() -> pd.DataFrame:
+    """Trajectory figures of every (goal, region), cached by revision id."""
+    return _cached_status_all(*_revision())
+
+
+def revisions() -> pd.DataFrame:
+    return _cached_revisions(*_revision())
+
+
+def is_demo() -> bool:
+    return store().has_demo_data()
+
+
+def no_data_notice() -> None:
+    st.info("数据库中还没有数据。请到“数据管理”下载模板、填写后上传；或在命令行运行 "
+            "`python -m ipdata demo` 载入示例数据。", icon="ℹ️")
+
+
+def status_badge(label: str) -> str:
+    """Coloured status label for st.markdown; the text is always there, colour is a second cue."""
+    colour = STATUS_COLOURS.get(label, "#999999")
+    return (f'<span style="background:{colour};color:#fff;padding:2px 8px;border-radius:10px;'
+            f'font-weight:600">{html.escape(STATUS_SYMBOLS.get(label, ""))} {html.escape(label)}</span>')

@@ -1,24 +1,36 @@
-"""总览: every goal with its latest value and target."""
+"""总览: every goal at a glance — tiles coloured by status, counts, filters, final verdict."""
 
 import streamlit as st
 
-from ipdata.views import goal_table
+from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS, progress_chart
+from ipdata.scorecard import filter_goals, scorecard, tiles, tiles_html
+from ipdata.views import status_table
 from pages import components as ui
 
 
 def render() -> None:
-    s = ui.store()
-    plan = s.plan
-    st.title("通州区知识产权强县建设监测")
-    st.caption(f"{plan.title}（{plan.document_no}） · 基期 {plan.base_year} 年 · 目标年 {plan.target_year} 年")
+    plan = ui.store().plan
+    st.markdown(f"#### 通州区知识产权强县建设监测 · {plan.target_year}年目标总览")
     ui.demo_banner()
-    values = ui.current_values()
-    if values.empty:
-        st.info("数据库中还没有数据。请到“数据管理”下载模板、填写后上传；或在命令行运行 "
-                "`python -m ipdata demo` 载入示例数据。")
-    st.subheader(f"{plan.target_year}年目标一览（{len(plan.goals)} 项）")
-    table = goal_table(plan, values, ui.current_targets())
-    st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
+    if ui.current_values().empty:
+        ui.no_data_notice()
+    frame = ui.status()
+    card = scorecard(plan, frame)
+    st.markdown(f"**{card.headline}**")
+    left, right = st.columns([3, 2])
+    statuses = left.pills(
+        "按状态筛选", list(card.counts), selection_mode="multi", key="overview_status",
+        format_func=lambda s: f"{STATUS_SYMBOLS.get(s, '')} {s} {card.counts[s]}")
+    categories = right.pills("按类别筛选", list(plan.categories), selection_mode="multi", key="overview_cat")
+    shown = filter_goals(frame, statuses, categories)
+    st.markdown(tiles_html(tiles(plan, shown), STATUS_COLOURS, STATUS_SYMBOLS), unsafe_allow_html=True)
+    if card.lagging:
+        st.caption("需重点关注（滞后、倒退或未完成，最落后的在前）：" + "、".join(card.lagging))
+    st.caption("色块下方进度条：彩色为完成进度，黑色竖线为序时进度。点击任一指标查看趋势。")
+    with st.expander("完成进度与序时进度对比图"):
+        st.plotly_chart(progress_chart(shown, demo=ui.is_demo()), key="overview_progress")
+    with st.expander("明细表"):
+        st.dataframe(status_table(plan, shown), hide_index=True)
 
 
 ui.guarded(render)

@@ -108,6 +108,11 @@ def apply_theme(fig: go.Figure, *, title: str | None = None, unit: str | None = 
                 subtitle: str | None = None) -> go.Figure:
     """Theme `fig` in place (and return it): fonts, colours, legend, year ticks, unit, mark."""
     fig.update_layout(template=TEMPLATE)
+    # The essentials also on the layout itself, where a host theme (Streamlit's default
+    # theme="streamlit") cannot replace them as it replaces template defaults.
+    fig.update_layout(font={"family": FONT_FAMILY}, paper_bgcolor="white", plot_bgcolor="white",
+                      hoverlabel={"font": {"family": FONT_FAMILY}},
+                      legend={"font": {"family": FONT_FAMILY}})
     if title is not None:
         fig.update_layout(title={"text": title, "font": {"family": FONT_FAMILY, "size": TITLE_FONT}})
     if subtitle:

@@ -1,0 +1,24 @@
+"""分类: the goals of one category (创造/运用/保护/管理/服务/人才) side by side."""
+
+import streamlit as st
+
+from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS, category_chart
+from ipdata.scorecard import tiles, tiles_html
+from ipdata.views import status_table
+from pages import components as ui
+
+
+def render() -> None:
+    plan = ui.store().plan
+    category = st.segmented_control("类别", list(plan.categories), default=plan.categories[0],
+                                    key="category") or plan.categories[0]
+    ui.demo_banner()
+    frame = ui.status()
+    mine = frame[frame["category"] == category]
+    st.markdown(tiles_html(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS), unsafe_allow_html=True)
+    st.plotly_chart(category_chart(plan, category, ui.current_values(), mine, demo=ui.is_demo()),
+                    key="category_chart")
+    st.dataframe(status_table(plan, mine), hide_index=True)
+
+
+ui.guarded(render)

@@ -1,0 +1,40 @@
+"""指标详情: one goal's trend against its target, both methods, the narrative and the data."""
+
+import streamlit as st
+
+from ipdata.figures import goal_chart
+from ipdata.views import goal_data_table, goal_definition, methods_table, regions
+from pages import components as ui
+
+
+def render() -> None:
+    plan = ui.store().plan
+    codes = [g.code for g in plan.goals]
+    wanted = st.query_params.get("code")
+    left, right = st.columns([3, 1])
+    code = left.selectbox("指标", codes, index=codes.index(wanted) if wanted in codes else 0,
+                          format_func=lambda c: f"{plan.goal(c).category}｜{plan.goal(c).name}", key="goal_code")
+    st.query_params["code"] = code
+    values = ui.current_values()
+    region = right.selectbox("地区", regions(plan, values), key="goal_region")
+    ui.demo_banner()
+    goal = plan.goal(code)
+    row = ui.status(region).set_index("code").loc[code]
+    st.markdown(f"### {goal.name}　{ui.status_badge(row['status'])}", unsafe_allow_html=True)
+    st.markdown(row["narrative"])
+    if row["notes"]:
+        st.caption(row["notes"])
+    st.plotly_chart(goal_chart(plan, code, values, row, region=region, demo=ui.is_demo()), key="goal_chart")
+    a, b = st.columns(2)
+    with a:
+        st.markdown("**两种方法的评估**")
+        st.dataframe(methods_table(row), hide_index=True)
+    with b:
+        st.markdown("**定义与规划原文**")
+        st.markdown("\n".join(f"- **{k}**：{v}" for k, v in goal_definition(plan, code)))
+    st.markdown("**数据（含来源、备注和最后修改它的版本）**")
+    table = goal_data_table(plan, code, values, ui.revisions(), region)
+    st.dataframe(table, hide_index=True, column_config={"数值": st.column_config.NumberColumn(format="%.2f")})
+
+
+ui.guarded(render)

@@ -1,0 +1,33 @@
+"""分镇(街道): one goal across regions — ranking, contribution, trend — and a region's scorecard."""
+
+import streamlit as st
+
+from ipdata.figures import region_chart, region_trend_chart
+from ipdata.views import region_table, regions, status_table
+from pages import components as ui
+
+
+def render() -> None:
+    plan = ui.store().plan
+    values = ui.current_values()
+    ui.demo_banner()
+    places = regions(plan, values)[1:]
+    if not places:
+        st.info("当前数据中只有全区数据。在填报模板“指标数据”表中为南通高新区和各镇(街道)增加行并上传后，这里显示分地区情况。")
+        return
+    frame_all = ui.status_all()
+    with_regions = [g.code for g in plan.goals
+                    if ((frame_all["code"] == g.code) & (frame_all["region"] != plan.district)
+                        & frame_all["latest_value"].notna()).any()]
+    code = st.selectbox("指标", with_regions, format_func=lambda c: plan.goal(c).name, key="region_goal")
+    a, b = st.columns(2)
+    a.plotly_chart(region_chart(plan, code, frame_all, demo=ui.is_demo()), key="region_rank")
+    b.plotly_chart(region_trend_chart(plan, code, values, places, demo=ui.is_demo()), key="region_trend")
+    st.dataframe(region_table(plan, code, frame_all), hide_index=True)
+    st.markdown("#### 地区记分卡")
+    region = st.selectbox("地区", places, key="region_card")
+    mine = frame_all[(frame_all["region"] == region) & frame_all["latest_value"].notna()]
+    st.dataframe(status_table(plan, mine), hide_index=True)
+
+
+ui.guarded(render)

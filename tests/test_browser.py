@@ -1,0 +1,48 @@
+"""Main flows in a real headless Chromium (Playwright) against a running dashboard."""
+
+import pytest
+
+from ipdata import service
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, have_chromium, streamlit_server
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium (make setup installs it as root)")
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    db = tmp_path / "demo.duckdb"
+    service.load_demo(service.open_store(db))
+    with streamlit_server(db, tmp_path / "streamlit.log") as url:
+        yield url
+
+
+def test_overview_tile_opens_the_goal_page(browser, demo_server, tmp_path):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(demo_server)
+    tile = page.locator("a.ip-tile", has_text="新增贯标单位")
+    tile.wait_for(timeout=30_000)
+    assert page.locator("a.ip-tile").count() == 20
+    assert page.get_by_text("示例数据").first.is_visible()
+    page.screenshot(path=tmp_path / "overview.png")
+    tile.click()
+    page.wait_for_url("**/goal?code=ip_standard_units_new", timeout=30_000)
+    page.get_by_text("2022年以来累计59家").wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.screenshot(path=tmp_path / "goal.png", full_page=True)
+
+
+def test_overview_fits_a_tablet_without_horizontal_scrolling(browser, demo_server):
+    page = browser.new_page(viewport={"width": 820, "height": 1180})  # iPad Air portrait
+    page.goto(demo_server)
+    page.locator("a.ip-tile").first.wait_for(timeout=30_000)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
