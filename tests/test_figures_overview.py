@@ -31,6 +31,11 @@ def bars(fig):
     return bar
 
 
+def labels(fig) -> list[str]:
+    (text,) = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
+    return list(text.text)
+
+
 # --- progress_chart ---------------------------------------------------------------------------
 
 
@@ -124,7 +129,8 @@ def test_region_chart_excludes_district_and_ranks_descending(demo):
     assert list(bar.x) == [21, 11, 8, 7]
     assert fig.layout.yaxis.autorange == "reversed"  # first (largest) on top
     assert "全区" not in bar.y
-    assert "占全区35.6%" in bar.text[0]  # 21 / 59
+    assert labels(fig)[0].strip() == "21家（占全区35.6%）　● 基本符合预期"  # 21 / 59; own target 30
+    assert labels(fig)[1].strip() == "11家（占全区18.6%）"  # 无分解目标: no status word
     assert fig.layout.xaxis.title.text == "家"
     assert fig.layout.title.text == "新增贯标单位：分镇（街道）2024年"
     data = FG.chart_data(fig)
@@ -136,19 +142,20 @@ def test_region_chart_excludes_district_and_ranks_descending(demo):
 
 def test_region_chart_colours_by_region_status(demo):
     _, _, frame_all = demo
-    bar = bars(FG.region_chart(PLAN, "hv_invention_per10k", frame_all))
+    fig = FG.region_chart(PLAN, "hv_invention_per10k", frame_all)
+    bar = bars(fig)
     assert list(bar.y) == ["南通高新区", "金沙街道", "川姜镇", "兴仁镇"]  # 24.1, 8.1, 6.6, 3.9
     # 川姜镇 4.1 → 6.6 of target 8: c = 2.5 / 3.9 = 0.64, q = 0.85 → 滞后
     assert dict(zip(bar.y, bar.marker.color, strict=True))["川姜镇"] == "#E69F00"
     # ratios have no share of the district
-    assert "占全区" not in "".join(bar.text)
+    assert "占全区" not in "".join(labels(fig))
 
 
 def test_region_chart_of_a_given_year(demo):
     values, _, frame_all = demo
-    bar = bars(FG.region_chart(PLAN, "ip_standard_units_new", frame_all, 2023, values=values))
-    assert list(bar.x) == [13, 7, 6, 4]  # running totals 2022-2023
-    assert "占全区34.2%" in bar.text[0]  # 13 / (18 + 20)
+    fig = FG.region_chart(PLAN, "ip_standard_units_new", frame_all, 2023, values=values)
+    assert list(bars(fig).x) == [13, 7, 6, 4]  # running totals 2022-2023
+    assert "占全区34.2%" in labels(fig)[0]  # 13 / (18 + 20)
 
 
 def test_region_chart_without_regions(demo):

@@ -77,10 +77,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     fig = go.Figure(go.Bar(
         name=VALUE, orientation="h", y=regions, x=f["value"].tolist(),
         marker={"color": [T.status_colour(s) for s in statuses]},
-        text=[f"{v}{s}" + ("" if st in ("", L.NO_TARGET) else f"　{T.status_symbol(st)}{st}")
-              for v, s, st in zip(shown_vals, share_txt, statuses, strict=True)],
         showlegend=False,
-        textposition="outside", cliponaxis=False,
         customdata=[[v, s or "—", f"{T.status_symbol(st)} {st}", "" if T.is_missing(y) else int(y)]
                     for v, s, st, y in zip(shown_vals, share_txt, statuses, f["year"], strict=True)],
         hovertemplate="%{y}（%{customdata[3]}年）：%{customdata[0]}%{customdata[1]}"
@@ -100,6 +97,14 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
             hovertemplate="%{y}分解目标：%{customdata}<extra></extra>"))
         data_rows += [row(goal.name, r, OWN_TARGET, y, t, unit)
                       for r, y, t in zip(own["region"], own["target_year"], own["target"], strict=True)]
+    # Labels right of the bar and of the region's target tick, so that neither hides the other.
+    targets = [T.num(t) for t in f["target"]] if not milestone else [None] * len(f)
+    fig.add_trace(go.Scatter(
+        name="标注", y=regions, mode="text", textposition="middle right", cliponaxis=False,
+        x=[max(v, t or 0.0) for v, t in zip(f["value"], targets, strict=True)],
+        text=[f" {v}{s}" + ("" if st in ("", L.NO_TARGET) else f"　{T.status_symbol(st)} {st}")
+              for v, s, st in zip(shown_vals, share_txt, statuses, strict=True)],
+        showlegend=False, hoverinfo="skip", textfont={"family": T.FONT_FAMILY}))
     hi = max([*f["value"].tolist(), *own["target"].astype(float).tolist(), 0.0])
     T.apply_theme(fig, title=title, watermark=mark)
     fig.update_layout(height=max(320, 46 * len(f) + 170), bargap=0.3, showlegend=not own.empty)
@@ -108,7 +113,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     if milestone:
         fig.update_xaxes(**milestone_axis(), showgrid=True)
     else:
-        fig.update_xaxes(title={"text": unit}, range=[0, hi * 1.45 or 1], showgrid=True,
+        fig.update_xaxes(title={"text": unit}, range=[0, hi * 1.7 or 1], showgrid=True,
                          gridcolor="#E5E5E5")
     return attach(fig, data_rows)
 
