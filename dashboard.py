@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="通州区知识产权强县建设监测", page_icon="📊", layout="wide")
+st.set_page_config(page_title="通州区知识产权强县建设监测", page_icon=":material/monitoring:", layout="wide")
+# Less empty space above the content, so the overview fits a laptop screen without scrolling.
+st.html("<style>.stMainBlockContainer{padding-top:3.2rem;padding-bottom:2rem}</style>")
 
 pages = [
-    st.Page("pages/overview.py", title="总览", icon="📋", default=True),
-    st.Page("pages/goal.py", title="指标详情", icon="📈", url_path="goal"),
-    st.Page("pages/category.py", title="分类", icon="🗂️", url_path="category"),
-    st.Page("pages/regions.py", title="分镇(街道)", icon="🏘️", url_path="regions"),
-    st.Page("pages/tasks.py", title="重点任务", icon="✅", url_path="tasks"),
-    st.Page("pages/data.py", title="数据管理", icon="💾", url_path="data"),
+    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("pages/goal.py", title="指标详情", icon=":material/show_chart:", url_path="goal"),
+    st.Page("pages/category.py", title="分类", icon=":material/category:", url_path="category"),
+    st.Page("pages/regions.py", title="分镇(街道)", icon=":material/location_city:", url_path="regions"),
+    st.Page("pages/tasks.py", title="重点任务", icon=":material/task_alt:", url_path="tasks"),
+    st.Page("pages/data.py", title="数据管理", icon=":material/database:", url_path="data"),
 ]
 st.navigation(pages, position="top").run()

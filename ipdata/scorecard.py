@@ -126,13 +126,13 @@ def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, 
 
 
 TILE_CSS = """
-.ip-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(205px,1fr));gap:8px}
-.ip-tile{display:block;border:1px solid #e3e3e3;border-left:6px solid;border-radius:6px;padding:6px 8px;
- text-decoration:none!important;color:#222!important;background:#fff;min-height:92px}
+.ip-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px}
+.ip-tile{display:block;border:1px solid #e3e3e3;border-left:6px solid;border-radius:6px;padding:5px 8px;
+ text-decoration:none!important;color:#222!important;background:#fff;min-height:84px}
 .ip-tile:hover{box-shadow:0 1px 6px rgba(0,0,0,.18)}
 .ip-badge{color:#fff;font-size:12px;padding:1px 6px;border-radius:9px;font-weight:600}
 .ip-cat{float:right;font-size:12px;color:#666}
-.ip-name{font-size:13.5px;font-weight:600;margin:3px 0 1px;line-height:1.25}
+.ip-name{font-size:13px;font-weight:600;margin:2px 0 0;line-height:1.25}
 .ip-val{font-size:15px}.ip-val small,.ip-tgt small{color:#555}
 .ip-tgt{font-size:12px;color:#444}
 .ip-bar{position:relative;height:6px;background:#eee;border-radius:3px;margin-top:4px}

@@ -16,8 +16,8 @@ def render() -> None:
     frame = ui.status()
     mine = frame[frame["category"] == category]
     st.markdown(tiles_html(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS), unsafe_allow_html=True)
-    st.plotly_chart(category_chart(plan, category, ui.current_values(), mine, demo=ui.is_demo()),
-                    key="category_chart")
+    ui.chart(category_chart(plan, category, ui.current_values(), mine, demo=ui.is_demo()),
+             "category_chart", f"分类_{category}")
     st.dataframe(status_table(plan, mine), hide_index=True)
 
 

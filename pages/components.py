@@ -55,12 +55,12 @@ def current_targets() -> pd.DataFrame:
 def demo_banner() -> None:
     if is_demo():
         st.warning("**示例数据**：当前显示的数字是虚构的示例数据，仅供演示，不代表官方统计。"
-                   "在“数据管理”上传正式数据后此提示消失。", icon="⚠️")
+                   "在“数据管理”上传正式数据后此提示消失。", icon=":material/warning:")
 
 
 def show_error(exc: IpdataError) -> None:
     """One way to show any refused action: the message, the located problems, what to do."""
-    st.error(exc.message, icon="🚫")
+    st.error(exc.message, icon=":material/block:")
     if exc.problems:
         st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems])[["sheet", "cell", "message"]]
                      .rename(columns={"sheet": "工作表", "cell": "单元格", "message": "问题"}),
@@ -77,7 +77,7 @@ def guarded(fn: Callable[[], Any]) -> Any:
         show_error(exc)
     except Exception as exc:  # last resort: no traceback reaches a user (it goes to the server log)
         _log.exception("page failed")
-        st.error(f"页面出现内部错误（{type(exc).__name__}），请刷新重试；如仍出现，请联系维护人员。", icon="🚫")
+        st.error(f"页面出现内部错误（{type(exc).__name__}），请刷新重试；如仍出现，请联系维护人员。", icon=":material/block:")
     return None
 
 
@@ -123,7 +123,7 @@ def is_demo() -> bool:
 
 def no_data_notice() -> None:
     st.info("数据库中还没有数据。请到“数据管理”下载模板、填写后上传；或在命令行运行 "
-            "`python -m ipdata demo` 载入示例数据。", icon="ℹ️")
+            "`python -m ipdata demo` 载入示例数据。", icon=":material/info:")
 
 
 def status_badge(label: str) -> str:
@@ -131,3 +131,11 @@ def status_badge(label: str) -> str:
     colour = STATUS_COLOURS.get(label, "#999999")
     return (f'<span style="background:{colour};color:#fff;padding:2px 8px;border-radius:10px;'
             f'font-weight:600">{html.escape(STATUS_SYMBOLS.get(label, ""))} {html.escape(label)}</span>')
+
+
+def chart(fig, key: str, name: str, container=st) -> None:
+    """Show a figure with our theme (not Streamlit's) and a camera button that saves a
+    slide-sized PNG under a Chinese file name."""
+    config = {"displaylogo": False, "toImageButtonOptions": {
+        "format": "png", "filename": name, "width": 960, "height": 540, "scale": 2}}
+    container.plotly_chart(fig, theme=None, key=key, config=config)

@@ -80,7 +80,7 @@ def render() -> None:
     st.title("数据管理")
     ui.demo_banner()
     if message := st.session_state.pop(FLASH, None):
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
     left, right = st.columns(2)
     left.download_button("下载填报模板", lambda: manage.template_bytes(s), manage.TEMPLATE_FILE_NAME, on_click="ignore")
     right.download_button("导出全部数据", lambda: manage.export_bytes(s), manage.export_file_name(), on_click="ignore")

@@ -24,7 +24,8 @@ def render() -> None:
     st.markdown(row["narrative"])
     if row["notes"]:
         st.caption(row["notes"])
-    st.plotly_chart(goal_chart(plan, code, values, row, region=region, demo=ui.is_demo()), key="goal_chart")
+    ui.chart(goal_chart(plan, code, values, row, region=region, demo=ui.is_demo()), "goal_chart",
+             f"{goal.name}_{region}")
     a, b = st.columns(2)
     with a:
         st.markdown("**两种方法的评估**")

@@ -1,5 +1,7 @@
 """总览: every goal at a glance — tiles coloured by status, counts, filters, final verdict."""
 
+import html
+
 import streamlit as st
 
 from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS, progress_chart
@@ -16,7 +18,8 @@ def render() -> None:
         ui.no_data_notice()
     frame = ui.status()
     card = scorecard(plan, frame)
-    st.markdown(f"**{card.headline}**")
+    st.markdown(f"<div style='font-size:15px;font-weight:600'>{html.escape(card.headline)}</div>",
+                unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     statuses = left.pills(
         "按状态筛选", list(card.counts), selection_mode="multi", key="overview_status",
@@ -28,7 +31,7 @@ def render() -> None:
         st.caption("需重点关注（滞后、倒退或未完成，最落后的在前）：" + "、".join(card.lagging))
     st.caption("色块下方进度条：彩色为完成进度，黑色竖线为序时进度。点击任一指标查看趋势。")
     with st.expander("完成进度与序时进度对比图"):
-        st.plotly_chart(progress_chart(shown, demo=ui.is_demo()), key="overview_progress")
+        ui.chart(progress_chart(shown, demo=ui.is_demo()), "overview_progress", "完成进度与序时进度")
     with st.expander("明细表"):
         st.dataframe(status_table(plan, shown), hide_index=True)
 

@@ -21,8 +21,9 @@ def render() -> None:
                         & frame_all["latest_value"].notna()).any()]
     code = st.selectbox("指标", with_regions, format_func=lambda c: plan.goal(c).name, key="region_goal")
     a, b = st.columns(2)
-    a.plotly_chart(region_chart(plan, code, frame_all, demo=ui.is_demo()), key="region_rank")
-    b.plotly_chart(region_trend_chart(plan, code, values, places, demo=ui.is_demo()), key="region_trend")
+    name = plan.goal(code).name
+    ui.chart(region_chart(plan, code, frame_all, demo=ui.is_demo()), "region_rank", f"{name}_分地区排名", a)
+    ui.chart(region_trend_chart(plan, code, values, places, demo=ui.is_demo()), "region_trend", f"{name}_分地区趋势", b)
     st.dataframe(region_table(plan, code, frame_all), hide_index=True)
     st.markdown("#### 地区记分卡")
     region = st.selectbox("地区", places, key="region_card")

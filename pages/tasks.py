@@ -39,7 +39,7 @@ def render() -> None:
     st.caption(f"{plan.title}“四、重点任务”：{plan.task_count()} 项任务，共 {len(plan.tasks)} 段")
     ui.demo_banner()
     if message := st.session_state.pop(FLASH, None):
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
     progress = s.task_progress()
     table = tasks.task_table(plan, progress)
     if progress.empty:
