@@ -46,3 +46,40 @@ def test_overview_fits_a_tablet_without_horizontal_scrolling(browser, demo_serve
     page.locator("a.ip-tile").first.wait_for(timeout=30_000)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
+
+
+def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
+    from ipdata.catalogue import load_plan
+    from ipdata.template import write_template
+    from tests.test_cli import fill_template
+
+    workbook = tmp_path / "2025年报.xlsx"
+    write_template(workbook, load_plan())
+    fill_template(workbook, {("万人高价值发明专利拥有量", "全区"): {2025: 18.6}})
+
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{demo_server}/data")
+    page.locator("input[type=file]").set_input_files(str(workbook))
+    page.get_by_text("将要发生的变化").wait_for(timeout=30_000)
+    page.get_by_label("操作人（必填）").fill("王统计")
+    page.get_by_label("操作人（必填）").press("Enter")
+    page.get_by_role("button", name="确认导入").click()
+    page.get_by_text("已保存为第 2 版").wait_for(timeout=30_000)
+    page.screenshot(path=tmp_path / "imported.png", full_page=True)
+
+    page.goto(demo_server)
+    tile = page.locator("a.ip-tile", has_text="万人高价值发明专利拥有量")
+    tile.wait_for(timeout=30_000)
+    assert "18.6件" in tile.inner_text() and "已完成" in tile.inner_text()
+
+    page.goto(f"{demo_server}/data")
+    page.get_by_role("button", name="查看回滚会改变什么").click()
+    page.get_by_label("操作人（必填）").fill("王统计")
+    page.get_by_label("操作人（必填）").press("Enter")
+    page.get_by_role("button", name="确认回滚到第 1 版").click()
+    page.get_by_text("已恢复到第 1 版").wait_for(timeout=30_000)
+
+    page.goto(demo_server)
+    tile = page.locator("a.ip-tile", has_text="万人高价值发明专利拥有量")
+    tile.wait_for(timeout=30_000)
+    assert "14.9件" in tile.inner_text()
