@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="通州区知识产权强县建设监测", page_icon=":material/monitoring:", layout="wide")
 # Less empty space above the content, so the overview fits a laptop screen without scrolling.
-st.html("<style>.stMainBlockContainer{padding-top:3.2rem;padding-bottom:2rem}</style>")
+st.html("<style>.stMainBlockContainer{padding-top:4rem;padding-bottom:2rem}</style>")
 
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),

@@ -22,9 +22,10 @@ def render() -> None:
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     statuses = left.pills(
-        "按状态筛选", list(card.counts), selection_mode="multi", key="overview_status",
+        "按状态筛选", list(card.counts), selection_mode="multi", key="overview_status", wrap=True,
         format_func=lambda s: f"{STATUS_SYMBOLS.get(s, '')} {s} {card.counts[s]}")
-    categories = right.pills("按类别筛选", list(plan.categories), selection_mode="multi", key="overview_cat")
+    categories = right.pills("按类别筛选", list(plan.categories), selection_mode="multi", key="overview_cat",
+                             wrap=True)
     shown = filter_goals(frame, statuses, categories)
     st.markdown(tiles_html(tiles(plan, shown), STATUS_COLOURS, STATUS_SYMBOLS), unsafe_allow_html=True)
     if card.lagging:
