@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from ipdata.catalogue import Plan
@@ -21,8 +23,12 @@ class Changes:
     # The classified per-table frames that `apply` writes; kept so preview and write agree.
     deltas: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.rows["change"].value_counts().items()}
+
     def _count(self, change: str) -> int:
-        return int((self.rows["change"] == change).sum())
+        return self._counts.get(change, 0)
 
     @property
     def n_new(self) -> int:
@@ -74,13 +80,14 @@ def build_changes(plan: Plan, deltas: dict[str, pd.DataFrame]) -> Changes:
         part = pd.DataFrame({"table": spec.name}, index=d.index)
         for k in ("series", "region", "year", "task_id"):
             part[k] = d.get(k)
+        # Names and units are looked up once per distinct code, then mapped onto the rows.
         if spec.name == "tasks":
-            part["name"] = [tasks[t].task_title if t in tasks else t for t in d["task_id"]]
+            part["name"] = _lookup(d["task_id"], {t: p.task_title for t, p in tasks.items()}, same=True)
             part["unit"] = None
         else:
             known = plan.all_series
-            part["name"] = [known[s].name if s in known else s for s in d["series"]]
-            part["unit"] = [known[s].unit if s in known else None for s in d["series"]]
+            part["name"] = _lookup(d["series"], {c: s.name for c, s in known.items()}, same=True)
+            part["unit"] = _lookup(d["series"], {c: s.unit for c, s in known.items()}, same=False)
         part["old"] = d[f"old_{spec.main}"].astype(object)
         part["new"] = d[f"new_{spec.main}"].astype(object)
         part["change"] = d["change"]
@@ -95,3 +102,10 @@ def build_changes(plan: Plan, deltas: dict[str, pd.DataFrame]) -> Changes:
         if c != "year":
             rows[c] = rows[c].astype(object).where(rows[c].notna(), None)
     return Changes(rows[CHANGE_COLUMNS], dict(deltas))
+
+
+def _lookup(codes: pd.Series, table: dict, same: bool) -> list:
+    """table[code] per row; a code not in the table gives itself (same) or None."""
+    index, uniques = pd.factorize(codes, use_na_sentinel=False)
+    found = np.array([table.get(c, c if same else None) for c in uniques], dtype=object)
+    return list(found[index])

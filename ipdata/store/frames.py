@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 
 from ipdata.catalogue import Plan
@@ -52,6 +53,17 @@ def normalise(upload: Upload, plan: Plan, is_demo: bool) -> tuple[dict[str, pd.D
 
 
 def _rows(frame: pd.DataFrame, spec: TableSpec, problems: list[Problem], known: set[str]) -> pd.DataFrame:
+    """Typed columns of `spec` from `frame`; contract violations become problems.
+
+    A whole-column pass handles the normal case (every key present, known and unique, every
+    value a finite number); only a frame that breaks the contract somewhere is walked row by row,
+    so the problems and the typed frame are exactly those of the row-by-row reading.
+    """
+    typed = _rows_fast(frame, spec, known)
+    return typed if typed is not None else _rows_checked(frame, spec, problems, known)
+
+
+def _rows_checked(frame: pd.DataFrame, spec: TableSpec, problems: list[Problem], known: set[str]) -> pd.DataFrame:
     out: dict[str, list] = {c: [] for c in (*spec.keys, *spec.numbers, *spec.texts)}
     seen: dict[tuple, dict] = {}
     code_col = spec.keys[0]
@@ -95,6 +107,61 @@ def _rows(frame: pd.DataFrame, spec: TableSpec, problems: list[Problem], known: 
     for t in spec.texts:
         typed[t] = typed[t].astype(object)
     return typed
+
+
+def _rows_fast(frame: pd.DataFrame, spec: TableSpec, known: set[str]) -> pd.DataFrame | None:
+    """The typed frame, or None if any row breaks the contract (then `_rows_checked` says where)."""
+    out: dict[str, object] = {}
+    for k in spec.keys:
+        if k not in frame:
+            return None
+        col = _years(frame[k]) if k == "year" else _texts(frame[k])
+        if col.isna().any():
+            return None
+        out[k] = col
+    if not out[spec.keys[0]].isin(known).all():
+        return None
+    if pd.DataFrame(out).duplicated().any():
+        return None
+    for n in spec.numbers:
+        if n not in frame or not _plain_numbers(frame[n]):
+            return None
+        out[n] = frame[n].to_numpy(dtype="float64")
+    for t in spec.texts:
+        out[t] = _texts(frame[t]) if t in frame else pd.Series([None] * len(frame), dtype=object)
+    if spec.main in spec.texts and out[spec.main].isna().any():
+        return None
+    typed = pd.DataFrame({c: (v.to_numpy() if isinstance(v, pd.Series) else v) for c, v in out.items()})
+    for k in spec.keys:
+        typed[k] = typed[k].astype("Int64" if k == "year" else object)
+    for t in spec.texts:
+        typed[t] = typed[t].astype(object)
+    return typed
+
+
+def _texts(col: pd.Series) -> pd.Series:
+    """`_text` of every cell, computed once per distinct text (object dtype, None for blank)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    if all(isinstance(u, str) for u in uniques):  # factorize would merge 1, 1.0 and True
+        mapped = np.array([_text(u) for u in uniques] + [None], dtype=object)
+        return pd.Series(mapped[codes], dtype=object)
+    return pd.Series([_text(v) for v in col], dtype=object)
+
+
+def _years(col: pd.Series) -> pd.Series:
+    """`_year` of every cell as Int64 (NA where not a whole number)."""
+    if pd.api.types.is_integer_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        return pd.Series(col.to_numpy(dtype="int64"), dtype="Int64")
+    return pd.Series([_year(v) for v in col], dtype="Int64")
+
+
+def _plain_numbers(col: pd.Series) -> bool:
+    """A float or int column with only finite values: `_number` is then the identity."""
+    if not pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+        return False
+    if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.isna().any():
+        return False
+    return bool(np.isfinite(col.to_numpy(dtype="float64")).all())
 
 
 def _year(value: object) -> int | None:
