@@ -45,6 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("export", help="导出当前全部数据和版本记录为 .xlsx（可再导入）")
     s.add_argument("out", type=Path)
+    s = sub.add_parser("backup", help="备份数据库（DuckDB 导出＋全部数据 .xlsx＋校验清单）到一个新目录")
+    s.add_argument("dir", type=Path)
+    s = sub.add_parser("restore", help="由 backup 写出的目录恢复到新的或空的数据库")
+    s.add_argument("dir", type=Path)
+    s.add_argument("--db", dest="restore_db", help="恢复到这个数据库文件（默认同全局 --db）")
+    s.add_argument("--force", action="store_true", help="覆盖已有数据的数据库")
+    s = sub.add_parser("audit", help="操作记录：谁在何时导入、回滚、修改了什么")
+    s.add_argument("--json", action="store_true")
     s = sub.add_parser("revisions", help="列出全部版本")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("rollback", help="恢复到第 N 版之后的状态（作为一个新版本保存）")
@@ -191,6 +199,41 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else settings.db_path()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ipdata.backup import backup
+
+    if not _db_path(args).exists():
+        raise IpdataError(f"数据库文件不存在：{_db_path(args)}", hint="检查 --db 或 IPDATA_DB。")
+    m = backup(_store(args), args.dir)
+    print(f"已备份到 {args.dir}：最新版本第 {m.latest_revision} 版，共 {m.counts['revisions']} 个版本、"
+          f"{m.counts['values']} 个数值；文件校验值见 manifest.json。")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ipdata.backup import restore
+
+    db = Path(args.restore_db) if args.restore_db else _db_path(args)
+    _, m = restore(args.dir, db, args.plan, force=args.force)
+    print(f"已从 {args.dir} 恢复到 {db}：最新版本第 {m.latest_revision} 版（备份时间 {m.created_at}）。")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ipdata import audit
+
+    frame = audit.events(_store(args))
+    if args.json:
+        print(json.dumps(audit.records(frame), ensure_ascii=False, indent=1))
+    else:
+        _print_frame(audit.audit_table(frame))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     store = _store(args)
     if args.rebuild_workbook:
@@ -234,6 +277,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
     "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
     "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
     "status": cmd_status,

@@ -1,0 +1,90 @@
+"""The audit trail: every write, who did it, when, what, from which file.
+
+Every data write is already a revision (import, demo, rollback, task edit) carrying user, time,
+file name and sha256, so the revisions are the first source of events. `events` unions all
+sources into one frame with the columns of `EVENT_COLUMNS`; a later source (user changes, failed
+logins) is one more function `(store) -> frame with EVENT_COLUMNS` appended to `SOURCES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from ipdata.store import Store
+from ipdata.views import REVISION_KIND_LABELS
+
+EVENT_COLUMNS = ["time", "user", "action", "what", "file_name", "sha256", "revision_id",
+                 "n_new", "n_changed", "n_removed", "comment", "source"]
+#   time[str: UTC ISO 8601] user[str] action[str: import|demo|rollback|task-edit|...]
+#   what[str: Chinese description] file_name, sha256[str|None] revision_id[Int64]
+#   n_new, n_changed, n_removed[Int64: counts of changed items] comment[str|None]
+#   source[str: which log the event comes from, "revisions" for data writes]
+
+AUDIT_HEADERS = {
+    "time": "时间(UTC)", "user": "操作人", "action": "操作", "what": "内容", "file_name": "文件名",
+    "sha256": "文件SHA-256", "revision_id": "版本号", "n_new": "新增", "n_changed": "修改",
+    "n_removed": "删除", "comment": "说明",
+}
+
+
+def revision_events(store: Store) -> pd.DataFrame:
+    """One event per revision."""
+    revs = store.revisions()
+    what = [_describe(r) for r in revs.to_dict("records")]
+    return pd.DataFrame({
+        "time": revs["created_at"], "user": revs["user"], "action": revs["kind"], "what": what,
+        "file_name": revs["file_name"], "sha256": revs["sha256"], "revision_id": revs["id"],
+        "n_new": revs["n_new"], "n_changed": revs["n_changed"], "n_removed": revs["n_removed"],
+        "comment": revs["comment"], "source": "revisions",
+    }, columns=EVENT_COLUMNS)
+
+
+_COUNTS = ("revision_id", "n_new", "n_changed", "n_removed")
+
+SOURCES: list[Callable[[Store], pd.DataFrame]] = [revision_events]
+
+
+def events(store: Store) -> pd.DataFrame:
+    """Every recorded event from every source, oldest first (ties in source order)."""
+    frames = [f[EVENT_COLUMNS] for f in (source(store) for source in SOURCES) if not f.empty]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in EVENT_COLUMNS})
+    out = pd.concat(frames, ignore_index=True).sort_values("time", kind="stable", ignore_index=True)
+    for c in EVENT_COLUMNS:
+        if c in _COUNTS:
+            out[c] = out[c].astype("Int64")
+        else:
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out
+
+
+def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Events with Chinese headers and labels, blanks for missing, for the CLI and the pages."""
+    out = frame.assign(action=frame["action"].map(REVISION_KIND_LABELS).fillna(frame["action"]))
+    out = out[list(AUDIT_HEADERS)].rename(columns=AUDIT_HEADERS)
+    return out.astype(object).where(out.notna(), "")
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Events as JSON-ready dicts (None for missing, ints for counts)."""
+    return [
+        {k: (None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
+             else int(v) if hasattr(v, "__index__") else v) for k, v in row.items()}
+        for row in frame.astype(object).to_dict("records")
+    ]
+
+
+def _describe(rev: dict) -> str:
+    kind = rev["kind"]
+    if kind == "import":
+        return f"导入文件“{rev['file_name']}”" if rev.get("file_name") else "导入数据"
+    if kind == "demo":
+        return "载入示例数据（虚构）"
+    if kind == "rollback":
+        to = rev["rollback_to"]
+        return "回滚到第 0 版（清空全部数据）" if to == 0 else f"回滚到第 {to} 版之后的状态"
+    if kind == "task-edit":
+        return "在线修改重点任务进度"
+    return str(kind)
