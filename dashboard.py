@@ -12,6 +12,7 @@ pages = [
     st.Page("pages/category.py", title="分类", icon=":material/category:", url_path="category"),
     st.Page("pages/regions.py", title="分镇(街道)", icon=":material/location_city:", url_path="regions"),
     st.Page("pages/tasks.py", title="重点任务", icon=":material/task_alt:", url_path="tasks"),
+    st.Page("pages/export.py", title="导出", icon=":material/slideshow:", url_path="export"),
     st.Page("pages/data.py", title="数据管理", icon=":material/database:", url_path="data"),
 ]
 st.navigation(pages, position="top").run()

@@ -66,6 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("status", help="每个目标的完成进度、序时进度、预测和状态")
     s.add_argument("--json", action="store_true")
     s.add_argument("--region", help="地区（默认全区）")
+    s = sub.add_parser("deck", help="生成汇报用 PowerPoint（16:9，图表可在 PowerPoint/WPS 中编辑）")
+    s.add_argument("out", type=Path)
+    s.add_argument("--category", action="append", help="只含这一类别的指标（可重复）")
+    s.add_argument("--goal", action="append", help="只含这个指标代码（可重复）")
+    s.add_argument("--region", action="append", help="另加这个镇(街道)的幻灯片（可重复）")
+    s = sub.add_parser("chart", help="把一个指标的图表导出为 PNG（1920×1080）或 SVG")
+    s.add_argument("code")
+    s.add_argument("out", type=Path)
+    s.add_argument("--region", help="地区（默认全区）")
     return p
 
 
@@ -276,9 +285,53 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deck(args: argparse.Namespace) -> int:
+    from ipdata.deck import build_deck
+
+    if args.out.suffix.lower() != ".pptx":
+        raise IpdataError(f"输出文件应以 .pptx 结尾：{args.out}")
+    store = _store(args)
+    args.out.write_bytes(build_deck(store, goals=args.goal, categories=args.category, regions=args.region))
+    print(f"已生成演示文稿：{args.out}")
+    if store.has_demo_data():
+        print("注意：含示例数据（虚构），不代表官方统计。")
+    return 0
+
+
+def _unknown_goal(plan, code: str) -> IpdataError:
+    import difflib
+
+    names = {g.code: g.name for g in plan.goals}
+    close = difflib.get_close_matches(code, list(names), n=5, cutoff=0.4)
+    close += [c for c, n in names.items() if c not in close and (code in n or n in code)]
+    listed = "、".join(f"{c}（{names[c]}）" for c in close)
+    return IpdataError(f"没有指标代码“{code}”。" + (f"相近的代码：{listed}。" if close else ""),
+                       hint="用 `python -m ipdata goals` 查看全部指标代码。")
+
+
+def cmd_chart(args: argparse.Namespace) -> int:
+    from ipdata.deck import Inputs, check_regions
+    from ipdata.figures import goal_chart
+    from ipdata.render import to_png, to_svg
+
+    fmt = args.out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise IpdataError(f"输出文件应以 .png 或 .svg 结尾：{args.out}")
+    store = _store(args)
+    if args.code not in {g.code for g in store.plan.goals}:
+        raise _unknown_goal(store.plan, args.code)
+    inputs = Inputs.from_store(store)
+    region = (check_regions(inputs, [args.region]) or [None])[0] if args.region else None
+    fig = goal_chart(store.plan, args.code, inputs.values, inputs.row(args.code, region), region=region,
+                     demo=inputs.demo)
+    args.out.write_bytes(to_png(fig) if fmt == "png" else to_svg(fig))
+    print(f"已导出图表：{args.out}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
     "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
     "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
-    "status": cmd_status,
+    "status": cmd_status, "deck": cmd_deck, "chart": cmd_chart,
 }

@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ipdata import service, settings
+from ipdata import render, service, settings
+from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError
 from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS
 from ipdata.store import Store
@@ -135,7 +136,23 @@ def status_badge(label: str) -> str:
 
 def chart(fig, key: str, name: str, container=st) -> None:
     """Show a figure with our theme (not Streamlit's) and a camera button that saves a
-    slide-sized PNG under a Chinese file name."""
+    slide-sized PNG under a Chinese file name; below it, server-side downloads: PNG (1920×1080),
+    SVG and the data (.xlsx), each made only when clicked."""
     config = {"displaylogo": False, "toImageButtonOptions": {
         "format": "png", "filename": name, "width": 960, "height": 540, "scale": 2}}
     container.plotly_chart(fig, theme=None, key=key, config=config)
+    downloads(fig, key, name, container)
+
+
+def downloads(fig, key: str, name: str, container=st) -> None:
+    """PNG / SVG / 数据 download buttons for one figure; rendering happens on click (lazy)."""
+    stem = file_stem(name)
+    row = container.container(horizontal=True, gap="small")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    buttons = [("PNG", ":material/image:", lambda: render.to_png(fig), "png", "image/png", "1920×1080 图片"),
+               ("SVG", ":material/draw:", lambda: render.to_svg(fig), "svg", "image/svg+xml", "矢量图"),
+               ("数据", ":material/table_view:", lambda: chart_workbook({stem: fig}), "xlsx", xlsx,
+                "图表背后的数据 .xlsx")]
+    for label, icon, make, ext, mime, what in buttons:
+        row.download_button(label, data=make, file_name=f"{stem}.{ext}", mime=mime, icon=icon,
+                            on_click="ignore", key=f"{key}_dl_{ext}", type="tertiary", help=f"下载{what}")

@@ -8,7 +8,7 @@ from tests.conftest import ROOT
 
 TIMEOUT = 60
 PAGES = ["pages/overview.py", "pages/goal.py", "pages/category.py", "pages/regions.py",
-         "pages/tasks.py", "pages/data.py"]
+         "pages/tasks.py", "pages/export.py", "pages/data.py"]
 
 
 def app(page: str | None = None, **query) -> AppTest:
