@@ -133,3 +133,10 @@ def test_empty_store_still_gives_a_deck(tmp_path):
     assert len(deck.slides) == 2 + len(store.plan.goals)
     assert "暂无数据" in slide_text(deck.slides[0]) and "示例数据" not in slide_text(deck.slides[0])
     assert all(v is None for v in series(charts(deck.slides[2])[0])["实际值"])
+
+
+def test_every_shape_lies_on_the_slide(deck):
+    for i, slide in enumerate(deck.slides):
+        for s in slide.shapes:
+            assert s.left >= 0 and s.top >= 0, (i, s.name)
+            assert s.left + s.width <= deck.slide_width and s.top + s.height <= deck.slide_height, (i, s.name)

@@ -96,14 +96,17 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
         slide = _blank(prs, inputs, title + ("（续）" if n else ""))
         top = Inches(1.0)
         if note and not n:
-            text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.5), note, size=14, colour=GREY)
-            top = Inches(1.5)
-        size = 11 if len(chunk) > 12 else 13
-        height = Emu(int(Inches(0.3 if len(chunk) > 12 else 0.4)) * (len(chunk) + 1))
+            text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.55), note, size=14, colour=GREY)
+            top = Inches(1.6)
+        # 20 rows + header at 0.26in fit between the note and the bottom edge (1.6 + 5.46 < 7.5)
+        size, row_height = (11, Inches(0.26)) if len(chunk) > 12 else (13, Inches(0.4))
+        height = Emu(int(row_height) * (len(chunk) + 1))
         shape = slide.shapes.add_table(len(chunk) + 1, len(headers), MARGIN, top, sum(widths, Emu(0)), height)
         table = shape.table
         for j, w in enumerate(widths):
             table.columns[j].width = w
+        for r in table.rows:
+            r.height = row_height
         cells = [headers] + [[r["name"], _latest(plan.goal(r["code"]), r),
                               r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else "—",
                               _pct(r["completion"]), _pct(r["time_elapsed"]),
