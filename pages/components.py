@@ -13,7 +13,7 @@ import streamlit as st
 from ipdata import render, service, settings
 from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError
-from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS
+from ipdata.figures import IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
 from ipdata.store import Store
 from ipdata.trajectory import compute_all
 from ipdata.views import status_frame
@@ -139,7 +139,7 @@ def chart(fig, key: str, name: str, container=st) -> None:
     slide-sized PNG under a Chinese file name; below it, server-side downloads: PNG (1920×1080),
     SVG and the data (.xlsx), each made only when clicked."""
     config = {"displaylogo": False, "toImageButtonOptions": {
-        "format": "png", "filename": name, "width": 960, "height": 540, "scale": 2}}
+        "format": "png", "filename": name, **IMAGE_ARGS}}
     container.plotly_chart(fig, theme=None, key=key, config=config)
     downloads(fig, key, name, container)
 
