@@ -153,8 +153,8 @@ def is_footnote(cells: list[Any]) -> bool:
     return bool(m) and (m.group(0).endswith((":", "：")) or text.startswith(("填表人", "制表", "审核")))
 
 
-def read_table(sheet: Sheet) -> SheetTable | None:
-    header = find_header(sheet)
+def read_table(sheet: Sheet, header: Header | None = None) -> SheetTable | None:
+    header = header or find_header(sheet)
     if header is None:
         return None
     table = SheetTable(sheet.name, header)

@@ -64,9 +64,7 @@ class RowReader:
         series = yield from self._series(row)
         if series is None:
             return
-        region = self._regions.get(row.region)
-        if region is None:
-            region = self._regions[row.region] = region_name(row.region, self.plan, self._district)
+        region = self.region(row.region)
         for entry in row.entries:
             value = yield from self._value(series, entry, row)
             if value is None:
@@ -83,10 +81,31 @@ class RowReader:
                 self.targets.append({"series": series.code, "region": region, "year": year, "target": value,
                                      "note": row.note, **where})
 
-    def _series(self, row: DataRow) -> Iterator[Problem]:
-        match = self._matches.get((row.code, row.name))
+    def region(self, raw: str | None) -> str:
+        """The canonical region of a 地区 cell's text (resolved once per distinct text)."""
+        region = self._regions.get(raw)
+        if region is None:
+            region = self._regions[raw] = region_name(raw, self.plan, self._district)
+        return region
+
+    def _match(self, code: str | None, name: str | None) -> Match:
+        match = self._matches.get((code, name))
         if match is None:
-            match = self._matches[(row.code, row.name)] = self.matcher.match(row.code, row.name)
+            match = self._matches[(code, name)] = self.matcher.match(code, name)
+        return match
+
+    def clean_series(self, code: str | None, name: str | None, unit: str | None) -> Series | None:
+        """The series of a row with this code, name and unit if `_series` finds no problem in them."""
+        match = self._match(code, name)
+        if match.series is None:
+            return None
+        for u in (match.unit, unit):
+            if u and unit_key(u) != unit_key(match.series.unit):
+                return None
+        return match.series
+
+    def _series(self, row: DataRow) -> Iterator[Problem]:
+        match = self._match(row.code, row.name)
         col = row.name_col if row.name_col is not None else row.code_col
         if match.series is None:
             if row.name is None and row.code is None:

@@ -105,8 +105,12 @@ def _with_openpyxl(data: bytes) -> list[Sheet]:
 
 def _rectangular(rows: list[list[Any]]) -> list[list[Any]]:
     """Pad ragged rows (calamine trims trailing empty cells) so that row[j] is always safe."""
-    width = max((len(r) for r in rows), default=0)
-    return [list(r) + [""] * (width - len(r)) for r in rows]
+    width = max(map(len, rows), default=0)
+    rows = [r if isinstance(r, list) else list(r) for r in rows]
+    for r in rows:
+        if len(r) < width:  # padded in place: most rows of a big table are full already
+            r.extend([""] * (width - len(r)))
+    return rows
 
 
 def _fill_merged(rows: list[list[Any]], ranges: list) -> None:
