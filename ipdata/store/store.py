@@ -120,7 +120,14 @@ class Store:
     def has_demo_data(self) -> bool:
         """Whether any current value comes from a demo import (the UI then shows 示例数据)."""
         with self._reading() as con:
-            sql = f"SELECT count(*) FROM ({revisions.state_sql(VALUES)}) WHERE is_demo"
+            # Pages ask on every rerun: a file that never held demo values answers from one
+            # column scan; otherwise, whether any key's latest row is a live demo value.
+            if not con.execute("SELECT coalesce(bool_or(is_demo), false) FROM observations").fetchone()[0]:
+                return False
+            sql = """SELECT count(*) FROM (
+                         SELECT arg_max(is_demo AND NOT deleted, revision_id) AS live_demo
+                         FROM observations GROUP BY series, region, year)
+                     WHERE live_demo"""
             return con.execute(sql).fetchone()[0] > 0
 
     def catalogue(self) -> pd.DataFrame:

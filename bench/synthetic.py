@@ -1,0 +1,137 @@
+"""Deterministic synthetic data at scale: a 200-goal plan file, long and wide workbooks, and a
+2,000-series value frame for the trajectory engine. Same seed, same bytes of data every run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from openpyxl import Workbook
+
+SEED = 20221114  # the plan's issue date
+UNITS = ("件", "%", "万元", "家")
+CATEGORIES = ["创造", "运用", "保护", "管理", "服务", "人才"]
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big each benchmark is. `full` is 100x the district (20 goals x 20 regions x 5 years)."""
+
+    name: str
+    goals: int  # goals in the synthetic plan
+    regions: int  # the district plus regions - 1 towns
+    long_years: int  # years per (goal, region) in the long workbook
+    wide_years: int  # year columns in the wide workbook
+    series_regions: int  # regions for the trajectory benchmark (x 20 real goals = series)
+    repeat: int  # timed runs per figure (median)
+
+    @property
+    def long_rows(self) -> int:
+        return self.goals * self.regions * self.long_years
+
+
+SIZES = {
+    "full": Size("full", goals=200, regions=100, long_years=5, wide_years=20, series_regions=100, repeat=5),
+    "small": Size("small", goals=20, regions=10, long_years=5, wide_years=5, series_regions=10, repeat=1),
+}
+
+BASE_YEAR, TARGET_YEAR, LAST_DATA_YEAR = 2005, 2030, 2025
+
+
+def goal_name(i: int) -> str:
+    return f"合成指标{i:03d}"
+
+
+def region_names(n: int) -> list[str]:
+    return ["全区", *[f"合成镇{i:03d}" for i in range(1, n)]]
+
+
+def write_plan(path: Path, goals: int) -> Path:
+    """A valid plan file with `goals` goals (levels and cumulative, counts, percents, money)."""
+    plan = {
+        "plan": {"id": f"bench-{goals}", "title": "基准测试合成规划", "issuer": "bench",
+                 "document_no": "无", "base_year": BASE_YEAR, "target_year": TARGET_YEAR,
+                 "district": "全区", "district_aliases": ["合计"]},
+        "categories": CATEGORIES,
+        "goals": [
+            {"code": f"g{i:03d}", "name": goal_name(i), "unit": UNITS[i % len(UNITS)],
+             "category": CATEGORIES[i % len(CATEGORIES)],
+             "kind": "cumulative" if i % 10 == 9 else "level", "comparator": ">=",
+             "target": 95.0 if UNITS[i % len(UNITS)] == "%" else 150.0,
+             "source": f"{goal_name(i)}达到目标"}
+            for i in range(goals)
+        ],
+    }
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _values(rng: np.random.Generator, n: int) -> np.ndarray:
+    # 1.5 .. 99: valid for every unit (percents in range, never a fraction, never negative).
+    return rng.uniform(1.5, 99.0, n).round(1)
+
+
+def long_frame(size: Size) -> pd.DataFrame:
+    """指标 | 地区 | 年份 | 数值, one row per (goal, region, year)."""
+    years = range(LAST_DATA_YEAR - size.long_years + 1, LAST_DATA_YEAR + 1)
+    idx = pd.MultiIndex.from_product([[goal_name(i) for i in range(size.goals)],
+                                      region_names(size.regions), list(years)],
+                                     names=["指标", "地区", "年份"])
+    frame = idx.to_frame(index=False)
+    frame["数值"] = _values(np.random.default_rng(SEED), len(frame))
+    return frame
+
+
+def write_long(path: Path, size: Size) -> Path:
+    frame = long_frame(size)
+    book = Workbook(write_only=True)
+    ws = book.create_sheet("逐行数据")
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append(list(row))
+    book.save(path)
+    return path
+
+
+def wide_frame(size: Size) -> pd.DataFrame:
+    """指标名称 | 地区 | 单位 | 2006年 … 2025年, one row per (goal, region)."""
+    years = list(range(LAST_DATA_YEAR - size.wide_years + 1, LAST_DATA_YEAR + 1))
+    idx = pd.MultiIndex.from_product([[goal_name(i) for i in range(size.goals)],
+                                      region_names(size.regions)], names=["指标名称", "地区"])
+    frame = idx.to_frame(index=False)
+    frame.insert(2, "单位", [UNITS[int(n[-3:]) % len(UNITS)] for n in frame["指标名称"]])
+    rng = np.random.default_rng(SEED + 1)
+    for y in years:
+        frame[f"{y}年"] = _values(rng, len(frame))
+    return frame
+
+
+def write_wide(path: Path, size: Size) -> Path:
+    frame = wide_frame(size)
+    book = Workbook(write_only=True)
+    ws = book.create_sheet("指标数据")
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append(list(row))
+    book.save(path)
+    return path
+
+
+def series_frames(plan, size: Size) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Values 2021-2024 and a 2025 target for every (real goal, region): 20 x regions series."""
+    rng = np.random.default_rng(SEED + 2)
+    regions = region_names(size.series_regions)
+    codes = [g.code for g in plan.goals]
+    idx = pd.MultiIndex.from_product([codes, regions, range(plan.base_year, plan.target_year)],
+                                     names=["series", "region", "year"])
+    values = idx.to_frame(index=False)
+    values["value"] = rng.uniform(1, 100, len(values)).round(1)
+    towns = regions[1:]
+    tidx = pd.MultiIndex.from_product([codes, towns], names=["series", "region"])
+    targets = tidx.to_frame(index=False)
+    targets["year"] = plan.target_year
+    targets["target"] = rng.uniform(20, 150, len(targets)).round(0)
+    return values, targets
