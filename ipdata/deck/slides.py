@@ -91,7 +91,7 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
     rows = [r for _, r in frame.iterrows()]
     chunks = [rows[i:i + ROWS_PER_TABLE] for i in range(0, len(rows), ROWS_PER_TABLE)] or [[]]
     headers = ["指标", "最新值", target_header, "完成进度", "序时进度", "状态"]
-    widths = [Inches(w) for w in (4.6, 2.3, 1.9, 1.2, 1.2, 1.13)]
+    widths = [Inches(w) for w in (4.3, 2.2, 1.8, 1.1, 1.1, 1.83)]  # 状态 wide enough for 基本符合预期
     for n, chunk in enumerate(chunks):
         slide = _blank(prs, inputs, title + ("（续）" if n else ""))
         top = Inches(1.0)
