@@ -336,8 +336,8 @@ CASES: list[Case] = [
          formula_book({"B2": "=45+45"}, [["指标名称", "2021年"], ["案件结案率", None]]),
          (("formula-without-value", SHEET, "B2"),), "B2",
          xfail="a formula cell without a cached value reads as blank: the file gets only a general "
-               "'no-data' problem that names no cell (ipdata/ingest/workbook.py:88 to_python, "
-               "ipdata/ingest/__init__.py:107)"),
+               "'no-data' problem that names no cell (ipdata/ingest/workbook.py:85 to_python, "
+               "ipdata/ingest/__init__.py:107 at bccd86a)"),
     Case("formula-no-cache-beside-value", "formulas",
          formula_book({"C2": "=B2+1"}, [["指标名称", "2021年", "2022年"], ["案件结案率", 90, None]]),
          (("formula-without-value", SHEET, "C2"),), "C2",
