@@ -54,14 +54,14 @@ def test_other_sources_union_in_time_order(tmp_path, monkeypatch):
     store.apply(upload(V1), user="张三")
     t = store.revisions()["created_at"][0]
 
-    def logins(_store):
-        return pd.DataFrame([{"time": "2000-01-01T00:00:00+00:00", "user": "admin", "action": "login-failed",
-                              "what": "登录失败", "source": "logins"},
-                             {"time": t + "z", "user": "admin", "action": "user-add", "what": "新增用户 张三",
-                              "source": "users"}])
+    def other(_store):
+        return pd.DataFrame([{"time": "2000-01-01T00:00:00+00:00", "user": "admin", "action": "test-early",
+                              "what": "测试事件", "source": "test"},
+                             {"time": t + "z", "user": "admin", "action": "test-late", "what": "测试事件",
+                              "source": "test"}])
 
-    monkeypatch.setattr(audit, "SOURCES", [*audit.SOURCES, lambda s: logins(s).reindex(columns=audit.EVENT_COLUMNS)])
+    monkeypatch.setattr(audit, "SOURCES", [*audit.SOURCES, lambda s: other(s).reindex(columns=audit.EVENT_COLUMNS)])
     frame = audit.events(store)
-    assert frame["action"].tolist() == ["login-failed", "import", "user-add"]
+    assert frame["action"].tolist() == ["test-early", "import", "test-late"]
     assert frame["revision_id"].tolist()[1] == 1 and frame["revision_id"].isna().tolist() == [True, False, True]
-    assert audit.audit_table(frame)["操作"].tolist() == ["login-failed", "导入", "user-add"]
+    assert audit.audit_table(frame)["操作"].tolist() == ["test-early", "导入", "test-late"]
