@@ -14,5 +14,6 @@ pages = [
     st.Page("pages/tasks.py", title="重点任务", icon=":material/task_alt:", url_path="tasks"),
     st.Page("pages/export.py", title="导出", icon=":material/slideshow:", url_path="export"),
     st.Page("pages/data.py", title="数据管理", icon=":material/database:", url_path="data"),
+    st.Page("pages/account.py", title="账户", icon=":material/person:", url_path="account"),
 ]
 st.navigation(pages, position="top").run()

@@ -43,7 +43,33 @@ def revision_events(store: Store) -> pd.DataFrame:
 
 _COUNTS = ("revision_id", "n_new", "n_changed", "n_removed")
 
-SOURCES: list[Callable[[Store], pd.DataFrame]] = [revision_events]
+AUTH_LABELS = {"login": "登录", "user-add": "新增用户", "user-passwd": "修改密码", "user-disable": "停用用户",
+               "user-enable": "启用用户"}
+
+
+def auth_events(store: Store) -> pd.DataFrame:
+    """Logins (successful, failed, throttled) and user changes."""
+    from ipdata.auth import ROLE_LABELS, Users
+
+    ev = Users(store.path).events()
+    what = []
+    for r in ev.to_dict("records"):
+        label = AUTH_LABELS.get(r["event"], r["event"])
+        if r["event"] == "login":
+            what.append(f"{label}{'成功' if r['ok'] else '失败'}"
+                        + {"throttled": "（尝试过多，已限速）", "bad-credentials": "（用户名或密码不正确）"}.get(r["detail"], ""))
+        else:
+            role = "" if pd.isna(r["detail"]) else f"（{ROLE_LABELS.get(r['detail'], r['detail'])}）"
+            what.append(f"{label}“{r['name']}”{role}")
+    none = [None] * len(ev)
+    return pd.DataFrame({
+        "time": ev["happened_at"], "user": [n if pd.isna(a) else a for a, n in zip(ev["actor"], ev["name"], strict=True)],
+        "action": ev["event"], "what": what, "file_name": none, "sha256": none, "revision_id": none,
+        "n_new": none, "n_changed": none, "n_removed": none, "comment": none, "source": "auth",
+    }, columns=EVENT_COLUMNS)
+
+
+SOURCES: list[Callable[[Store], pd.DataFrame]] = [revision_events, auth_events]
 
 
 def events(store: Store) -> pd.DataFrame:
@@ -62,7 +88,8 @@ def events(store: Store) -> pd.DataFrame:
 
 def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Events with Chinese headers and labels, blanks for missing, for the CLI and the pages."""
-    out = frame.assign(action=frame["action"].map(REVISION_KIND_LABELS).fillna(frame["action"]))
+    labels = {**REVISION_KIND_LABELS, **AUTH_LABELS}
+    out = frame.assign(action=frame["action"].map(labels).fillna(frame["action"]))
     out = out[list(AUDIT_HEADERS)].rename(columns=AUDIT_HEADERS)
     return out.astype(object).where(out.notna(), "")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ipdata import service, settings
+from ipdata.auth import ROLE_LABELS, ROLES, User, Users, local_operator
 from ipdata.errors import IpdataError
 from ipdata.store import Changes, Store
 
@@ -63,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="仅当数据库还没有任何数据时导入")
     s.add_argument("--rebuild-workbook", action="store_true", help="由 ipdata/demo.py 重新生成示例工作簿")
     sub.add_parser("goals", help="列出规划的全部目标")
+    s = sub.add_parser("user", help="管理仪表盘登录用户（统计人员、管理员）")
+    us = s.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    a = us.add_parser("add", help="新增用户（提示输入密码）")
+    a.add_argument("name")
+    a.add_argument("--role", choices=[r for r in ROLES if r != "viewer"], default="statistician")
+    a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
+    a = us.add_parser("passwd", help="修改密码（提示输入新密码）")
+    a.add_argument("name")
+    a.add_argument("--password-stdin", action="store_true")
+    a = us.add_parser("disable", help="停用用户")
+    a.add_argument("name")
+    us.add_parser("list", help="列出用户")
     s = sub.add_parser("status", help="每个目标的完成进度、序时进度、预测和状态")
     s.add_argument("--json", action="store_true")
     s.add_argument("--region", help="地区（默认全区）")
@@ -96,6 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"内部错误：{type(exc).__name__}: {exc}\n处理办法：请把这条信息和所用文件发给维护人员；"
               "设置 IPDATA_DEBUG=1 可显示详细调用栈。", file=sys.stderr)
         return 1
+
+
+def _operator(args: argparse.Namespace) -> User:
+    """The CLI runs on the server, where its user already holds the database file: a local
+    operator, recorded under --user or the login name."""
+    return local_operator(getattr(args, "user", None) or service.default_user())
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -154,7 +173,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print_changes(changes)
         print("（试运行：未保存任何数据）")
         return 0
-    upload, result = service.import_file(store, args.file, user=args.user, comment=args.comment)
+    upload, result = service.import_file(store, args.file, user=_operator(args), comment=args.comment)
     for p in upload.report.warnings:
         print(p)
     _print_changes(result.changes)
@@ -203,7 +222,7 @@ def cmd_revisions(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    result = _store(args).rollback(args.revision, user=args.user or service.default_user(), comment=args.comment)
+    result = service.rollback(_store(args), args.revision, user=_operator(args), comment=args.comment)
     print(result.message)
     return 0
 
@@ -329,9 +348,37 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("密码：")
+    if first != getpass.getpass("再输入一次："):
+        raise IpdataError("两次输入的密码不一致，未做任何修改。", hint="重新运行命令。")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    directory = Users(_store(args).path)
+    actor = _operator(args)
+    if args.user_command == "list":
+        _print_frame(directory.list().replace({"role": ROLE_LABELS}).rename(columns={
+            "name": "用户名", "role": "角色", "created_at": "创建时间", "created_by": "创建人", "disabled": "已停用",
+            "source": "来源"}))
+        return 0
+    if args.user_command == "add":
+        print(directory.add(actor, args.name, args.role, _new_password(args)))
+    elif args.user_command == "passwd":
+        print(directory.set_password(actor, args.name, _new_password(args)))
+    else:
+        print(directory.set_disabled(actor, args.name))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup, "restore": cmd_restore, "audit": cmd_audit,
     "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
     "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
-    "status": cmd_status, "deck": cmd_deck, "chart": cmd_chart,
+    "status": cmd_status, "user": cmd_user, "deck": cmd_deck, "chart": cmd_chart,
 }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ipdata import service
+from ipdata.auth import User, require
 from ipdata.errors import IpdataError, Report
 from ipdata.export import export_workbook
 from ipdata.ingest.upload import Upload
@@ -137,16 +138,15 @@ def is_stale(store: Store, pending: PendingImport | RollbackPreview) -> bool:
     return store.latest_revision_id() != pending.base_revision
 
 
-def confirm_import(store: Store, pending: PendingImport, user: str, comment: str | None = None) -> ApplyResult:
-    """Apply exactly the checked upload. Refused without an 操作人, for an invalid file, or when the
-    bytes no longer match what was checked."""
-    if not (user or "").strip():
-        raise IpdataError("请填写操作人后再确认导入。", hint="在“操作人”一栏填写您的姓名。")
+def confirm_import(store: Store, pending: PendingImport, user: User, comment: str | None = None) -> ApplyResult:
+    """Apply exactly the checked upload. Refused unless a statistician or admin is signed in, for an
+    invalid file, or when the bytes no longer match what was checked."""
+    require(user, action="导入数据")
     if not pending.valid:
         raise pending.refusal()
     if sha256(pending.data) != pending.sha256 or pending.upload.sha256 != pending.sha256:
         raise IpdataError("待导入的文件与预览时的文件不一致，未导入任何数据。", hint="请重新上传文件。")
-    return store.apply(pending.upload, user=user.strip(), comment=(comment or "").strip() or None)
+    return store.apply(pending.upload, user=user.name, comment=(comment or "").strip() or None)
 
 
 # --- rollback preview -------------------------------------------------------------------------

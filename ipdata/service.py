@@ -9,6 +9,7 @@ import getpass
 from pathlib import Path
 
 from ipdata import settings
+from ipdata.auth import User, local_operator, require
 from ipdata.catalogue import Plan, load_plan
 from ipdata.errors import IpdataError
 from ipdata.ingest import read_upload
@@ -47,7 +48,7 @@ def import_file(
     source: Path | bytes,
     *,
     file_name: str | None = None,
-    user: str | None = None,
+    user: User,
     comment: str | None = None,
     kind: str = "import",
 ) -> tuple[Upload, ApplyResult]:
@@ -62,7 +63,14 @@ def import_file(
             upload.report.problems,
             hint="按提示修改文件中标出的单元格后重新上传；已保存的数据没有任何改动。",
         )
-    return upload, store.apply(upload, user=user or default_user(), comment=comment, kind=kind)
+    require(user, action="导入数据")
+    return upload, store.apply(upload, user=user.name, comment=comment, kind=kind)
+
+
+def rollback(store: Store, revision_id: int, user: User, comment: str | None = None) -> ApplyResult:
+    """Restore the state after `revision_id` as a new revision (statisticians and admins only)."""
+    require(user, action="回滚数据")
+    return store.rollback(revision_id, user=user.name, comment=comment)
 
 
 def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:
@@ -75,5 +83,6 @@ def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:
             "数据库中已有上传的正式数据，不能载入示例数据（示例数据会覆盖同一指标、地区、年份的正式数值）。",
             hint="如需查看示例数据，请另用一个数据库文件，例如：python -m ipdata --db /tmp/demo.duckdb demo",
         )
-    _, result = import_file(store, settings.demo_workbook(), user="demo", comment="示例数据（虚构）", kind="demo")
+    _, result = import_file(store, settings.demo_workbook(), user=local_operator("demo"), comment="示例数据（虚构）",
+                            kind="demo")
     return result

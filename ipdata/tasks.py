@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from ipdata.auth import User, require
 from ipdata.catalogue import Plan, TaskParagraph
 from ipdata.errors import IpdataError, Problem, Report
 from ipdata.ingest.upload import TASK_COLUMNS, TASK_STATUSES, Upload
@@ -130,15 +131,15 @@ def edit_upload(plan: Plan, edits: pd.DataFrame, progress: pd.DataFrame,
     return Upload(file_name="", sha256="", tasks=tasks, report=report)  # an edit has no file
 
 
-def save_task_edits(store: Store, edits: pd.DataFrame, user: str, comment: str | None = None,
+def save_task_edits(store: Store, edits: pd.DataFrame, user: User, comment: str | None = None,
                     today: dt.date | None = None) -> ApplyResult:
-    """Validate the edits and store them as one "task-edit" revision; IpdataError when refused."""
-    if not (user or "").strip():
-        raise IpdataError("请填写操作人后再保存。", hint="在“操作人”一栏填写您的姓名。")
+    """Validate the edits and store them as one "task-edit" revision; IpdataError when refused
+    (also when no statistician or admin is signed in)."""
+    require(user, action="修改任务进度")
     upload = edit_upload(store.plan, edits, store.task_progress(), today)
     if not upload.report.valid:
         raise IpdataError(f"任务进度有 {len(upload.report.errors)} 处问题，未保存任何修改。",
                           upload.report.problems, hint="按提示改正后再保存。")
     if upload.is_empty:
         return ApplyResult(None, store.preview(upload, kind="task-edit"), "没有修改任何任务的状态或进展说明，未产生新版本。")
-    return store.apply(upload, user=user.strip(), comment=comment or None, kind="task-edit")
+    return store.apply(upload, user=user.name, comment=comment or None, kind="task-edit")

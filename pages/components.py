@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 from collections.abc import Callable
@@ -11,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ipdata import render, service, settings
+from ipdata.auth import ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError
 from ipdata.figures import IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
@@ -70,8 +72,23 @@ def show_error(exc: IpdataError) -> None:
         st.info(f"处理办法：{exc.hint}")
 
 
+def _through_router() -> None:
+    """On a fresh server, until the router (dashboard.py) has run once, Streamlit serves a URL
+    such as /data by running pages/data.py on its own (multipage v1, because a pages/ folder
+    exists): no navigation, no page config. Rerun the session through the router instead, which
+    keeps the URL and so shows the same page."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the v1 relic
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def guarded(fn: Callable[[], Any]) -> Any:
     """Run page code; an IpdataError becomes a Chinese message, never a traceback."""
+    _through_router()
     try:
         return fn()
     except IpdataError as exc:
@@ -156,3 +173,43 @@ def downloads(fig, key: str, name: str, container=st) -> None:
     for label, icon, make, ext, mime, what in buttons:
         row.download_button(label, data=make, file_name=f"{stem}.{ext}", mime=mime, icon=icon,
                             on_click="ignore", key=f"{key}_dl_{ext}", type="tertiary", help=f"下载{what}")
+
+
+USER_KEY = "ipdata_user"
+
+
+def _secret_users() -> dict:
+    """Users configured in .streamlit/secrets.toml under [users.NAME] (role, password_hash)."""
+    try:
+        return {k: dict(v) for k, v in st.secrets.get("users", {}).items()}
+    except Exception:  # no secrets file: a viewer-only deployment needs no configuration
+        return {}
+
+
+def users() -> Users:
+    return Users(store().path, secrets=_secret_users())
+
+
+def current_user() -> User | None:
+    return st.session_state.get(USER_KEY)
+
+
+def sign_in(user: User) -> None:
+    st.session_state[USER_KEY] = user
+
+
+def sign_out() -> None:
+    st.session_state.pop(USER_KEY, None)
+
+
+def need_role(role: str = STATISTICIAN, action: str = "上传、回滚和修改数据") -> User | None:
+    """The signed-in user when allowed; otherwise a note with a link to sign in (and None)."""
+    user = current_user()
+    if user is not None and user.has(role):
+        return user
+    who = f"当前用户 {user.label} " if user else "浏览者无需登录即可查看全部内容；"
+    st.info(f"{who}{action}需要以{ROLE_LABELS[role]}身份登录（页面顶部“账户”）。", icon=":material/lock:")
+    # a page run on its own (no router, e.g. in a test) has no link target: the text above suffices
+    with contextlib.suppress(Exception):
+        st.page_link("pages/account.py", label="去登录", icon=":material/login:")
+    return None

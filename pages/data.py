@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ipdata import manage
+from ipdata import manage, service
 from ipdata.views import revision_table
 from pages import components as ui
 
@@ -30,6 +30,8 @@ def show_changes(changes) -> None:
 
 def upload_section(s) -> None:
     st.subheader("上传数据")
+    if (user := ui.need_role()) is None:
+        return None
     file = st.file_uploader("选择填好的 Excel 文件（.xlsx）", type=["xlsx"], key=f"upload_{st.session_state.get(UPLOADER, 0)}")
     if file is None:
         return st.session_state.pop(PENDING, None)
@@ -47,11 +49,10 @@ def upload_section(s) -> None:
         return st.info(pending.noop_message(s))
     st.markdown("**将要发生的变化**")
     show_changes(pending.changes)
-    user = st.text_input("操作人（必填）", key="import_user")
     comment = st.text_input("说明", key="import_comment", placeholder="例如：2025年年报")
     if stale:  # someone saved since the preview: never apply what the user has not seen
         st.warning("预览之后数据已有变化，上面是重新检查的结果，请核对后再确认。")
-    if st.button("确认导入", type="primary", disabled=not user.strip()) and not stale:
+    if st.button(f"确认导入（操作人：{user.name}）", type="primary") and not stale:
         done(manage.confirm_import(s, pending, user, comment).message, reset_upload=True)
 
 
@@ -60,6 +61,8 @@ def rollback_section(s, revisions) -> None:
     options = manage.rollback_options(revisions)
     if not options:
         return st.caption("至少有两个版本时才能回滚。")
+    if (user := ui.need_role(action="回滚数据")) is None:
+        return None
     n = st.selectbox("恢复到哪一版之后的数据", list(options), format_func=options.get, key="rollback_to")
     if st.button("查看回滚会改变什么"):
         st.session_state[ROLLBACK] = manage.preview_rollback(s, n)
@@ -70,9 +73,8 @@ def rollback_section(s, revisions) -> None:
         preview = st.session_state[ROLLBACK] = manage.preview_rollback(s, n)
         st.warning("预览之后数据已有变化，下面是重新计算的结果，请核对后再确认。")
     show_changes(preview.changes)
-    user = st.text_input("操作人（必填）", key="rollback_user")
-    if st.button(f"确认回滚到第 {n} 版", type="primary", disabled=not user.strip()) and not stale:
-        done(s.rollback(n, user=user.strip(), comment=f"回滚到第 {n} 版").message)
+    if st.button(f"确认回滚到第 {n} 版（操作人：{user.name}）", type="primary") and not stale:
+        done(service.rollback(s, n, user, comment=f"回滚到第 {n} 版").message)
 
 
 def render() -> None:

@@ -17,15 +17,16 @@ def colour_status(table):
 
 def edit_section(s, shown, key: str) -> None:
     with st.expander("编辑状态和进展说明（统计人员）"):
-        st.caption("修改下表的状态或进展说明，填写操作人后保存；保存为一个新版本，可在“数据管理”回滚。")
+        if (user := ui.need_role(action="修改任务进度")) is None:
+            return
+        st.caption("修改下表的状态或进展说明后保存；保存为一个新版本，可在“数据管理”回滚。")
         editor = st.data_editor(
             shown[["编号", "任务", "状态", "进展说明"]].replace({"状态": {tasks.NOT_REPORTED: None}}), key=key, hide_index=True, width="stretch",
             disabled=["编号", "任务"], column_config={
                 "状态": st.column_config.SelectboxColumn("状态", options=list(tasks.TASK_STATUSES)),
                 "进展说明": st.column_config.TextColumn("进展说明", width="large")})
-        user = st.text_input("操作人（必填）", key="task_user")
         comment = st.text_input("说明", key="task_comment")
-        if st.button("保存修改", type="primary", disabled=not user.strip()):
+        if st.button(f"保存修改（操作人：{user.name}）", type="primary"):
             result = tasks.save_task_edits(s, editor, user, comment)
             st.session_state[FLASH] = result.message
             st.session_state.pop(key, None)

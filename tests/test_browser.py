@@ -19,8 +19,11 @@ def browser():
 
 @pytest.fixture
 def demo_server(tmp_path):
+    from ipdata.auth import STATISTICIAN, Users, local_operator
+
     db = tmp_path / "demo.duckdb"
     service.load_demo(service.open_store(db))
+    Users(db).add(local_operator("root"), "王统计", STATISTICIAN, "password123")
     with streamlit_server(db, tmp_path / "streamlit.log") as url:
         yield url
 
@@ -58,25 +61,30 @@ def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
     fill_template(workbook, {("万人高价值发明专利拥有量", "全区"): {2025: 18.6}})
 
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(f"{demo_server}/data")
+    page.goto(f"{demo_server}/data")  # the first request to a fresh server is a deep link
+    page.get_by_text("需要以统计人员身份登录").first.wait_for(timeout=30_000)  # viewers cannot upload
+    assert page.get_by_test_id("stTopNavLink").count() == 8  # served through the router, not alone
+    assert page.locator("input[type=file]").count() == 0
+    page.get_by_role("link", name="去登录").click()
+    page.get_by_label("用户名").fill("王统计")
+    page.get_by_label("密码").fill("password123")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("已登录：王统计（统计人员）").wait_for(timeout=30_000)
+    page.get_by_role("link", name="数据管理").click()  # in-app navigation keeps the session
     page.locator("input[type=file]").set_input_files(str(workbook))
     page.get_by_text("将要发生的变化").wait_for(timeout=30_000)
-    page.get_by_label("操作人（必填）").fill("王统计")
-    page.get_by_label("操作人（必填）").press("Enter")
-    page.get_by_role("button", name="确认导入").click()
+    page.get_by_role("button", name="确认导入（操作人：王统计）").click()
     page.get_by_text("已保存为第 2 版").wait_for(timeout=30_000)
     page.screenshot(path=tmp_path / "imported.png", full_page=True)
 
-    page.goto(demo_server)
+    page.get_by_role("link", name="总览").click()
     tile = page.locator("a.ip-tile", has_text="万人高价值发明专利拥有量")
     tile.wait_for(timeout=30_000)
     assert "18.6件" in tile.inner_text() and "已完成" in tile.inner_text()
 
-    page.goto(f"{demo_server}/data")
+    page.get_by_role("link", name="数据管理").click()
     page.get_by_role("button", name="查看回滚会改变什么").click()
-    page.get_by_label("操作人（必填）").fill("王统计")
-    page.get_by_label("操作人（必填）").press("Enter")
-    page.get_by_role("button", name="确认回滚到第 1 版").click()
+    page.get_by_role("button", name="确认回滚到第 1 版（操作人：王统计）").click()
     page.get_by_text("已恢复到第 1 版").wait_for(timeout=30_000)
 
     page.goto(demo_server)

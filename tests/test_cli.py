@@ -200,3 +200,30 @@ def test_export_keeps_formula_looking_comments_as_text(tmp_path, capsys):
     run(capsys, "--db", db, "export", out)
     cell = load_workbook(out)["版本记录"]["G2"]
     assert (cell.value, cell.data_type) == ("=HYPERLINK(\"http://x\")", "s")
+
+
+def test_user_management_and_audit(tmp_path, capsys, monkeypatch):
+    import io
+
+    import pytest
+
+    from ipdata.auth import PermissionDenied, Users
+
+    db = tmp_path / "a.duckdb"
+    monkeypatch.setenv("IPDATA_USER", "root")
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
+    code, out, _ = run(capsys, "--db", db, "user", "add", "王统计", "--role", "statistician", "--password-stdin")
+    assert (code, out.strip()) == (0, "已创建用户“王统计”（统计人员）。")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run(capsys, "--db", db, "user", "add", "李四", "--password-stdin")
+    assert code == 1 and "至少 8 个字符" in err
+    code, out, _ = run(capsys, "--db", db, "user", "list")
+    assert "王统计" in out and "统计人员" in out and "李四" not in out
+    with pytest.raises(PermissionDenied):
+        Users(db).authenticate("王统计", "wrong")
+    code, out, _ = run(capsys, "--db", db, "audit", "--json")
+    events = json.loads(out)
+    assert [(e["action"], e["user"], e["what"]) for e in events] == [
+        ("user-add", "root", "新增用户“王统计”（统计人员）"),
+        ("login", "王统计", "登录失败（用户名或密码不正确）"),
+    ]

@@ -7,8 +7,11 @@ import pytest
 from openpyxl import load_workbook
 
 from ipdata import manage, service
+from ipdata.auth import STATISTICIAN, VIEWER, PermissionDenied, User
 from ipdata.errors import IpdataError
 from ipdata.ingest import read_upload
+
+STAT = User("张三", STATISTICIAN)
 
 
 def filled_template(store, cells: dict[tuple[str, str], object]) -> bytes:
@@ -33,7 +36,7 @@ def store(db_path):
 
 def test_template_and_export_read_back(store):
     assert read_upload(manage.template_bytes(store), store.plan).report.flatten()[0][2] == "no-data"
-    manage.confirm_import(store, manage.prepare_import(store, filled_template(store, GOOD), "a.xlsx"), "张三")
+    manage.confirm_import(store, manage.prepare_import(store, filled_template(store, GOOD), "a.xlsx"), STAT)
     pending = manage.prepare_import(store, manage.export_bytes(store), "全部数据.xlsx")
     assert pending.valid and pending.noop  # the export re-imports unchanged
     assert manage.export_file_name(pd.Timestamp("2025-03-01").date()) == "全部数据_20250301.xlsx"
@@ -47,9 +50,11 @@ def test_prepare_and_confirm_import(store):
         ["新增", "数值", "新增海外专利授权", "全区", "2022", "", "7", "件"],
         ["新增", "数值", "新增海外专利授权", "全区", "2023", "", "9", "件"]]
     assert store.latest_revision_id() == 0  # checking writes nothing
-    with pytest.raises(IpdataError, match="操作人"):
-        manage.confirm_import(store, pending, " ")
-    result = manage.confirm_import(store, pending, "张三", "年报")
+    with pytest.raises(PermissionDenied, match="未登录的访客无权导入数据"):
+        manage.confirm_import(store, pending, None)
+    with pytest.raises(PermissionDenied, match="未登录的访客无权导入数据"):  # a viewer is no better
+        manage.confirm_import(store, pending, User("看看", VIEWER))
+    result = manage.confirm_import(store, pending, STAT, "年报")
     assert result.revision_id == 1 and not manage.is_stale(store, manage.prepare_import(store, b"", "x.xlsx"))
     assert manage.is_stale(store, pending)
     again = manage.prepare_import(store, filled_template(store, GOOD), "年报2.xlsx")
@@ -58,7 +63,7 @@ def test_prepare_and_confirm_import(store):
 
 def test_same_bytes_name_the_revision(store):
     data = filled_template(store, GOOD)
-    manage.confirm_import(store, manage.prepare_import(store, data, "a.xlsx"), "张三")
+    manage.confirm_import(store, manage.prepare_import(store, data, "a.xlsx"), STAT)
     assert manage.prepare_import(store, data, "a.xlsx").noop_message(store) == (
         "文件内容与当前数据完全相同，无需导入（与第 1 版导入的文件相同）。")
 
@@ -69,7 +74,7 @@ def test_bad_file_problem_table_and_refusal(store):
     table = manage.problem_table(pending.upload.report)
     assert table[["级别", "工作表", "单元格"]].values.tolist()[0] == ["错误", "指标数据", "G5"]
     with pytest.raises(IpdataError, match="1 个错误"):
-        manage.confirm_import(store, pending, "张三")
+        manage.confirm_import(store, pending, STAT)
     assert store.latest_revision_id() == 0
 
 
@@ -78,17 +83,17 @@ def test_changed_bytes_are_refused(store):
     tampered = manage.PendingImport(pending.file_name, pending.data + b"x", pending.sha256,
                                     pending.base_revision, pending.upload, pending.changes)
     with pytest.raises(IpdataError, match="不一致"):
-        manage.confirm_import(store, tampered, "张三")
+        manage.confirm_import(store, tampered, STAT)
     assert store.latest_revision_id() == 0
 
 
 def test_rollback_preview_matches_rollback(store):
     service.load_demo(store)  # 1
     manage.confirm_import(store, manage.prepare_import(store, filled_template(store, {
-        ("指标数据", "G5"): 100}), "a.xlsx"), "张三")  # 2: 2022 changes
+        ("指标数据", "G5"): 100}), "a.xlsx"), STAT)  # 2: 2022 changes
     from ipdata.tasks import save_task_edits
     save_task_edits(store, pd.DataFrame([["二.3.1", "已完成", "x"]],
-                                        columns=["编号", "状态", "进展说明"]), "李四")  # 3
+                                        columns=["编号", "状态", "进展说明"]), User("李四", STATISTICIAN))  # 3
     preview = manage.preview_rollback(store, 1)
     assert (preview.target, preview.base_revision) == (1, 3)
     shown = manage.change_table(preview.changes)
@@ -104,7 +109,7 @@ def test_rollback_preview_matches_rollback(store):
 
 
 def test_rollback_to_empty_removes_everything(store):
-    manage.confirm_import(store, manage.prepare_import(store, filled_template(store, GOOD), "a.xlsx"), "张三")
+    manage.confirm_import(store, manage.prepare_import(store, filled_template(store, GOOD), "a.xlsx"), STAT)
     preview = manage.preview_rollback(store, 0)
     assert manage.change_table(preview.changes)["变化"].tolist() == ["删除", "删除"]
     assert preview.changes.n_removed == store.rollback(0, user="a").changes.n_removed == 2

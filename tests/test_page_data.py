@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ipdata import manage, service
+from ipdata.auth import STATISTICIAN, User
 from tests.conftest import ROOT
 from tests.test_manage import BAD, GOOD, filled_template
 
@@ -11,12 +12,18 @@ TIMEOUT = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=TIMEOUT).run()
+STAT = User("张三", STATISTICIAN)
+
+
+def page(user: User | None = STAT) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=TIMEOUT)
+    if user is not None:
+        at.session_state["ipdata_user"] = user  # signed in, as the 账户 page does
+    return at.run()
 
 
 def button(at: AppTest, label: str):
-    [b] = [b for b in at.button if b.label == label]
+    [b] = [b for b in at.button if b.label.startswith(label)]
     return b
 
 
@@ -61,9 +68,8 @@ def test_upload_preview_confirm(store):
     assert metrics(at) == {"新增": "2", "修改": "0", "未变": "0"}
     assert at.dataframe[0].value[["名称", "年份", "原值", "新值", "单位"]].values.tolist() == [
         ["新增海外专利授权", "2022", "", "7", "件"], ["新增海外专利授权", "2023", "", "9", "件"]]
-    assert button(at, "确认导入").disabled  # no 操作人 yet
+    assert button(at, "确认导入").label == "确认导入（操作人：张三）"
     assert store.latest_revision_id() == 0
-    at.text_input(key="import_user").set_value("张三")
     at.text_input(key="import_comment").set_value("2023年年报")
     at.run()
     button(at, "确认导入").click()
@@ -79,7 +85,7 @@ def test_upload_preview_confirm(store):
     at.file_uploader[0].set_value(("年报.xlsx", filled_template(store, GOOD), XLSX))
     at.run()
     assert [i.value for i in at.info] == ["文件内容与当前数据完全相同，无需导入。"]
-    assert not [b for b in at.button if b.label == "确认导入"]
+    assert not [b for b in at.button if b.label.startswith("确认导入")]
 
 
 def test_bad_file_lists_problems_and_stores_nothing(store):
@@ -92,7 +98,7 @@ def test_bad_file_lists_problems_and_stores_nothing(store):
     assert at.dataframe[0].value.values.tolist() == [
         ["错误", "指标数据", "G5", "“很多”不是数字。请填写数字(如 12 或 12.5)；没有数据请留空或填“-”，不要填 0。"]]
     assert [e.value for e in at.error] == ["文件“坏.xlsx”有 1 个错误，不能导入；已保存的数据没有任何改动。"]
-    assert not [b for b in at.button if b.label == "确认导入"]
+    assert not [b for b in at.button if b.label.startswith("确认导入")]
     assert snapshot(store) == before
 
 
@@ -100,9 +106,7 @@ def test_confirm_after_someone_else_saved_previews_again(store):
     at = page()
     at.file_uploader[0].set_value(("年报.xlsx", filled_template(store, GOOD), XLSX))
     at.run()
-    at.text_input(key="import_user").set_value("张三")
-    at.run()
-    service.import_file(store, filled_template(store, {("指标数据", "G5"): 7}), file_name="别人.xlsx", user="李四")
+    service.import_file(store, filled_template(store, {("指标数据", "G5"): 7}), file_name="别人.xlsx", user=User("李四", STATISTICIAN))
     button(at, "确认导入").click()
     at.run()
     assert store.latest_revision_id() == 1  # not applied: the preview was out of date
@@ -115,7 +119,7 @@ def test_confirm_after_someone_else_saved_previews_again(store):
 
 def test_rollback_with_confirmation(store):
     service.load_demo(store)  # 1
-    service.import_file(store, filled_template(store, {("指标数据", "G5"): 100}), file_name="a.xlsx", user="张三")  # 2
+    service.import_file(store, filled_template(store, {("指标数据", "G5"): 100}), file_name="a.xlsx", user=User("张三", STATISTICIAN))  # 2
     at = page()
     assert at.selectbox(key="rollback_to").options == ["第 1 版 · " + str(store.revisions()["created_at"][0])[:16]
                                                        .replace("T", " ") + " · demo · 示例数据.xlsx"]
@@ -125,8 +129,6 @@ def test_rollback_with_confirmation(store):
     assert at.dataframe[1].value[["名称", "年份", "原值", "新值"]].values.tolist() == [
         ["新增海外专利授权", "2022", "100", "6"]]
     assert store.latest_revision_id() == 2  # previewing changes nothing
-    at.text_input(key="rollback_user").set_value("张三")
-    at.run()
     button(at, "确认回滚到第 1 版").click()
     at.run()
     assert not at.exception
@@ -135,3 +137,16 @@ def test_rollback_with_confirmation(store):
     assert (rev["kind"], rev["rollback_to"], rev["user"]) == ("rollback", 1, "张三")
     assert store.values().query("series == 'overseas_patents_new' and year == 2022")["value"].tolist() == [6.0]
     assert manage.preview_rollback(store, 1).changes.is_noop
+
+
+def test_viewers_cannot_upload_or_roll_back(store):
+    service.load_demo(store)
+    service.import_file(store, filled_template(store, GOOD), file_name="a.xlsx", user=STAT)
+    at = page(user=None)
+    assert not at.exception
+    assert len(at.file_uploader) == 0
+    notes = [i.value for i in at.info]
+    assert any("上传、回滚和修改数据需要以统计人员身份登录" in n for n in notes)
+    assert any("回滚数据需要以统计人员身份登录" in n for n in notes)
+    assert not [b for b in at.button if b.label.startswith("查看回滚")]
+    assert [d.label for d in at.get("download_button")] == ["下载填报模板", "导出全部数据"]  # reading is open

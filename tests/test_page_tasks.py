@@ -4,13 +4,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ipdata import service
+from ipdata.auth import STATISTICIAN, User
 from tests.conftest import ROOT
 
 TIMEOUT = 60
 
 
-def page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "tasks.py"), default_timeout=TIMEOUT).run()
+def page(user: User | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "tasks.py"), default_timeout=TIMEOUT)
+    if user is not None:
+        at.session_state["ipdata_user"] = user  # signed in, as the 账户 page does
+    return at.run()
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -68,7 +72,8 @@ def test_filter_by_unit_and_status(store):
 
 def test_edit_status_and_note_is_a_task_edit_revision(store):
     service.load_demo(store)
-    at = page()
+    assert not page().data_editor  # a viewer sees the tasks but no editor
+    at = page(User("王五", STATISTICIAN))
     at.selectbox(key="task_unit").set_value("区新闻出版局")
     at.run()
     [editor] = at.data_editor
@@ -76,11 +81,7 @@ def test_edit_status_and_note_is_a_task_edit_revision(store):
     at.session_state["task_editor_区新闻出版局_"] = {
         "edited_rows": {0: {"状态": "已完成", "进展说明": "已遴选精品版权作品 12 件"}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    [save] = [b for b in at.button if b.label == "保存修改"]
-    assert save.disabled  # 操作人 required
-    at.text_input(key="task_user").set_value("王五")
-    at.run()
-    [save] = [b for b in at.button if b.label == "保存修改"]
+    [save] = [b for b in at.button if b.label == "保存修改（操作人：王五）"]
     save.click()
     at.run()
     assert not at.exception and not at.error

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from ipdata import service, tasks
+from ipdata.auth import STATISTICIAN, PermissionDenied, User
 from ipdata.catalogue import load_plan
 from ipdata.demo import demo_tasks
 from ipdata.errors import IpdataError
@@ -13,6 +14,9 @@ from ipdata.errors import IpdataError
 PLAN = load_plan("tongzhou-2022-2025")
 TODAY = dt.date(2025, 3, 1)
 NO_PROGRESS = pd.DataFrame(columns=["task_id", "status", "note", "updated", "revision_id"])
+
+
+STAT = User("张三", STATISTICIAN)
 
 
 def edits(*rows: tuple[str, str | None, str | None]) -> pd.DataFrame:
@@ -88,7 +92,7 @@ def test_edit_upload_problems_are_located():
 def test_save_task_edits_is_a_revision_that_rolls_back(db_path):
     store = service.open_store(db_path)
     service.load_demo(store)
-    result = tasks.save_task_edits(store, edits(("二.3.1", "已完成", "已完成培育")), "张三", "季度更新", TODAY)
+    result = tasks.save_task_edits(store, edits(("二.3.1", "已完成", "已完成培育")), STAT, "季度更新", TODAY)
     assert (result.revision_id, result.changes.n_changed) == (2, 1)
     rev = store.revisions().iloc[-1]
     assert (rev["kind"], rev["user"], rev["comment"], rev["file_name"]) == ("task-edit", "张三", "季度更新", "")
@@ -102,11 +106,11 @@ def test_save_task_edits_is_a_revision_that_rolls_back(db_path):
 def test_save_task_edits_refusals_store_nothing(db_path):
     store = service.open_store(db_path)
     service.load_demo(store)
-    with pytest.raises(IpdataError, match="操作人"):
-        tasks.save_task_edits(store, edits(("二.3.1", "已完成", None)), "  ", today=TODAY)
+    with pytest.raises(PermissionDenied, match="未登录的访客无权修改任务进度"):
+        tasks.save_task_edits(store, edits(("二.3.1", "已完成", None)), None, today=TODAY)
     with pytest.raises(IpdataError, match="1 处问题") as info:
-        tasks.save_task_edits(store, edits(("二.3.1", "暂停", None)), "张三", today=TODAY)
+        tasks.save_task_edits(store, edits(("二.3.1", "暂停", None)), STAT, today=TODAY)
     assert [p.code for p in info.value.problems] == ["task-bad-status"]
-    unchanged = tasks.save_task_edits(store, edits(("二.3.1", "推进中", "示例：按序时推进中。")), "张三", today=TODAY)
+    unchanged = tasks.save_task_edits(store, edits(("二.3.1", "推进中", "示例：按序时推进中。")), STAT, today=TODAY)
     assert unchanged.noop and "没有修改" in unchanged.message
     assert store.latest_revision_id() == 1

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from store_helpers import current_state, new_store, plan, upload
 
 from ipdata import service
+from ipdata.auth import STATISTICIAN, User
 from ipdata.backup import DATABASE_DIR, MANIFEST, WORKBOOK, backup, read_manifest, restore
 from ipdata.cli import main
 from ipdata.errors import IpdataError, StoreBusyError
@@ -68,7 +69,7 @@ def test_backup_files_and_manifest(history, tmp_path):
     assert len(load_workbook(tmp_path / "bk" / WORKBOOK)["版本记录"]["A"]) == 1 + 5
     copy = new_store(tmp_path / "copy.duckdb")
     restore(tmp_path / "bk", copy.path)
-    _, result = service.import_file(copy, tmp_path / "bk" / WORKBOOK, user="x")
+    _, result = service.import_file(copy, tmp_path / "bk" / WORKBOOK, user=User("x", STATISTICIAN))
     assert result.noop
 
 
