@@ -281,9 +281,7 @@ CASES: list[Case] = [
     Case("percent-sign-on-count", "values", book(_wide(["1", "新增贯标单位", "家", "16%"])),
          (("unit-mismatch", SHEET, "D4"),), "不是百分比"),
     Case("huge-1e308", "values", book(_wide(["1", "新增贯标单位", "家", 1e308])),
-         (("implausible-value", SHEET, "D4"),), "D4",
-         xfail="1e308 (and any finite magnitude) is accepted as a count: no plausibility bound in "
-               "RowReader._value, ipdata/ingest/values.py:111-135 at bccd86a"),
+         (("implausible-value", SHEET, "D4"),), "D4"),
     Case("overflow-text-1e400", "values", book(_wide(["1", "新增贯标单位", "家", "1e400"])),
          (("not-a-number", SHEET, "D4"),), "不是数字"),
     Case("nan-text", "values", book(_wide(["1", "新增贯标单位", "家", "NaN"])),
@@ -334,15 +332,10 @@ CASES: list[Case] = [
     # formulas
     Case("formula-no-cache-only", "formulas",
          formula_book({"B2": "=45+45"}, [["指标名称", "2021年"], ["案件结案率", None]]),
-         (("formula-without-value", SHEET, "B2"),), "B2",
-         xfail="a formula cell without a cached value reads as blank: the file gets only a general "
-               "'no-data' problem that names no cell (ipdata/ingest/workbook.py:85 to_python, "
-               "ipdata/ingest/__init__.py:107 at bccd86a)"),
+         (("formula-without-value", SHEET, "B2"),), "B2"),
     Case("formula-no-cache-beside-value", "formulas",
          formula_book({"C2": "=B2+1"}, [["指标名称", "2021年", "2022年"], ["案件结案率", 90, None]]),
-         (("formula-without-value", SHEET, "C2"),), "C2",
-         xfail="a formula cell without a cached value is silently skipped and the rest imports, "
-               "so the 2022 value is lost without a word (ipdata/ingest/workbook.py:85 at bccd86a)"),
+         (("formula-without-value", SHEET, "C2"),), "C2"),
     # size
     Case("over-20-mb", "size", over_limit, (("file-too-large", None, None),), "20 MB"),
     Case("million-rows", "size", million_rows, (("duplicate-conflict", SHEET, "B1048576"),), "B2",

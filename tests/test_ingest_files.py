@@ -113,3 +113,22 @@ def test_hidden_sheet_is_skipped_with_a_warning(tmp_path):
 def test_recognised_table_without_any_value(tmp_path):
     upload = read(tmp_path, {"指标数据": wide(["1", "案件结案率", "%", "-", None, "—"])})
     assert codes(upload) == [[None, None, "no-data"]]
+
+
+def test_formula_without_cached_value_is_named_not_lost(tmp_path):
+    """openpyxl writes formulas with no cached result, as programs often do: the cell is named."""
+    from openpyxl import Workbook
+
+    from ipdata.catalogue import load_plan
+    from ipdata.ingest import read_upload
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表 & 1"
+    ws.append(["指标名称", "2021年", "2022年"])
+    ws.append(["案件结案率", 86.5, "=B2+1"])
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    upload = read_upload(path, load_plan())
+    assert upload.report.flatten(["sheet", "cell", "code"]) == [["表 & 1", "C2", "formula-without-value"]]
+    assert not upload.report.valid

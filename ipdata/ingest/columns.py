@@ -20,7 +20,7 @@ import pandas as pd
 from ipdata.errors import Problem, column_letter
 from ipdata.ingest.cells import is_blank, parse_milestone, parse_number, parse_year, text_or_none
 from ipdata.ingest.tables import Header, _read_data_row, is_footnote
-from ipdata.ingest.values import FIRST_YEAR, NON_NEGATIVE_UNITS, RowReader
+from ipdata.ingest.values import FIRST_YEAR, MAX_MAGNITUDE, NON_NEGATIVE_UNITS, RowReader
 from ipdata.ingest.workbook import Sheet
 
 ROW_TEXTS = ("name", "code", "unit", "region", "source", "note")
@@ -171,7 +171,8 @@ class _Table:
         is_pct = unit == "%"
         nonneg = np.array([u in NON_NEGATIVE_UNITS for u in unit], bool)
         with np.errstate(invalid="ignore"):
-            ok = has & ~(pct & ~is_pct) & ~(is_pct & ~((num >= 0) & (num <= 100))) & ~(nonneg & (num < 0))
+            ok = (has & ~(pct & ~is_pct) & ~(is_pct & ~((num >= 0) & (num <= 100))) & ~(nonneg & (num < 0))
+                  & (np.abs(num) <= MAX_MAGNITUDE))
         if kind == "value" and milestone.any():
             mile = col.map(parse_milestone)
             mile_ok = np.array([m is not None for m in mile], bool)

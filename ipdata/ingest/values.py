@@ -24,6 +24,7 @@ from ipdata.ingest.tables import DataRow, Entry, TaskRow
 from ipdata.ingest.upload import TASK_STATUSES
 
 FIRST_YEAR = 1949
+MAX_MAGNITUDE = 1e12  # no district figure comes near a trillion in its unit: a typo or a wrong unit
 NON_NEGATIVE_UNITS = COUNT_UNITS | {"万人", "万件"}
 
 
@@ -151,6 +152,10 @@ class RowReader:
             return None
         if series.unit in NON_NEGATIVE_UNITS and value < 0:
             yield _problem("negative-value", f"“{series.name}”是数量，不能为负数(这里是 {number_text(value)})。请核对后改正。", *at)
+            return None
+        if abs(value) > MAX_MAGNITUDE:
+            yield _problem("implausible-value", f"{number_text(value)} 大得不合常理(超过一万亿)，可能多填了位数或单位不对。"
+                           f"请按“{series.unit}”核对后改正。", *at)
             return None
         return value
 

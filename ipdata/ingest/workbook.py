@@ -14,6 +14,7 @@ from typing import Any
 import python_calamine
 
 from ipdata.errors import Problem
+from ipdata.ingest.formulas import formulas_without_values
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and password-protected .xlsx
 _SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿(.xlsx)，再重新上传。"
@@ -30,6 +31,10 @@ class Sheet:
     @property
     def is_empty(self) -> bool:
         return not any(v not in (None, "") for row in self.rows for v in row)
+
+
+MAX_UNPACKED_BYTES = 200 * 2**20  # ten times the upload limit: ordinary .xlsx XML packs about 5-10:1
+MAX_PACKING_RATIO = 50  # far beyond real worksheets; a zip bomb packs 100-1000:1
 
 
 def unreadable(message: str) -> Problem:
@@ -53,8 +58,13 @@ def sniff(data: bytes) -> Problem | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
+            unpacked = sum(i.file_size for i in zf.infolist())
     except zipfile.BadZipFile:
         return unreadable(f"文件已损坏或不完整，无法作为 Excel 工作簿打开。{_SAVE_AS}")
+    bomb_like = unpacked > 32 * 2**20 and unpacked > MAX_PACKING_RATIO * len(data)
+    if unpacked > MAX_UNPACKED_BYTES or bomb_like:  # a zip bomb, or a sheet far beyond any district table
+        return Problem("file-too-large", f"文件解压后有 {unpacked / 2**20:.0f} MB（压缩前仅 {len(data) / 2**20:.1f} MB），超过允许范围，"
+                       "不像正常的填报表(可能含有大量空白或重复行)。请删除多余的行和工作表后再上传。")
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         return unreadable(f"文件是一个压缩包，但不是 Excel 工作簿。{_SAVE_AS}")
     return None
@@ -65,12 +75,13 @@ def load_sheets(data: bytes) -> tuple[list[Sheet] | None, list[Problem]]:
     problem = sniff(data)
     if problem:
         return None, [problem]
+    formulas = formulas_without_values(data)
     try:
-        return _with_calamine(data), []
+        return _with_calamine(data), formulas
     except Exception:  # calamine refuses some odd writers' files; openpyxl may still cope
         pass
     try:
-        return _with_openpyxl(data), []
+        return _with_openpyxl(data), formulas
     except Exception:
         return None, [unreadable(f"文件无法作为 Excel 工作簿打开(可能已损坏)。{_SAVE_AS}")]
 
