@@ -9,10 +9,20 @@ with --tracemalloc, the peak of Python-level allocations (Rust and DuckDB buffer
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import tracemalloc
 from pathlib import Path
+
+
+def peak_rss_mb() -> float:
+    """This process's high-water RSS (VmHWM). Not ru_maxrss: that one keeps the parent's peak
+    across fork + exec, so a child of a big benchmark process would report the parent's."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: list[str]) -> dict:
@@ -25,13 +35,13 @@ def main(argv: list[str]) -> dict:
     plan = load_plan(plan_path)
     db.unlink(missing_ok=True)
     store = Store(db, plan)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_rss_mb()
     if trace:
         tracemalloc.start()
     upload = read_upload(xlsx, plan)
     result = store.apply(upload, user="bench")
     out = {"rows": int(result.changes.n_new), "rss_before_mb": round(before, 1),
-           "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+           "peak_rss_mb": round(peak_rss_mb(), 1)}
     if trace:
         out["tracemalloc_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 1024 / 1024, 1)
     return out

@@ -92,13 +92,16 @@ def bench_imports(size: synthetic.Size, plan, files: dict[str, Path], tmp: Path,
     naive = {"long": baselines.naive_import_long, "wide": baselines.naive_import_wide}
     for kind in ("long", "wide"):
         t_ours = median_time(ours(files[kind]), repeat, lambda k=kind: Store(fresh_db(k), plan))
-        t_base = median_time(lambda db, k=kind: naive[k](files[k], db), repeat, lambda k=kind: fresh_db(f"naive-{k}"))
+        # 400,000 single-row INSERTs take minutes each on this machine: the wide baseline runs once.
+        runs = repeat if kind == "long" else 1
+        t_base = median_time(lambda db, k=kind: naive[k](files[k], db), runs, lambda k=kind: fresh_db(f"naive-{k}"))
         if kind == "long":
             out.append(Figure(f"import long workbook, {cells[kind]:,} rows (read + validate + store)",
                               t_ours, t_base, "≤ 2 s and ≥ 10×", limit=2.0, min_ratio=10.0))
         else:
             out.append(Figure(f"import wide workbook, {size.goals} goals × {size.regions} regions × "
-                              f"{size.wide_years} years = {cells[kind]:,} values", t_ours, t_base, "(no target)"))
+                              f"{size.wide_years} years = {cells[kind]:,} values", t_ours, t_base, "(no target)",
+                              note="baseline: one run"))
     return out
 
 
@@ -207,7 +210,8 @@ def table(figures: list[Figure]) -> str:
     for f in figures:
         ratio = f"{f.ratio:.1f}×" if f.ratio else "—"
         met = {True: "yes", False: "**no**", None: "—"}[f.met]
-        lines.append(f"| {f.figure} | {_fmt(f.ours, f.unit)} | {_fmt(f.baseline, f.unit)} | {ratio} | {f.target} | {met} |")
+        name = f"{f.figure} ({f.note})" if f.note else f.figure
+        lines.append(f"| {name} | {_fmt(f.ours, f.unit)} | {_fmt(f.baseline, f.unit)} | {ratio} | {f.target} | {met} |")
     return "\n".join(lines)
 
 
