@@ -92,6 +92,16 @@ def parse_year(value: Any) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_YEARISH = re.compile(r"(?:\d{2}|[〇○零一二三四五六七八九]{2,4})年度?")
+
+
+def looks_like_year(value: Any) -> bool:
+    """A header cell meant as a year but not written as one: a date, 二〇二三年, 23年."""
+    if isinstance(value, dt.date | dt.datetime):
+        return True
+    return isinstance(value, str) and _YEARISH.fullmatch("".join(nfkc(value).split())) is not None
+
+
 def parse_milestone(value: Any) -> float | None:
     """1/是/已建成/已完成 -> 1.0; 0/否/未建成 -> 0.0; anything else None."""
     if isinstance(value, bool):

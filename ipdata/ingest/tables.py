@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ipdata.ingest.cells import header_key, is_blank, nfkc, parse_year, text_or_none
+from ipdata.ingest.cells import (
+    header_key,
+    is_blank,
+    looks_like_year,
+    nfkc,
+    parse_year,
+    text_or_none,
+)
 from ipdata.ingest.workbook import Sheet
 
 HEADER_SCAN_ROWS = 30  # title and note rows may sit above the header
@@ -51,7 +58,8 @@ class Header:
     row: int  # 0-based index into Sheet.rows
     kind: str  # wide | long | targets | tasks
     roles: dict[str, int]  # role -> 0-based column (first occurrence)
-    years: list[tuple[int, int]] = field(default_factory=list)  # (column, year) value columns
+    years: list[tuple[int, Any]] = field(default_factory=list)  # (column, year) value columns; a year
+    # the reader cannot use (a date, 二〇二三年) stays as written and is reported at its header cell
     targets: list[tuple[int, int | None]] = field(default_factory=list)  # (column, year or None)
 
 
@@ -107,7 +115,8 @@ class SheetTable:
 def classify(cells: list[Any], row: int) -> Header | None:
     """The role of a header row, or None if the row is not a header we know."""
     roles: dict[str, int] = {}
-    years: list[tuple[int, int]] = []
+    years: list[tuple[int, Any]] = []
+    odd_years: list[tuple[int, Any]] = []
     targets: list[tuple[int, int | None]] = []
     for col, cell in enumerate(cells):
         key = header_key(cell)
@@ -122,7 +131,12 @@ def classify(cells: list[Any], row: int) -> Header | None:
             targets.append((col, int(m.group(1))))
         elif (year := parse_year(cell)) is not None and 1900 <= year <= 2100:
             years.append((col, year))
+        elif looks_like_year(cell):
+            odd_years.append((col, cell))
     named = "name" in roles or "code" in roles
+    # A year written as a date, 二〇二三年 or 23年 still marks a year column: the table is read, and
+    # each such header cell gets its own bad-year problem instead of the whole table going unseen.
+    years += odd_years
     if "task_id" in roles and "status" in roles:
         return Header(row, "tasks", roles)
     if named and "year" in roles and "value" in roles:
