@@ -135,8 +135,14 @@ def revisions() -> pd.DataFrame:
     return _cached_revisions(*_revision())
 
 
+@st.cache_data(show_spinner=False)
+def _cached_is_demo(db: str, plan: str, revision: int) -> bool:
+    return _store(db, plan).has_demo_data()
+
+
 def is_demo() -> bool:
-    return store().has_demo_data()
+    """Whether any shown value is demo data, cached by revision id like the frames."""
+    return _cached_is_demo(*_revision())
 
 
 def no_data_notice() -> None:

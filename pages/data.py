@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ipdata import manage, service
+from ipdata import audit, manage, service
 from ipdata.views import revision_table
 from pages import components as ui
 
@@ -92,6 +92,8 @@ def render() -> None:
     if revisions.empty:
         return st.info("还没有任何版本。下载填报模板，填写后在上方上传；每次导入保存为一个新版本，可随时回滚。")
     st.dataframe(revision_table(revisions)[::-1], hide_index=True, width="stretch")
+    with st.expander("操作记录（导入、回滚、任务修改、登录和用户变更）"):
+        st.dataframe(audit.audit_table(audit.events(s))[::-1], hide_index=True, width="stretch")
     rollback_section(s, revisions)
 
 

@@ -46,8 +46,9 @@ def test_renders_on_demo_data(store):
     assert not at.exception and not at.error
     assert any("示例数据" in w.value for w in at.warning)
     assert [d.label for d in at.get("download_button")] == ["下载填报模板", "导出全部数据"]
-    [revisions] = at.dataframe
+    revisions, log = at.dataframe
     assert revisions.value[["版本号", "操作人", "类型"]].values.tolist() == [[1, "demo", "示例数据"]]
+    assert log.value[["操作人", "内容"]].values.tolist() == [["demo", "载入示例数据（虚构）"]]  # the audit trail
     assert any("两个版本" in c.value for c in at.caption)  # one revision: nothing to roll back to
 
 
@@ -126,7 +127,7 @@ def test_rollback_with_confirmation(store):
     button(at, "查看回滚会改变什么").click()
     at.run()
     assert metrics(at) == {"新增": "0", "修改": "1", "未变": str(len(store.values()) + 27 + len(store.targets()) - 1)}
-    assert at.dataframe[1].value[["名称", "年份", "原值", "新值"]].values.tolist() == [
+    assert at.dataframe[2].value[["名称", "年份", "原值", "新值"]].values.tolist() == [
         ["新增海外专利授权", "2022", "100", "6"]]
     assert store.latest_revision_id() == 2  # previewing changes nothing
     button(at, "确认回滚到第 1 版").click()

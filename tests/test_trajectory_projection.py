@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -68,8 +67,6 @@ def test_two_thousand_series_in_one_pass():
                                      names=["series", "region", "year"])
     df = idx.to_frame(index=False)
     df["value"] = rng.uniform(1, 100, len(df)).round(1)
-    start = time.perf_counter()
-    out = compute_all(PLAN, df)
-    elapsed = time.perf_counter() - start
+    out = compute_all(PLAN, df)  # speed is measured by bench/, never asserted in a test
     assert len(out) == len(codes) * len(regions) == 2000
-    assert elapsed < 3.0  # generous for a shared CI machine; a per-series loop takes far longer
+    assert out["status"].notna().all() and out["narrative"].str.len().gt(0).all()
