@@ -22,10 +22,11 @@ from ipdata.store import Store
 from tests.conftest import ROOT
 
 FORMULAS = ["=HYPERLINK(\"http://x\",\"点我\")", "=1+1", "=cmd|' /C calc'!A0"]
+# 1e11: a large value that still passes ingest's plausibility bound (1e12), so the exported workbook re-imports
 V2 = f"""series,region,year,value,source,note
 population,全区,2021,120.5,统计局,"{FORMULAS[0].replace('"', '""')}"
 gdp,全区,2021,1300.1234567891,{FORMULAS[1]},第一行
-gdp,全区,2022,1e15,,
+gdp,全区,2022,1e11,,
 ip_pledge_amount,全区,2022,0.1,中文“引号”,
 """
 T2 = "series,region,year,target,note\nhv_invention_per10k,南通高新区,2025,28,分解"
