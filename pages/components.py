@@ -45,14 +45,12 @@ def _cached_targets(db: str, plan: str, revision: int) -> pd.DataFrame:
 
 def current_values() -> pd.DataFrame:
     """Current values, cached by revision id: a new upload refreshes every page at once."""
-    s = store()
-    return _cached_values(str(s.path), s.plan.id, s.latest_revision_id())
+    return _cached_values(*_revision())
 
 
 def current_targets() -> pd.DataFrame:
     """Current region targets (目标分解), cached by revision id like the values."""
-    s = store()
-    return _cached_targets(str(s.path), s.plan.id, s.latest_revision_id())
+    return _cached_targets(*_revision())
 
 
 def demo_banner() -> None:

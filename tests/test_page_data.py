@@ -1,14 +1,12 @@
 """数据管理 page via AppTest on a real DuckDB file: upload → report → preview → confirm; rollback."""
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from ipdata import manage, service
 from ipdata.auth import STATISTICIAN, User
-from tests.conftest import ROOT
+from tests.conftest import metrics, run_page
 from tests.test_manage import BAD, GOOD, filled_template
 
-TIMEOUT = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -16,10 +14,7 @@ STAT = User("张三", STATISTICIAN)
 
 
 def page(user: User | None = STAT) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=TIMEOUT)
-    if user is not None:
-        at.session_state["ipdata_user"] = user  # signed in, as the 账户 page does
-    return at.run()
+    return run_page("data.py", user)
 
 
 def button(at: AppTest, label: str):
@@ -29,15 +24,6 @@ def button(at: AppTest, label: str):
 
 def snapshot(store):
     return store.values().to_dict("records"), store.revisions().to_dict("records")
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-@pytest.fixture
-def store(db_path):
-    return service.open_store(db_path)
 
 
 def test_renders_on_demo_data(store):

@@ -1,34 +1,19 @@
 """重点任务 page via AppTest on a real DuckDB file: sections, counts, filters, edits as revisions."""
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from ipdata import service
 from ipdata.auth import STATISTICIAN, User
-from tests.conftest import ROOT
-
-TIMEOUT = 60
+from tests.conftest import metrics, run_page
 
 
 def page(user: User | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "tasks.py"), default_timeout=TIMEOUT)
-    if user is not None:
-        at.session_state["ipdata_user"] = user  # signed in, as the 账户 page does
-    return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return run_page("tasks.py", user)
 
 
 def shown_ids(at: AppTest) -> list[str]:
     """编号 of the read-only section tables (the editor is the last dataframe)."""
     return [i for d in at.dataframe if d.editing_mode == "read_only" for i in d.value["编号"]]
-
-
-@pytest.fixture
-def store(db_path):
-    return service.open_store(db_path)
 
 
 def test_renders_on_demo_data(store):
