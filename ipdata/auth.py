@@ -24,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from ipdata.errors import IpdataError
 from ipdata.store.connection import connect, file_lock, transaction
+from ipdata.store.schema import create_missing
 
 VIEWER, STATISTICIAN, ADMIN = "viewer", "statistician", "admin"
 ROLES = (VIEWER, STATISTICIAN, ADMIN)
@@ -39,15 +40,7 @@ MAX_WAIT = 300
 MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS users (
-    name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
-    created_at VARCHAR NOT NULL, created_by VARCHAR NOT NULL, disabled BOOLEAN NOT NULL DEFAULT false);
-CREATE TABLE IF NOT EXISTS auth_events (
-    happened_at VARCHAR NOT NULL, name VARCHAR NOT NULL, event VARCHAR NOT NULL, ok BOOLEAN NOT NULL,
-    actor VARCHAR, detail VARCHAR);
-"""
+AUTH_TABLES = ("users", "auth_events")
 
 
 class PermissionDenied(IpdataError):
@@ -104,7 +97,7 @@ class Users:
 
     def _run(self, fn):
         with file_lock(self.path), connect(self.path) as con, transaction(con):
-            con.execute(_DDL)
+            create_missing(con, AUTH_TABLES)  # a catalogue lookup; DDL only for a file that lacks them
             return fn(con)
 
     # --- directory -----------------------------------------------------------------------

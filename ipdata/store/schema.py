@@ -3,6 +3,12 @@
 Every data table is append-only: a row is (revision_id, key..., fields..., deleted). The current
 value of a key is its row with the highest revision_id; a row with deleted=true (a tombstone)
 means the key is absent from that revision on.
+
+The versioned tables carry no PRIMARY KEY: DuckDB uses an index only for point lookups, which
+no query here makes, and maintaining one doubled the cost of saving a 100,000-row import (and
+made the file 9x larger). Keys are unique per revision by construction: an upload's keys are
+checked unique before the diff, and the diff yields one row per key. Version 1 files had the
+index; `migrate` rebuilds their tables without it.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import pandas as pd
 
 from ipdata.catalogue import Plan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 REVISION_KINDS = ("import", "demo", "rollback", "task-edit")
 
@@ -75,9 +81,12 @@ SPECS = (VALUES, TARGETS, TASKS)
 
 _KINDS_SQL = ", ".join(f"'{k}'" for k in REVISION_KINDS)
 
-DDL = f"""
+# One CREATE statement per table, so that a migration can rebuild a single table.
+TABLES: dict[str, str] = {
+    "meta": """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
-
+""",
+    "catalogue": """
 CREATE TABLE catalogue (
     kind VARCHAR NOT NULL,          -- goal | series | task
     code VARCHAR NOT NULL,          -- goal/series code, or task paragraph id such as 二.2.3
@@ -92,7 +101,8 @@ CREATE TABLE catalogue (
     position INTEGER NOT NULL,      -- order in the plan file
     PRIMARY KEY (kind, code)
 );
-
+""",
+    "revisions": f"""
 CREATE TABLE revisions (
     id BIGINT PRIMARY KEY,
     created_at VARCHAR NOT NULL,    -- UTC, ISO 8601
@@ -106,7 +116,8 @@ CREATE TABLE revisions (
     n_removed BIGINT NOT NULL,
     rollback_to BIGINT
 );
-
+""",
+    "observations": """
 CREATE TABLE observations (
     revision_id BIGINT NOT NULL,
     series VARCHAR NOT NULL,
@@ -117,10 +128,10 @@ CREATE TABLE observations (
     note VARCHAR,
     is_demo BOOLEAN NOT NULL,
     deleted BOOLEAN NOT NULL,
-    CHECK (deleted OR value IS NOT NULL),
-    PRIMARY KEY (series, region, year, revision_id)
+    CHECK (deleted OR value IS NOT NULL)
 );
-
+""",
+    "targets": """
 CREATE TABLE targets (
     revision_id BIGINT NOT NULL,
     series VARCHAR NOT NULL,
@@ -129,10 +140,10 @@ CREATE TABLE targets (
     target DOUBLE,
     note VARCHAR,
     deleted BOOLEAN NOT NULL,
-    CHECK (deleted OR target IS NOT NULL),
-    PRIMARY KEY (series, region, year, revision_id)
+    CHECK (deleted OR target IS NOT NULL)
 );
-
+""",
+    "task_progress": """
 CREATE TABLE task_progress (
     revision_id BIGINT NOT NULL,
     task_id VARCHAR NOT NULL,
@@ -140,10 +151,24 @@ CREATE TABLE task_progress (
     note VARCHAR,
     updated VARCHAR,
     deleted BOOLEAN NOT NULL,
-    CHECK (deleted OR status IS NOT NULL),
-    PRIMARY KEY (task_id, revision_id)
+    CHECK (deleted OR status IS NOT NULL)
 );
-"""
+""",
+    # Users and login events (ipdata/auth.py reads and writes them).
+    "users": """
+CREATE TABLE users (
+    name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL, created_by VARCHAR NOT NULL, disabled BOOLEAN NOT NULL DEFAULT false
+);
+""",
+    "auth_events": """
+CREATE TABLE auth_events (
+    happened_at VARCHAR NOT NULL, name VARCHAR NOT NULL, event VARCHAR NOT NULL, ok BOOLEAN NOT NULL,
+    actor VARCHAR, detail VARCHAR
+);
+""",
+}
+DDL = "".join(TABLES.values())
 
 
 def catalogue_frame(plan: Plan) -> pd.DataFrame:
@@ -194,3 +219,28 @@ def write_catalogue(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     con.execute(
         "INSERT OR REPLACE INTO meta VALUES ('catalogue_sha256', ?)", [catalogue_digest(frame)]
     )
+
+
+def create_missing(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] | None = None) -> None:
+    """Create those of `names` (default: all TABLES) the file lacks, e.g. after restoring a
+    backup written before a table existed."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    for name in names or tuple(TABLES):
+        if name not in have:
+            con.execute(TABLES[name])
+
+
+def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Bring a file written with schema `version` to SCHEMA_VERSION. Caller holds the transaction,
+    so a failed migration leaves the file as it was."""
+    if version == 1:
+        # 1 -> 2: the versioned tables lose their PRIMARY KEY (see the module docstring). DuckDB
+        # cannot drop a constraint, so each table is rebuilt; the columns are unchanged.
+        for spec in SPECS:
+            con.execute(f"ALTER TABLE {spec.table} RENAME TO {spec.table}_v1")
+            con.execute(TABLES[spec.table])
+            con.execute(f"INSERT INTO {spec.table} SELECT * FROM {spec.table}_v1")
+            con.execute(f"DROP TABLE {spec.table}_v1")
+        version = 2
+    create_missing(con)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])

@@ -69,9 +69,9 @@ class Store:
             return
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         version = int(meta.get("schema_version", "0"))
-        if version != schema.SCHEMA_VERSION:
+        if not 1 <= version <= schema.SCHEMA_VERSION:
             raise IpdataError(
-                f"数据库 {self.path.name} 的结构版本为 {version}，本程序只支持版本 {schema.SCHEMA_VERSION}",
+                f"数据库 {self.path.name} 的结构版本为 {version}，本程序只支持版本 1 到 {schema.SCHEMA_VERSION}",
                 hint="升级 ipdata 到与数据库相同的版本，或使用新的数据库文件。",
             )
         if meta.get("plan_id") != self.plan.id:
@@ -79,6 +79,8 @@ class Store:
                 f"数据库 {self.path.name} 属于规划“{meta.get('plan_id')}”，与当前规划“{self.plan.id}”不符",
                 hint="设置 IPDATA_DB 指向该规划自己的数据库文件，或设置 IPDATA_PLAN 为数据库所属的规划。",
             )
+        if version < schema.SCHEMA_VERSION:  # an older file: upgrade it in place, in this transaction
+            schema.migrate(con, version)
         # The plan file may have been edited (a name fixed, a goal added): keep the copy current.
         if meta.get("catalogue_sha256") != schema.catalogue_digest(schema.catalogue_frame(self.plan)):
             schema.write_catalogue(con, self.plan)
