@@ -156,10 +156,12 @@ class Plan:
     def task_count(self) -> int:
         return len({(t.section_number, t.task_number) for t in self.tasks})
 
+    @cached_property
+    def _district_names(self) -> frozenset[str]:
+        return frozenset(normalise_name(n) for n in (self.district, *self.district_aliases))
+
     def is_district(self, region: str) -> bool:
-        return normalise_name(region) in {normalise_name(self.district)} | {
-            normalise_name(a) for a in self.district_aliases
-        }
+        return normalise_name(region) in self._district_names
 
 
 def normalise_name(text: str) -> str:

@@ -20,9 +20,6 @@ from ipdata.errors import IpdataError, Report
 from ipdata.export import export_workbook
 from ipdata.ingest.upload import Upload
 from ipdata.store import ApplyResult, Changes, Store
-from ipdata.store.changes import build_changes
-from ipdata.store.revisions import REL_TOL
-from ipdata.store.schema import SPECS, TableSpec
 from ipdata.template import write_template
 
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
@@ -158,42 +155,11 @@ class RollbackPreview:
     changes: Changes
 
 
-def _classify(spec: TableSpec, target: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """Like the store's rollback diff: keys of the target state vs the current one, with removals."""
-    keys, fields = list(spec.keys), list(spec.fields)
-    t = target[keys + fields].rename(columns={f: f"new_{f}" for f in fields})
-    c = current[keys + fields].rename(columns={f: f"old_{f}" for f in fields})
-    merged = t.merge(c, on=keys, how="outer", indicator=True)
-    differing = []
-    for f in fields:
-        old, new = merged[f"old_{f}"], merged[f"new_{f}"]
-        if f in spec.numbers:
-            same = (old.isna() & new.isna()) | ((old - new).abs() <= REL_TOL * pd.concat(
-                [old.abs(), new.abs()], axis=1).max(axis=1))
-        else:
-            same = (old.isna() & new.isna()) | (old.astype(object) == new.astype(object))
-        differing.append((f, ~same.astype(bool)))
-    change = pd.Series("unchanged", index=merged.index, dtype=object)
-    any_diff = pd.concat([d for _, d in differing], axis=1).any(axis=1) if differing else change != change
-    change[any_diff] = "changed"
-    change[merged["_merge"] == "left_only"] = "new"
-    change[merged["_merge"] == "right_only"] = "removed"
-    both = merged["_merge"] == "both"
-    merged["fields"] = [
-        ",".join(f for f, d in differing if d.iloc[i]) or None if both.iloc[i] else None
-        for i in range(len(merged))
-    ]
-    merged["change"] = change
-    return merged.drop(columns="_merge").sort_values(keys).reset_index(drop=True)
-
-
 def preview_rollback(store: Store, revision_id: int) -> RollbackPreview:
     """What `store.rollback(revision_id)` would change now. Writes nothing; IpdataError for an
     unknown revision."""
-    base = store.latest_revision_id()
-    target, current = store.state_at(revision_id), store.state_at(base)
-    deltas = {spec.name: _classify(spec, target[spec.name], current[spec.name]) for spec in SPECS}
-    return RollbackPreview(int(revision_id), base, build_changes(store.plan, deltas))
+    base, changes = store.preview_rollback(revision_id)
+    return RollbackPreview(int(revision_id), base, changes)
 
 
 def rollback_options(revisions: pd.DataFrame) -> dict[int, str]:

@@ -141,7 +141,7 @@ class _Table:
                 frame["source"] = text["source"][take]
             frame["note"] = text["note"][take]
             frame["sheet"] = self.sheet.name
-            frame["cell"] = [f"{letter}{x}" for x in r]
+            frame["cell"] = letter + pd.Series(r, index=frame.index).astype(str)  # vectorised: 100k rows
             frame["_row"] = r
             frame["_col"] = c
             if kind == "value":

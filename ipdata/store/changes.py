@@ -7,6 +7,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ipdata.catalogue import Plan
 from ipdata.store.schema import SPECS
@@ -19,13 +21,29 @@ CHANGE_COLUMNS = ["table", "series", "region", "year", "task_id", "name", "unit"
 
 @dataclass(frozen=True)
 class Changes:
-    rows: pd.DataFrame
-    # The classified per-table frames that `apply` writes; kept so preview and write agree.
-    deltas: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    """The classified delta of an upload or rollback against the current state.
+
+    `deltas` holds, per table, the Arrow table the diff SQL returned; `Store.apply` writes exactly
+    those rows, so what a preview shows and what gets saved can never differ. The counts come
+    straight from the Arrow tables; the tidy `rows` frame (names, units, old/new) is built only
+    when something shows it: saving a 100,000-row import does not pay for a frame nobody reads.
+    """
+
+    deltas: dict[str, pa.Table] = field(repr=False)
+    plan: Plan = field(repr=False, compare=False)
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        return _rows(self.plan, self.deltas)
 
     @cached_property
     def _counts(self) -> dict[str, int]:
-        return {str(k): int(v) for k, v in self.rows["change"].value_counts().items()}
+        counts: dict[str, int] = {}
+        for table in self.deltas.values():
+            if table.num_rows:
+                for item in pc.value_counts(table["change"]).to_pylist():
+                    counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+        return counts
 
     def _count(self, change: str) -> int:
         return self._counts.get(change, 0)
@@ -69,14 +87,20 @@ class ApplyResult:
         return self.revision_id is None
 
 
-def build_changes(plan: Plan, deltas: dict[str, pd.DataFrame]) -> Changes:
-    """Combine per-table diff frames (see revisions.diff) into the tidy `Changes.rows`."""
+def build_changes(plan: Plan, deltas: dict[str, pa.Table]) -> Changes:
+    """Changes from per-table diff results (see revisions.diff), keyed by TableSpec.name."""
+    return Changes(dict(deltas), plan)
+
+
+def _rows(plan: Plan, deltas: dict[str, pa.Table]) -> pd.DataFrame:
+    """Combine the per-table deltas into the tidy frame of CHANGE_COLUMNS."""
     tasks = {t.id: t for t in plan.tasks}
     parts = []
     for spec in SPECS:
-        d = deltas.get(spec.name)
-        if d is None or d.empty:
+        table = deltas.get(spec.name)
+        if table is None or not table.num_rows:
             continue
+        d = table.to_pandas()
         part = pd.DataFrame({"table": spec.name}, index=d.index)
         for k in ("series", "region", "year", "task_id"):
             part[k] = d.get(k)
@@ -101,7 +125,7 @@ def build_changes(plan: Plan, deltas: dict[str, pd.DataFrame]) -> Changes:
     for c in CHANGE_COLUMNS:
         if c != "year":
             rows[c] = rows[c].astype(object).where(rows[c].notna(), None)
-    return Changes(rows[CHANGE_COLUMNS], dict(deltas))
+    return rows[CHANGE_COLUMNS]
 
 
 def _lookup(codes: pd.Series, table: dict, same: bool) -> list:

@@ -99,14 +99,9 @@ def _rows_checked(frame: pd.DataFrame, spec: TableSpec, problems: list[Problem],
             out[t].append(_text(row.get(t)))
         if spec.main in spec.texts and out[spec.main][-1] is None:
             problems.append(Problem("store-missing-value", f"“{code}”缺少{spec.main}", **where))
-    typed = pd.DataFrame(out)
-    for k in spec.keys:
-        typed[k] = typed[k].astype("Int64" if k == "year" else object)  # Int64: bad years are None
-    for n in spec.numbers:
-        typed[n] = typed[n].astype("float64")
-    for t in spec.texts:
-        typed[t] = typed[t].astype(object)
-    return typed
+    # Explicit dtypes (Int64: bad years are None); object text keeps None for blank, not NaN.
+    dtypes = {k: "Int64" if k == "year" else object for k in spec.keys} | dict.fromkeys(spec.numbers, "float64")
+    return pd.DataFrame({c: pd.Series(v, dtype=dtypes.get(c, object)) for c, v in out.items()})
 
 
 def _rows_fast(frame: pd.DataFrame, spec: TableSpec, known: set[str]) -> pd.DataFrame | None:
@@ -131,12 +126,10 @@ def _rows_fast(frame: pd.DataFrame, spec: TableSpec, known: set[str]) -> pd.Data
         out[t] = _texts(frame[t]) if t in frame else pd.Series([None] * len(frame), dtype=object)
     if spec.main in spec.texts and out[spec.main].isna().any():
         return None
-    typed = pd.DataFrame({c: (v.to_numpy() if isinstance(v, pd.Series) else v) for c, v in out.items()})
-    for k in spec.keys:
-        typed[k] = typed[k].astype("Int64" if k == "year" else object)
-    for t in spec.texts:
-        typed[t] = typed[t].astype(object)
-    return typed
+    # Series in, dtypes kept: object text, Int64 year (no per-cell dtype inference on 100k rows).
+    index = pd.RangeIndex(len(frame))
+    return pd.DataFrame({c: (pd.Series(v.to_numpy(), index=index, dtype=v.dtype) if isinstance(v, pd.Series)
+                             else pd.Series(v, index=index)) for c, v in out.items()})
 
 
 def _texts(col: pd.Series) -> pd.Series:

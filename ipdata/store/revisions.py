@@ -1,14 +1,15 @@
 """Current-state and delta SQL over the append-only tables.
 
 Everything here runs on a connection the caller opened (and, for writes, inside the caller's
-transaction). The diff is computed once in SQL, fetched as a frame for `Changes`, and that same
-frame is what gets written, so a preview and the rows saved can never disagree.
+transaction). The diff is computed once in SQL, fetched as an Arrow table for `Changes`, and that same
+table is what gets written, so a preview and the rows saved can never disagree.
 """
 
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ipdata.store.schema import TableSpec
 
@@ -83,14 +84,16 @@ def diff(
     proposed: str,
     removals: bool = False,
     upto_current: int | None = None,
-) -> pd.DataFrame:
-    """The classified delta of `proposed` (SQL) against the current state, as a frame."""
+) -> pa.Table:
+    """The classified delta of `proposed` (SQL) against the current state, as an Arrow table
+    (several times faster to fetch and to write back than a pandas frame of Python strings)."""
     current = state_sql(spec, upto_current)
-    return con.execute(diff_sql(spec, proposed, current, removals)).df()
+    con.complete()  # finish any result the caller left after fetchone(): a relation won't run beside it
+    return con.sql(diff_sql(spec, proposed, current, removals)).to_arrow_table()
 
 
 def write_delta(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, delta: pd.DataFrame, revision_id: int
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, delta: pa.Table, revision_id: int
 ) -> None:
     """Append the new/changed rows and tombstones of `delta` in bulk under `revision_id`."""
     name = f"_delta_{spec.name}"

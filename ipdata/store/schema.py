@@ -168,7 +168,6 @@ CREATE TABLE auth_events (
 );
 """,
 }
-DDL = "".join(TABLES.values())
 
 
 def catalogue_frame(plan: Plan) -> pd.DataFrame:
@@ -199,7 +198,7 @@ def catalogue_digest(frame: pd.DataFrame) -> str:
 
 def create(con: duckdb.DuckDBPyConnection, plan: Plan, created_at: str) -> None:
     """Create all tables and fill catalogue and meta. Caller holds the transaction."""
-    con.execute(DDL)
+    create_missing(con)  # users may exist already: the auth tables can come first (Users on a new file)
     write_catalogue(con, plan)
     con.executemany(
         "INSERT INTO meta VALUES (?, ?)",

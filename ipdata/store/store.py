@@ -181,11 +181,8 @@ class Store:
         """
         with self._writing() as con:
             revision_id = self._check_revision(con, revision_id)
-            deltas = {
-                spec.name: revisions.diff(con, spec, revisions.state_sql(spec, revision_id), removals=True)
-                for spec in SPECS
-            }
-            changes = build_changes(self.plan, deltas)
+            changes = self._rollback_changes(con, revision_id)
+            deltas = changes.deltas
             if changes.is_noop:
                 return ApplyResult(None, changes, f"当前数据已与第 {revision_id} 版相同，未产生新版本。")
             rev = revisions.next_revision_id(con)
@@ -197,7 +194,22 @@ class Store:
             rev, changes, f"已恢复到第 {revision_id} 版的数据，保存为第 {rev} 版：{changes.summary()}。"
         )
 
+    def preview_rollback(self, revision_id: int) -> tuple[int, Changes]:
+        """(latest revision now, what `rollback(revision_id)` would change). Writes nothing.
+
+        The same diff as `rollback` itself; confirm only while the latest revision is unchanged.
+        """
+        with self._reading() as con:
+            revision_id = self._check_revision(con, revision_id)
+            return revisions.latest_revision_id(con), self._rollback_changes(con, revision_id)
+
     # --- helpers -------------------------------------------------------------------------
+
+    def _rollback_changes(self, con: duckdb.DuckDBPyConnection, revision_id: int) -> Changes:
+        return build_changes(self.plan, {
+            spec.name: revisions.diff(con, spec, revisions.state_sql(spec, revision_id), removals=True)
+            for spec in SPECS
+        })
 
     def _frames(self, upload: Upload, kind: str) -> dict[str, pd.DataFrame]:
         if kind not in UPLOAD_KINDS:
