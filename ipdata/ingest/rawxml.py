@@ -1,9 +1,9 @@
-"""Formula cells that carry no computed value.
+"""What calamine does not tell, read from the raw worksheet XML with regular expressions (no parse).
 
-Excel stores a formula's last result beside it; files written by programs (or never opened and
-saved in Excel) may carry the formula alone. A reader then sees a blank cell, and the figure
-would be lost without a word, so each such cell is named instead. Only worksheets whose XML
-contains a formula at all are scanned, with a regular expression over the raw XML (no parse).
+Two things: formula cells saved without their computed value (a reader would see a blank cell
+and lose the figure without a word), and numbers displayed as percentages (Excel stores the 16%
+a statistician typed as 0.16; the number format only makes it look like 16%). Each worksheet's
+XML is read from the zip once, in `scan`, which runs beside calamine's parse.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass, field
 
 from ipdata.errors import Problem
 
@@ -22,6 +23,42 @@ _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _SHEET = re.compile(rb"<sheet\b([^>]*)>", re.S)
 _REL = re.compile(rb"<Relationship\b([^>]*)>", re.S)
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_NUMFMT = re.compile(rb"<numFmt\b([^>]*)/?>", re.S)
+_CELLXFS = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
+_XF = re.compile(rb"<xf\b([^>]*?)(?:/>|>)", re.S)
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+PERCENT_BUILTIN = {9, 10}  # Excel's built-in "0%" and "0.00%"
+
+
+@dataclass
+class Scan:
+    formula_problems: list[Problem] = field(default_factory=list)
+    percent_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
+
+
+def scan(data: bytes) -> Scan:
+    """Formula cells without a value (as problems) and percent-formatted numbers, per sheet."""
+    out = Scan()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        styles = percent_styles(_read(zf, "xl/styles.xml") or b"")
+        for name, path in _sheet_paths(zf).items():
+            xml = _read(zf, path)
+            if xml is None:
+                continue
+            if b"<f" in xml:
+                out.formula_problems += formulas_without_values(name, xml)
+            if styles:
+                cells = percent_cells(xml, styles)
+                if cells:
+                    out.percent_cells[name] = cells
+    return out
+
+
+def _read(zf: zipfile.ZipFile, path: str) -> bytes | None:
+    try:
+        return zf.read(path)
+    except KeyError:
+        return None
 
 
 def _attrs(tag: bytes) -> dict[str, str]:
@@ -31,10 +68,8 @@ def _attrs(tag: bytes) -> dict[str, str]:
 
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name -> path of its XML inside the zip."""
-    try:
-        book = zf.read("xl/workbook.xml")
-        rels = zf.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
+    book, rels = _read(zf, "xl/workbook.xml"), _read(zf, "xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
         return {}
     targets = {a.get("Id"): a.get("Target") for a in map(_attrs, _REL.findall(rels))}
     out = {}
@@ -46,25 +81,69 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def formulas_without_values(data: bytes) -> list[Problem]:
+def _ref(attrs: bytes) -> tuple[str, int] | None:
+    m = _REF.search(attrs)
+    return (m.group(1).decode(), int(m.group(2))) if m else None
+
+
+# --- formulas -------------------------------------------------------------------------------
+
+
+def formulas_without_values(sheet: str, xml: bytes) -> list[Problem]:
     problems = []
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for name, path in _sheet_paths(zf).items():
-            try:
-                xml = zf.read(path)
-            except KeyError:
+    for attrs, body in _CELL.findall(xml):
+        # no cached result: no <v>, or an empty one that is not a formula's empty text (t="str")
+        if b"<f" in body and not _VALUE.search(body) and b't="str"' not in attrs:
+            ref = _ref(attrs)
+            if ref is None:
                 continue
-            if b"<f" not in xml:
-                continue
-            for attrs, body in _CELL.findall(xml):
-                # no cached result: no <v>, or an empty one that is not a formula's empty text (t="str")
-                if b"<f" in body and not _VALUE.search(body) and b't="str"' not in attrs:
-                    ref = _REF.search(attrs)
-                    if ref is None:
-                        continue
-                    problems.append(Problem(
-                        "formula-without-value",
-                        "这个单元格是公式，但文件里没有保存它的计算结果(常见于由程序生成、未在 Excel 中打开保存过的文件)，"
-                        "无法读出数值。请用 Excel 或 WPS 打开文件后保存一次，或把公式改成数值，再重新上传。",
-                        sheet=name, row=int(ref.group(2)), column=ref.group(1).decode()))
+            problems.append(Problem(
+                "formula-without-value",
+                "这个单元格是公式，但文件里没有保存它的计算结果(常见于由程序生成、未在 Excel 中打开保存过的文件)，"
+                "无法读出数值。请用 Excel 或 WPS 打开文件后保存一次，或把公式改成数值，再重新上传。",
+                sheet=sheet, row=ref[1], column=ref[0]))
     return problems
+
+
+# --- percent formats ------------------------------------------------------------------------
+
+
+def is_percent_format(code: str) -> bool:
+    """Whether a number format code scales by 100: a % outside quotes and backslash escapes
+    ("0.0%" does; 0.0"%" and 0.0\\% only print a percent sign)."""
+    return "%" in _QUOTED.sub("", code)
+
+
+def percent_styles(styles_xml: bytes) -> set[int]:
+    """Indexes of the cell styles (the s="…" of a cell) whose number format is a percentage."""
+    custom = {int(a["numFmtId"]) for a in map(_attrs, _NUMFMT.findall(styles_xml))
+              if a.get("numFmtId", "").isdigit() and is_percent_format(a.get("formatCode", ""))}
+    block = _CELLXFS.search(styles_xml)
+    if block is None:
+        return set()
+    out = set()
+    for i, tag in enumerate(_XF.findall(block.group(1))):
+        fmt = _attrs(tag).get("numFmtId", "0")
+        if fmt.isdigit() and (int(fmt) in PERCENT_BUILTIN or int(fmt) in custom):
+            out.add(i)
+    return out
+
+
+def percent_cells(xml: bytes, styles: set[int]) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the number cells displayed with a percent style."""
+    pattern = re.compile(rb'<c\b[^>]*?\bs="(?:' + b"|".join(str(s).encode() for s in sorted(styles)) + rb')"[^>]*>')
+    out = set()
+    for m in pattern.finditer(xml):
+        tag = m.group(0)
+        kind = _attrs(tag).get("t", "n")
+        ref = _ref(tag)
+        if kind == "n" and ref is not None:  # a number (not text, a boolean or an error)
+            out.add((ref[1] - 1, _column_index(ref[0])))
+    return out
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1

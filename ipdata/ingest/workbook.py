@@ -7,7 +7,9 @@ is only the fallback for workbooks calamine refuses. Nothing here knows about in
 from __future__ import annotations
 
 import io
+import math
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import python_calamine
 
 from ipdata.errors import Problem
-from ipdata.ingest.formulas import formulas_without_values
+from ipdata.ingest.rawxml import Scan, scan
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and password-protected .xlsx
 _SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿(.xlsx)，再重新上传。"
@@ -72,28 +74,39 @@ def sniff(data: bytes) -> Problem | None:
 
 
 def load_sheets(data: bytes) -> tuple[list[Sheet] | None, list[Problem]]:
-    """All worksheets of an .xlsx, or (None, [problem]) when the file cannot be read at all."""
+    """All worksheets of an .xlsx, or (None, [problem]) when the file cannot be read at all.
+
+    A number shown as a percentage in Excel (0.16 in a cell formatted 0%) comes back as the text
+    the statistician saw ("16%"), so that it is read exactly like a typed "16%".
+    """
     problem = sniff(data)
     if problem:
         return None, [problem]
-    # The formula scan (zlib + regex) runs beside calamine's parse, which releases the GIL: on a
+    # The raw-XML scan (zlib + regex) runs beside calamine's parse, which releases the GIL: on a
     # big sheet that hides the scan's ~0.1 s entirely.
     with ThreadPoolExecutor(1) as pool:
-        scan = pool.submit(formulas_without_values, data)
+        raw = pool.submit(_scan, data)
         try:
-            sheets = _with_calamine(data)
+            sheets = _with_calamine(data, raw.result)
         except Exception:  # calamine refuses some odd writers' files; openpyxl may still cope
             sheets = None
-        formulas = scan.result()
+        found = raw.result()
     if sheets is not None:
-        return sheets, formulas
+        return sheets, found.formula_problems
     try:
-        return _with_openpyxl(data), formulas
+        return _with_openpyxl(data, lambda: found), found.formula_problems
     except Exception:
         return None, [unreadable(f"文件无法作为 Excel 工作簿打开(可能已损坏)。{_SAVE_AS}")]
 
 
-def _with_calamine(data: bytes) -> list[Sheet]:
+def _scan(data: bytes) -> Scan:
+    try:
+        return scan(data)
+    except Exception:  # the raw XML is past what the regexes expect: read the cells as they are
+        return Scan()
+
+
+def _with_calamine(data: bytes, raw: Callable[[], Scan]) -> list[Sheet]:
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for meta in book.sheets_metadata:
@@ -101,13 +114,14 @@ def _with_calamine(data: bytes) -> list[Sheet]:
             continue  # chart sheets and macro sheets hold no cells
         sheet = book.get_sheet_by_name(meta.name)
         rows = sheet.to_python(skip_empty_area=False)
+        _show_percents(rows, raw().percent_cells.get(meta.name))
         _fill_merged(rows, sheet.merged_cell_ranges or [])
         hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
         sheets.append(Sheet(meta.name, _rectangular(rows), hidden))
     return sheets
 
 
-def _with_openpyxl(data: bytes) -> list[Sheet]:
+def _with_openpyxl(data: bytes, raw: Callable[[], Scan]) -> list[Sheet]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), data_only=True)
@@ -116,9 +130,23 @@ def _with_openpyxl(data: bytes) -> list[Sheet]:
         rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
         merged = [((m.min_row - 1, m.min_col - 1), (m.max_row - 1, m.max_col - 1)) for m in ws.merged_cells.ranges]
         rows = _rectangular(rows)
+        _show_percents(rows, raw().percent_cells.get(ws.title))
         _fill_merged(rows, merged)
         sheets.append(Sheet(ws.title, rows, ws.sheet_state != "visible"))
     return sheets
+
+
+def percent_text(value: float) -> str:
+    """0.16 -> "16%", 0.1234 -> "12.34%" (rounded to drop binary noise such as 16.000000000000004)."""
+    return f"{round(value * 100, 9):.15g}%"
+
+
+def _show_percents(rows: list[list[Any]], cells: set[tuple[int, int]] | None) -> None:
+    for r, c in cells or ():
+        if r < len(rows) and c < len(rows[r]):
+            v = rows[r][c]
+            if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+                rows[r][c] = percent_text(v)
 
 
 def _rectangular(rows: list[list[Any]]) -> list[list[Any]]:
