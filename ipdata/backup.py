@@ -114,6 +114,18 @@ def restore(
                           hint="不加 --plan 即按备份中的规划恢复。")
     path = Path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
+    new_file = not path.exists()
+    try:
+        return _restore_into(path, root, plan, manifest, force, busy_timeout)
+    except BaseException:
+        if new_file:  # a failed restore into a new path leaves no half-made database behind
+            for leftover in (path, path.with_name(path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force: bool,
+                  busy_timeout: float) -> tuple[Store, Manifest]:
     with file_lock(path), connect(path, busy_timeout) as con, transaction(con):
         tables = [r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]

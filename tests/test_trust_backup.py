@@ -102,6 +102,24 @@ def test_restore_refuses_a_non_empty_store_unless_forced(history, tmp_path):
     assert restore(tmp_path / "bk", empty.path)[0].latest_revision_id() == 5
 
 
+def test_failed_restore_into_a_new_path_leaves_no_file(history, tmp_path, monkeypatch):
+    backup(history, tmp_path / "bk")
+    target = tmp_path / "new" / "restored.duckdb"
+
+    def broken_store(*args, **kwargs):
+        raise IpdataError("磁盘已满")
+
+    monkeypatch.setattr("ipdata.backup.Store", broken_store)
+    with pytest.raises(IpdataError, match="磁盘已满"):
+        restore(tmp_path / "bk", target)
+    assert not target.exists() and list(target.parent.iterdir()) == []
+    # An existing file that a restore fails on is left in place (its content is the caller's).
+    existing = new_store(tmp_path / "existing.duckdb")
+    with pytest.raises(IpdataError, match="磁盘已满"):
+        restore(tmp_path / "bk", existing.path)
+    assert existing.path.exists()
+
+
 def test_backup_refuses_a_used_directory_and_a_missing_database(history, tmp_path):
     (tmp_path / "bk").mkdir()
     (tmp_path / "bk" / "x.txt").write_text("keep me")

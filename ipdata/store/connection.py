@@ -15,6 +15,7 @@ milliseconds, so serialising them costs nothing a user would notice.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ import duckdb
 from ipdata.errors import IpdataError, StoreBusyError
 
 DEFAULT_BUSY_TIMEOUT = 3.0  # seconds to keep retrying while another process holds the file
+MAX_RETRY_DELAY = 0.25  # seconds between two attempts at most (before jitter)
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
 _file_locks: dict[str, threading.RLock] = {}
@@ -55,8 +57,10 @@ def open_connection(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> d
                     f"数据库正被其他程序使用（{path.name}），暂时无法打开",
                     hint="请稍后重试；如果持续出现，关闭正在使用该数据库的其他程序（如命令行导入）。",
                 ) from exc
-            time.sleep(min(delay, remaining))
-            delay *= 2
+            # Jittered and capped: processes that collided do not retry in lockstep, and a
+            # waiter keeps trying often enough to catch the file between two short operations.
+            time.sleep(min(delay * random.uniform(0.5, 1.5), remaining))
+            delay = min(delay * 2, MAX_RETRY_DELAY)
 
 
 @contextmanager
