@@ -128,7 +128,8 @@ def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force:
                   busy_timeout: float) -> tuple[Store, Manifest]:
     with file_lock(path), connect(path, busy_timeout) as con, transaction(con):
         tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_schema = 'main'").fetchall()]
         revisions = _count_revisions(con) if "revisions" in tables else 0
         if revisions and not force:
             raise IpdataError(

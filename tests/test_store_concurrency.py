@@ -138,3 +138,44 @@ def test_failure_mid_rollback_leaves_file_unchanged(tmp_path, monkeypatch):
     for k, v in current_state(store).items():
         pd.testing.assert_frame_equal(v, before[0][k])
     pd.testing.assert_frame_equal(store.revisions(), before[1])
+
+
+def test_threads_on_different_files_keep_them_apart(tmp_path):
+    """Each operation attaches its file to the process's one DuckDB instance: files used at the
+    same time from several threads must neither see each other's tables nor block each other."""
+    paths = [tmp_path / f"f{i}.duckdb" for i in range(4)]
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            s = new_store(paths[i])  # a new file: its schema check must not see the others' tables
+            for year in (2021, 2022, 2023):
+                s.apply(upload(f"series,region,year,value\ngdp,全区,{year},{i * 100 + year}"), user=f"u{i}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for i, path in enumerate(paths):
+        s = Store(path, plan())
+        assert s.latest_revision_id() == 3
+        assert sorted(s.values()["value"]) == [i * 100 + y for y in (2021, 2022, 2023)]
+
+
+def test_file_is_released_between_operations_and_inside_nested_ones(tmp_path):
+    """Another process can open the file as soon as an operation ends, including after a nested
+    session (the outer session holds it until it ends)."""
+    from ipdata.store.connection import connect, file_lock
+
+    store = new_store(tmp_path / "db.duckdb")
+    store.apply(upload(V1), user="a")
+    probe = [sys.executable, "-c", "import sys, duckdb; duckdb.connect(sys.argv[1]).close()", str(store.path)]
+    assert subprocess.run(probe, capture_output=True).returncode == 0
+    with file_lock(store.path), connect(store.path):
+        assert len(store.values()) == 2  # nested session on the same file, same thread
+        assert subprocess.run(probe, capture_output=True).returncode != 0  # still held by the outer one
+    assert subprocess.run(probe, capture_output=True).returncode == 0

@@ -223,7 +223,8 @@ def write_catalogue(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
 def create_missing(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] | None = None) -> None:
     """Create those of `names` (default: all TABLES) the file lacks, e.g. after restoring a
     backup written before a table existed."""
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                      "WHERE database_name = current_database() AND schema_name = 'main'").fetchall()}
     for name in names or tuple(TABLES):
         if name not in have:
             con.execute(TABLES[name])

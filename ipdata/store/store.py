@@ -62,7 +62,8 @@ class Store:
 
     def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         has_meta = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_name = 'meta'"
         ).fetchone()[0]
         if not has_meta:
             schema.create(con, self.plan, _now())
