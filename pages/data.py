@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ipdata import audit, manage, service
+from ipdata.ingest import MAX_UPLOAD_BYTES
 from ipdata.views import revision_table
 from pages import components as ui
 
@@ -32,6 +33,9 @@ def upload_section(s) -> None:
     st.subheader("上传数据")
     if (user := ui.need_role()) is None:
         return None
+    # Streamlit's own uploader text is English ("Drag and drop", "Browse files", "Limit 20MB"): say it in Chinese.
+    st.caption(f"把文件拖到下面的框里，或点框中的“Browse files”按钮选择文件；每个文件不超过 {MAX_UPLOAD_BYTES // 2**20} MB，仅限 .xlsx。"
+               "上传后先检查并列出将要改动的数据，点“确认导入”之前不会改动任何已保存的数据。")
     file = st.file_uploader("选择填好的 Excel 文件（.xlsx）", type=["xlsx"], key=f"upload_{st.session_state.get(UPLOADER, 0)}")
     if file is None:
         return st.session_state.pop(PENDING, None)
