@@ -126,7 +126,7 @@ def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, 
 
 
 TILE_CSS = """
-.ip-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:8px}
+.ip-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(158px,1fr));gap:6px}
 .ip-tile{display:block;border:1px solid #e3e3e3;border-left:6px solid;border-radius:6px;padding:5px 8px;
  text-decoration:none!important;color:#222!important;background:#fff;min-height:84px}
 .ip-tile:hover{box-shadow:0 1px 6px rgba(0,0,0,.18)}

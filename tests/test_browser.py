@@ -35,6 +35,10 @@ def test_overview_tile_opens_the_goal_page(browser, demo_server, tmp_path):
     tile.wait_for(timeout=30_000)
     assert page.locator("a.ip-tile").count() == 20
     assert page.get_by_text("示例数据").first.is_visible()
+    # A leader's 1366x768 laptop shows every goal without scrolling, demo banner included.
+    page.wait_for_timeout(500)
+    bottoms = page.evaluate("() => [...document.querySelectorAll('a.ip-tile')].map(t => t.getBoundingClientRect().bottom)")
+    assert max(bottoms) <= 768, max(bottoms)
     page.screenshot(path=tmp_path / "overview.png")
     tile.click()
     page.wait_for_url("**/goal?code=ip_standard_units_new", timeout=30_000)
