@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ipdata.store import Store
-from ipdata.views import REVISION_KIND_LABELS
+from ipdata.views import REVISION_KIND_LABELS, local_time
 
 EVENT_COLUMNS = ["time", "user", "action", "what", "file_name", "sha256", "revision_id",
                  "n_new", "n_changed", "n_removed", "comment", "source"]
@@ -23,7 +23,7 @@ EVENT_COLUMNS = ["time", "user", "action", "what", "file_name", "sha256", "revis
 #   source[str: which log the event comes from, "revisions" for data writes]
 
 AUDIT_HEADERS = {
-    "time": "时间(UTC)", "user": "操作人", "action": "操作", "what": "内容", "file_name": "文件名",
+    "time": "时间(北京时间)", "user": "操作人", "action": "操作", "what": "内容", "file_name": "文件名",
     "sha256": "文件SHA-256", "revision_id": "版本号", "n_new": "新增", "n_changed": "修改",
     "n_removed": "删除", "comment": "说明",
 }
@@ -89,7 +89,7 @@ def events(store: Store) -> pd.DataFrame:
 def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Events with Chinese headers and labels, blanks for missing, for the CLI and the pages."""
     labels = {**REVISION_KIND_LABELS, **AUTH_LABELS}
-    out = frame.assign(action=frame["action"].map(labels).fillna(frame["action"]))
+    out = frame.assign(action=frame["action"].map(labels).fillna(frame["action"]), time=frame["time"].map(local_time))
     out = out[list(AUDIT_HEADERS)].rename(columns=AUDIT_HEADERS)
     return out.astype(object).where(out.notna(), "")
 

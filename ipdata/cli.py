@@ -19,6 +19,7 @@ from ipdata import service, settings
 from ipdata.auth import ROLE_LABELS, ROLES, User, Users, local_operator
 from ipdata.errors import IpdataError
 from ipdata.store import Changes, Store
+from ipdata.views import user_table
 
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
 
@@ -363,9 +364,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     directory = Users(_store(args).path)
     actor = _operator(args)
     if args.user_command == "list":
-        _print_frame(directory.list().replace({"role": ROLE_LABELS}).rename(columns={
-            "name": "用户名", "role": "角色", "created_at": "创建时间", "created_by": "创建人", "disabled": "已停用",
-            "source": "来源"}))
+        _print_frame(user_table(directory.list(), ROLE_LABELS))
         return 0
     if args.user_command == "add":
         print(directory.add(actor, args.name, args.role, _new_password(args)))

@@ -21,6 +21,7 @@ from ipdata.export import export_workbook
 from ipdata.ingest.upload import Upload
 from ipdata.store import ApplyResult, Changes, Store
 from ipdata.template import write_template
+from ipdata.views import local_time
 
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
 TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度"}
@@ -167,6 +168,6 @@ def rollback_options(revisions: pd.DataFrame) -> dict[int, str]:
     labels = {}
     for r in revisions.iloc[:-1][::-1].to_dict("records"):
         what = next((x for x in (r["file_name"], r["comment"]) if isinstance(x, str) and x), "")
-        labels[int(r["id"])] = f"第 {r['id']} 版 · {str(r['created_at'])[:16].replace('T', ' ')} · {r['user']}" + (
+        labels[int(r["id"])] = f"第 {r['id']} 版 · {local_time(r['created_at'], minutes_only=True)} · {r['user']}" + (
             f" · {what}" if what else "")
     return labels

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from ipdata.catalogue import KIND_LABELS, Goal, Plan
@@ -53,8 +55,25 @@ def goal_table(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = 
     return status_table(plan, status_frame(plan, values, targets, region))
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")  # China keeps one zone and no daylight saving
+
+
+def local_time(iso: object, minutes_only: bool = False) -> str:
+    """A stored UTC timestamp ("2026-11-25T12:51:47+00:00") as Beijing time for reading
+    ("2026-11-25 20:51:47"); anything that is not a timestamp is shown as it is."""
+    if not isinstance(iso, str) or not iso:
+        return "" if iso is None or (isinstance(iso, float) and iso != iso) else str(iso)
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M" if minutes_only else "%Y-%m-%d %H:%M:%S")
+
+
 REVISION_HEADERS = {
-    "id": "版本号", "created_at": "时间(UTC)", "user": "操作人", "kind": "类型", "file_name": "文件名",
+    "id": "版本号", "created_at": "时间(北京时间)", "user": "操作人", "kind": "类型", "file_name": "文件名",
     "sha256": "文件SHA-256", "comment": "说明", "n_new": "新增", "n_changed": "修改",
     "n_removed": "删除", "rollback_to": "回滚到版本",
 }
@@ -64,6 +83,7 @@ REVISION_KIND_LABELS = {"import": "导入", "demo": "示例数据", "rollback": 
 def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
     """The revision log with Chinese headers and labels; the file hash shortened for reading."""
     out = revisions.assign(
+        created_at=revisions["created_at"].map(local_time),
         kind=revisions["kind"].map(REVISION_KIND_LABELS).fillna(revisions["kind"]),
         sha256=revisions["sha256"].map(lambda h: h[:12] if isinstance(h, str) else ""),
     )
@@ -122,7 +142,7 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
         rev_text = ""
         if rev_id is not None and rev_id in rev.index:
             rr = rev.loc[rev_id]
-            rev_text = f"第{rev_id}版 {str(rr['created_at'])[:10]} {rr['file_name'] or REVISION_KIND_LABELS.get(rr['kind'], '')}"
+            rev_text = f"第{rev_id}版 {local_time(rr['created_at'])[:10]} {rr['file_name'] or REVISION_KIND_LABELS.get(rr['kind'], '')}"
         row = {"年份": int(r.year), "数值": r.value}
         if goal.kind == "cumulative":
             if r.year > plan.base_year:
@@ -171,3 +191,14 @@ def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame
         "完成进度": [_pct(x) for x in f["completion"]],
         "状态": f["status"].to_numpy(),
     })
+
+
+USER_HEADERS = {"name": "用户名", "role": "角色", "created_at": "创建时间", "created_by": "创建人",
+                "disabled": "已停用", "source": "来源"}
+
+
+def user_table(users: pd.DataFrame, role_labels: dict[str, str]) -> pd.DataFrame:
+    """The user directory (auth.Users.list) with Chinese headers, role names and Beijing time."""
+    out = users.assign(role=users["role"].map(role_labels).fillna(users["role"]),
+                       created_at=users["created_at"].map(local_time))
+    return out[[c for c in USER_HEADERS if c in out]].rename(columns=USER_HEADERS)

@@ -3,15 +3,14 @@
 import streamlit as st
 
 from ipdata.auth import ADMIN, ROLE_LABELS, ROLES
+from ipdata.views import user_table
 from pages import components as ui
 
 
 def admin_section(admin) -> None:
     st.subheader("用户管理")
     directory = ui.users()
-    st.dataframe(directory.list().rename(columns={
-        "name": "用户名", "role": "角色", "created_at": "创建时间", "created_by": "创建人", "disabled": "已停用",
-        "source": "来源"}).replace({"角色": ROLE_LABELS}), hide_index=True)
+    st.dataframe(user_table(directory.list(), ROLE_LABELS), hide_index=True)
     with st.form("add_user", clear_on_submit=True):
         st.markdown("**新增用户**")
         a, b = st.columns(2)

@@ -5,11 +5,13 @@ import io
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from store_helpers import upload
 
 from ipdata import manage, service
 from ipdata.auth import STATISTICIAN, VIEWER, PermissionDenied, User
 from ipdata.errors import IpdataError
 from ipdata.ingest import read_upload
+from ipdata.views import local_time, revision_table
 
 STAT = User("张三", STATISTICIAN)
 
@@ -120,8 +122,26 @@ def test_rollback_options_newest_first_without_latest():
         "id": [1, 2, 3], "created_at": ["2025-01-02T03:04:05+00:00"] * 3, "user": ["demo", "张三", "李四"],
         "file_name": ["示例数据.xlsx", None, None], "comment": [None, "季度更新", None]})
     assert manage.rollback_options(revisions) == {
-        2: "第 2 版 · 2025-01-02 03:04 · 张三 · 季度更新", 1: "第 1 版 · 2025-01-02 03:04 · demo · 示例数据.xlsx"}
+        2: "第 2 版 · 2025-01-02 11:04 · 张三 · 季度更新", 1: "第 1 版 · 2025-01-02 11:04 · demo · 示例数据.xlsx"}
     assert manage.rollback_options(revisions.iloc[:1]) == {}
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("2026-11-25T12:51:47+00:00", "2026-11-25 20:51:47"),
+    ("2026-11-25T16:30:00+00:00", "2026-11-26 00:30:00"),  # past midnight in Beijing: the next day
+    ("2026-11-25T16:30:00", "2026-11-26 00:30:00"),  # no zone written: stored times are UTC
+    ("2026-11-25T20:00:00+08:00", "2026-11-25 20:00:00"),
+    ("不是时间", "不是时间"), (None, ""),
+])
+def test_stored_utc_times_are_shown_in_beijing_time(stored, shown):
+    assert local_time(stored) == shown
+
+
+def test_revision_table_shows_beijing_time(store):
+    store.apply(upload("series,region,year,value\ngdp,全区,2021,1"), user="张三")
+    table = revision_table(store.revisions())
+    stored = store.revisions()["created_at"][0]
+    assert table["时间(北京时间)"][0] == local_time(stored) != stored
 
 
 def test_problem_table_lists_errors_before_warnings(store):

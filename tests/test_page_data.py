@@ -4,6 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from ipdata import manage, service
 from ipdata.auth import STATISTICIAN, User
+from ipdata.views import local_time
 from tests.conftest import metrics, run_page
 from tests.test_manage import BAD, GOOD, filled_template
 
@@ -108,8 +109,8 @@ def test_rollback_with_confirmation(store):
     service.load_demo(store)  # 1
     service.import_file(store, filled_template(store, {("指标数据", "G5"): 100}), file_name="a.xlsx", user=User("张三", STATISTICIAN))  # 2
     at = page()
-    assert at.selectbox(key="rollback_to").options == ["第 1 版 · " + str(store.revisions()["created_at"][0])[:16]
-                                                       .replace("T", " ") + " · demo · 示例数据.xlsx"]
+    assert at.selectbox(key="rollback_to").options == [
+        "第 1 版 · " + local_time(store.revisions()["created_at"][0], minutes_only=True) + " · demo · 示例数据.xlsx"]
     button(at, "查看回滚会改变什么").click()
     at.run()
     assert metrics(at) == {"新增": "0", "修改": "1", "未变": str(len(store.values()) + 27 + len(store.targets()) - 1)}

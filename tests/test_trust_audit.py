@@ -39,7 +39,7 @@ def test_chinese_listing_and_json(tmp_path, capsys):
     store.apply(upload(V1, file_name="一.xlsx"), user="张三", comment="=1+1")
     assert main(["--db", str(store.path), "audit"]) == 0
     out = capsys.readouterr().out
-    for header in ("时间(UTC)", "操作人", "操作", "内容", "文件名", "文件SHA-256", "新增", "修改", "删除"):
+    for header in ("时间(北京时间)", "操作人", "操作", "内容", "文件名", "文件SHA-256", "新增", "修改", "删除"):
         assert header in out
     assert "导入" in out and "张三" in out
     assert main(["--db", str(store.path), "audit", "--json"]) == 0
