@@ -74,23 +74,32 @@ def test_file_usable_once_released(tmp_path):
         proc.wait()
 
 
-def test_threads_share_one_store(tmp_path):
-    store = new_store(tmp_path / "db.duckdb")
+def run_threads(work, n: int) -> list[BaseException]:
+    """Run work(0) … work(n-1) in n threads at once; the exceptions they raised."""
     errors: list[BaseException] = []
 
-    def work(i: int) -> None:
+    def guarded(i: int) -> None:
         try:
-            store.apply(upload(f"series,region,year,value\ngdp,镇{i},2021,{i}"), user=f"u{i}")
-            store.values()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+            work(i)
+        except BaseException as exc:  # noqa: BLE001 - returned to the test
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    return errors
+
+
+def test_threads_share_one_store(tmp_path):
+    store = new_store(tmp_path / "db.duckdb")
+
+    def work(i: int) -> None:
+        store.apply(upload(f"series,region,year,value\ngdp,镇{i},2021,{i}"), user=f"u{i}")
+        store.values()
+
+    assert run_threads(work, 6) == []
     assert store.revisions()["id"].tolist() == [1, 2, 3, 4, 5, 6]
     assert sorted(store.values()["region"]) == [f"镇{i}" for i in range(6)]
 
@@ -144,22 +153,13 @@ def test_threads_on_different_files_keep_them_apart(tmp_path):
     """Each operation attaches its file to the process's one DuckDB instance: files used at the
     same time from several threads must neither see each other's tables nor block each other."""
     paths = [tmp_path / f"f{i}.duckdb" for i in range(4)]
-    errors: list[BaseException] = []
 
     def work(i: int) -> None:
-        try:
-            s = new_store(paths[i])  # a new file: its schema check must not see the others' tables
-            for year in (2021, 2022, 2023):
-                s.apply(upload(f"series,region,year,value\ngdp,全区,{year},{i * 100 + year}"), user=f"u{i}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        s = new_store(paths[i])  # a new file: its schema check must not see the others' tables
+        for year in (2021, 2022, 2023):
+            s.apply(upload(f"series,region,year,value\ngdp,全区,{year},{i * 100 + year}"), user=f"u{i}")
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_threads(work, 4) == []
     for i, path in enumerate(paths):
         s = Store(path, plan())
         assert s.latest_revision_id() == 3
