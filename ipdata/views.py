@@ -93,7 +93,7 @@ def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
 
 def regions(plan: Plan, values: pd.DataFrame) -> list[str]:
     """The district first, then every other region found in the data (no fixed list)."""
-    found = sorted(set(values["region"]) - {plan.district}) if not values.empty else []
+    found = sorted(set(values["region"].unique()) - {plan.district}) if not values.empty else []
     return [plan.district, *found]
 
 
@@ -126,7 +126,7 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
 
     region = region or plan.district
     goal = plan.goal(code)
-    gv = goal_values(plan, values)
+    gv = goal_values(plan, values, [code])
     mine = gv[(gv["series"] == code) & (gv["region"] == region)].sort_values("year")
     if mine.empty:
         return pd.DataFrame(columns=["年份", "数值", "来源", "备注", "版本"])

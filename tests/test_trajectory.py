@@ -292,6 +292,20 @@ def test_goal_values_derives_only_where_the_ratio_is_missing():
     ]
 
 
+def test_goal_values_of_some_goals_equal_the_same_rows_of_all():
+    """A goal page asks for one goal's values: the same rows, derived ones included, as the full pass."""
+    rows = [("hv_invention_count", "全区", 2021, 984), ("population", "全区", 2021, 120),
+            ("hv_invention_count", "合计", 2022, 1260), ("population", "通州区", 2022, 120),
+            ("overseas_patents_new", "全区", 2021, 5), ("overseas_patents_new", "川姜镇", 2022, 2),
+            ("ip_pledge_amount", "全区", 2021, 10)]
+    everything = goal_values(PLAN, frame(rows))
+    for codes in (["hv_invention_per10k"], ["overseas_patents_new"], ["overseas_patents_new", "ip_pledge_amount"]):
+        some = goal_values(PLAN, frame(rows), codes)
+        expected = everything[everything["series"].isin(codes)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(some.reset_index(drop=True), expected, check_dtype=False)
+    assert list(goal_values(PLAN, frame(rows), ["hv_invention_per10k"])["value"]) == [8.2, 10.5]
+
+
 def test_output_shape_and_json():
     df = compute(PLAN, frame(series("ip_pledge_amount", {2021: 10, 2022: 21})))
     assert list(df["code"]) == [g.code for g in PLAN.goals]

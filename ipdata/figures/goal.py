@@ -48,7 +48,7 @@ def goal_series(plan: Plan, code: str, values: pd.DataFrame | None, region: str 
     region = region_of(plan, region)
     if values is None or len(values) == 0:
         return _empty_series()
-    gv = goal_values(plan, values)
+    gv = goal_values(plan, values, [code])
     s = gv.loc[(gv["series"] == code) & (gv["region"] == region), ["year", "value", "derived"]]
     if goal.kind != "cumulative":
         if s.empty:
