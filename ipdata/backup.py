@@ -25,7 +25,8 @@ import duckdb
 from ipdata.catalogue import Plan, load_plan
 from ipdata.errors import IpdataError
 from ipdata.store import SCHEMA_VERSION, Store
-from ipdata.store.connection import DEFAULT_BUSY_TIMEOUT, connect, file_lock, transaction
+from ipdata.store.connection import DEFAULT_BUSY_TIMEOUT, connect, file_lock, sql_text, transaction
+from ipdata.store.schema import existing_tables
 
 MANIFEST = "manifest.json"
 DATABASE_DIR = "database"
@@ -64,7 +65,7 @@ def backup(store: Store, out_dir: Path | str) -> Manifest:
     # `restore`.
     with file_lock(store.path), connect(store.path, store.busy_timeout) as con:
         out.mkdir(parents=True, exist_ok=True)
-        con.execute(f"EXPORT DATABASE {_sql_text(out / DATABASE_DIR)} (FORMAT parquet)")
+        con.execute(f"EXPORT DATABASE {sql_text(str(out / DATABASE_DIR))} (FORMAT parquet)")
         export_workbook(store, out / WORKBOOK)
         latest = store.latest_revision_id()
         counts = {"values": len(store.values()), "targets": len(store.targets()),
@@ -127,9 +128,7 @@ def restore(
 def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force: bool,
                   busy_timeout: float) -> tuple[Store, Manifest]:
     with file_lock(path), connect(path, busy_timeout) as con, transaction(con):
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_catalog = current_database() AND table_schema = 'main'").fetchall()]
+        tables = existing_tables(con)
         revisions = _count_revisions(con) if "revisions" in tables else 0
         if revisions and not force:
             raise IpdataError(
@@ -139,7 +138,7 @@ def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force:
             )
         for table in tables:
             con.execute(f'DROP TABLE "{table}"')
-        con.execute(f"IMPORT DATABASE {_sql_text(root / DATABASE_DIR)}")
+        con.execute(f"IMPORT DATABASE {sql_text(str(root / DATABASE_DIR))}")
     store = Store(path, plan, busy_timeout=busy_timeout)
     if store.latest_revision_id() != manifest.latest_revision:
         raise IpdataError(f"恢复后的最新版本为第 {store.latest_revision_id()} 版，与备份记录的第 "
@@ -149,10 +148,6 @@ def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force:
 
 def _count_revisions(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT count(*) FROM revisions").fetchone()[0])
-
-
-def _sql_text(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _hashes(root: Path) -> dict[str, str]:

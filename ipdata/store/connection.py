@@ -23,7 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -51,27 +51,25 @@ def _alias(path: Path) -> str:
     return "ipdata_" + hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
 
 
-def _sql_text(text: str) -> str:
+def sql_text(text: str) -> str:
+    """A SQL string literal (for paths in ATTACH, EXPORT and IMPORT, which take no parameters)."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def _cursor() -> duckdb.DuckDBPyConnection:
+def _host_cursor() -> duckdb.DuckDBPyConnection:
+    """A new cursor of the process's in-memory instance (made on first use). Caller holds _host_guard."""
     global _host
-    with _host_guard:
-        if _host is None:
-            _host = duckdb.connect(":memory:")
-        return _host.cursor()
+    if _host is None:
+        _host = duckdb.connect(":memory:")
+    return _host.cursor()
 
 
 def _attach(path: Path, alias: str) -> None:
     """Attach the file unless this thread's outer session already did (under the file lock)."""
     with _host_guard:
         if not _attached.get(alias):
-            cur = _host.cursor()
-            try:
-                cur.execute(f"ATTACH {_sql_text(str(path))} AS {alias}")
-            finally:
-                cur.close()
+            with closing(_host_cursor()) as cur:
+                cur.execute(f"ATTACH {sql_text(str(path))} AS {alias}")
         _attached[alias] = _attached.get(alias, 0) + 1
 
 
@@ -82,11 +80,8 @@ def _detach(alias: str) -> None:
             _attached[alias] = left
             return
         _attached.pop(alias, None)
-        cur = _host.cursor()
-        try:
+        with closing(_host_cursor()) as cur:
             cur.execute(f"DETACH {alias}")
-        finally:
-            cur.close()
 
 
 def open_connection(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> duckdb.DuckDBPyConnection:
@@ -95,21 +90,18 @@ def open_connection(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> d
     deadline = time.monotonic() + busy_timeout
     delay = 0.05
     alias = _alias(path)
-    con = _cursor()
     while True:
         try:
             _attach(path, alias)
             break
         except duckdb.Error as exc:
             if not is_lock_error(exc):
-                con.close()
                 raise IpdataError(
                     f"无法打开数据库文件 {path}：{exc}",
                     hint="确认 IPDATA_DB 指向一个 DuckDB 数据库文件（或一个尚不存在的新文件）。",
                 ) from exc
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                con.close()
                 raise StoreBusyError(
                     f"数据库正被其他程序使用（{path.name}），暂时无法打开",
                     hint="请稍后重试；如果持续出现，关闭正在使用该数据库的其他程序（如命令行导入）。",
@@ -118,11 +110,12 @@ def open_connection(path: Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> d
             # waiter keeps trying often enough to catch the file between two short operations.
             time.sleep(min(delay * random.uniform(0.5, 1.5), remaining))
             delay = min(delay * 2, MAX_RETRY_DELAY)
+    with _host_guard:
+        con = _host_cursor()
     try:
         con.execute(f"USE {alias}")
     except BaseException:
-        con.close()
-        _detach(alias)
+        close(con, path)
         raise
     return con
 

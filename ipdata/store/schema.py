@@ -220,11 +220,17 @@ def write_catalogue(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     )
 
 
+def existing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the file `con` works on. Only its own: every store file of this process is
+    attached to one DuckDB instance (store/connection.py), so the catalogue lists theirs too."""
+    return [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                      "WHERE database_name = current_database() AND schema_name = 'main'").fetchall()]
+
+
 def create_missing(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] | None = None) -> None:
     """Create those of `names` (default: all TABLES) the file lacks, e.g. after restoring a
     backup written before a table existed."""
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
-                                      "WHERE database_name = current_database() AND schema_name = 'main'").fetchall()}
+    have = set(existing_tables(con))
     for name in names or tuple(TABLES):
         if name not in have:
             con.execute(TABLES[name])

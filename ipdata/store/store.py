@@ -61,11 +61,7 @@ class Store:
     _writing = _session
 
     def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        has_meta = con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_catalog = current_database() AND table_name = 'meta'"
-        ).fetchone()[0]
-        if not has_meta:
+        if "meta" not in schema.existing_tables(con):
             schema.create(con, self.plan, _now())
             return
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
