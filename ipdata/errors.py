@@ -24,6 +24,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """Excel letters -> 0-based column index (A -> 0, AA -> 26); the inverse of column_letter."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
 @dataclass(frozen=True)
 class Problem:
     """A located problem: stable kebab-case code plus a Chinese message that says what to do.

@@ -86,3 +86,10 @@ def test_parse_milestone(cell, expected):
 )
 def test_is_blank(cell, expected):
     assert is_blank(cell) is expected
+
+
+@pytest.mark.parametrize(("letters", "index"), [("A", 0), ("D", 3), ("Z", 25), ("AA", 26), ("AZ", 51), ("XFD", 16383)])
+def test_column_letters_and_indexes(letters, index):
+    from ipdata.errors import column_index, column_letter
+
+    assert column_index(letters) == index and column_letter(index) == letters

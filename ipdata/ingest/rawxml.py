@@ -15,7 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from ipdata.errors import Problem
+from ipdata.errors import Problem, column_index
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _VALUE = re.compile(rb"<v>[^<]+</v>")
@@ -138,12 +138,5 @@ def percent_cells(xml: bytes, styles: set[int]) -> set[tuple[int, int]]:
         kind = _attrs(tag).get("t", "n")
         ref = _ref(tag)
         if kind == "n" and ref is not None:  # a number (not text, a boolean or an error)
-            out.add((ref[1] - 1, _column_index(ref[0])))
+            out.add((ref[1] - 1, column_index(ref[0])))
     return out
-
-
-def _column_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
