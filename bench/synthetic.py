@@ -85,15 +85,19 @@ def long_frame(size: Size) -> pd.DataFrame:
     return frame
 
 
-def write_long(path: Path, size: Size) -> Path:
-    frame = long_frame(size)
+def _write(path: Path, frame: pd.DataFrame, sheet: str) -> Path:
+    """One sheet: the header row, then the frame's rows (openpyxl's streaming writer)."""
     book = Workbook(write_only=True)
-    ws = book.create_sheet("逐行数据")
+    ws = book.create_sheet(sheet)
     ws.append(list(frame.columns))
     for row in frame.itertuples(index=False):
         ws.append(list(row))
     book.save(path)
     return path
+
+
+def write_long(path: Path, size: Size) -> Path:
+    return _write(path, long_frame(size), "逐行数据")
 
 
 def wide_frame(size: Size) -> pd.DataFrame:
@@ -110,14 +114,7 @@ def wide_frame(size: Size) -> pd.DataFrame:
 
 
 def write_wide(path: Path, size: Size) -> Path:
-    frame = wide_frame(size)
-    book = Workbook(write_only=True)
-    ws = book.create_sheet("指标数据")
-    ws.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        ws.append(list(row))
-    book.save(path)
-    return path
+    return _write(path, wide_frame(size), "指标数据")
 
 
 def series_frames(plan, size: Size) -> tuple[pd.DataFrame, pd.DataFrame]:
