@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest_helpers import write_book
 from openpyxl import Workbook
 
 from ipdata.ingest import MAX_UPLOAD_BYTES
@@ -44,22 +45,6 @@ class Case:
 # --- writers -------------------------------------------------------------------------------
 
 
-def _book(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[str, ...] = (),
-          merges: dict[str, list[str]] | None = None) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-        if name in hidden:
-            ws.sheet_state = "hidden"
-    wb.save(path)
-    return path
-
-
 def _wide(*rows: list[Any], header: list[Any] = HEADER) -> list[list[Any]]:
     """Title, note, header on row 3, data from row 4 (a statistician's own layout)."""
     return [["通州区知识产权主要指标"], ["单位：见各行"], header, *rows]
@@ -68,7 +53,7 @@ def _wide(*rows: list[Any], header: list[Any] = HEADER) -> list[list[Any]]:
 def book(rows: list[list[Any]] | None = None, **kw: Any) -> Callable[[Path], Path]:
     """A builder for a one-sheet workbook with `rows` (default: one good row)."""
     sheets = kw.pop("sheets", None) or {SHEET: rows}
-    return lambda path: _book(path, sheets, **kw)
+    return lambda path: write_book(path, sheets, **kw)
 
 
 def raw(data: bytes | Callable[[], bytes]) -> Callable[[Path], Path]:
@@ -185,7 +170,7 @@ def _zip_of(members: dict[str, str]) -> bytes:
 
 
 def truncated(path: Path) -> Path:
-    _book(path, {SHEET: _wide(["1", "案件结案率", "%", 90])})
+    write_book(path, {SHEET: _wide(["1", "案件结案率", "%", 90])})
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     return path
@@ -208,13 +193,13 @@ def formula_book(formulas: dict[str, str], rows: list[list[Any]]) -> Callable[[P
 
 def date_header(path: Path) -> Path:
     import datetime as dt
-    return _book(path, {SHEET: [["指标名称", dt.datetime(2021, 1, 1), dt.datetime(2022, 1, 1)],
+    return write_book(path, {SHEET: [["指标名称", dt.datetime(2021, 1, 1), dt.datetime(2022, 1, 1)],
                                 ["案件结案率", 90, 91]]})
 
 
 def date_in_long_year(path: Path) -> Path:
     import datetime as dt
-    return _book(path, {SHEET: [["指标", "地区", "年份", "数值"],
+    return write_book(path, {SHEET: [["指标", "地区", "年份", "数值"],
                                 ["案件结案率", "全区", dt.date(2023, 6, 30), 90]]})
 
 

@@ -3,8 +3,7 @@
 from pathlib import Path
 
 import pytest
-from ingest_helpers import PLAN, tidy, wide
-from openpyxl import Workbook, load_workbook
+from ingest_helpers import PLAN, tidy, wide, write_book
 
 from ipdata.ingest import read_upload
 from ipdata.ingest.rawxml import is_percent_format, percent_styles, scan
@@ -14,18 +13,9 @@ SHARE = "专利密集型产业增加值占GDP比重"  # unit %
 COUNT = "新增海外专利授权"  # unit 件
 
 
-def _book(tmp_path: Path, rows: list[list], formats: dict[str, str], name: str = "pct.xlsx") -> Path:
+def _book(tmp_path: Path, rows: list[list], formats: dict[str, str]) -> Path:
     """A wide table (header on row 3, data from row 4) with number formats on some cells."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "表"
-    for row in wide(*rows):
-        ws.append(row)
-    for ref, fmt in formats.items():
-        ws[ref].number_format = fmt
-    path = tmp_path / name
-    wb.save(path)
-    return path
+    return write_book(tmp_path / "pct.xlsx", {"表": wide(*rows)}, formats={"表": formats})
 
 
 @pytest.mark.parametrize(("code", "scales"), [
@@ -93,10 +83,8 @@ def test_percent_styles_of_a_styles_part():
 
 
 def test_merged_percent_cell_is_read_as_shown_in_every_cell(tmp_path):
-    path = _book(tmp_path, [["1", SHARE, "%", 0.16, None, None]], {"D4": "0%"})
-    wb = load_workbook(path)
-    wb.active.merge_cells("D4:F4")
-    wb.save(path)
+    path = write_book(tmp_path / "merged.xlsx", {"表": wide(["1", SHARE, "%", 0.16, None, None])},
+                      merges={"表": ["D4:F4"]}, formats={"表": {"D4": "0%"}})
     upload = read_upload(path, PLAN)
     assert upload.report.valid, upload.report.problems
     assert list(upload.observations["value"]) == [16.0, 16.0, 16.0]
