@@ -104,6 +104,8 @@ def _one(goal, region: str, obs: dict[int, float], target: float | None, target_
     else:
         points = [(y, obs[y]) for y in years if y in obs]
     has = bool(points) and not (kind == "cumulative" and len(points) < 2)
+    # a cumulative goal missing a year before its latest has no known total (docs/method.md §1)
+    incomplete = kind == "cumulative" and has and points[-1][0] - base_year != len(points) - 1
     n = len(points) if has else 0
     row = {"code": goal.code, "region": region, "completion": math.nan, "time_elapsed": math.nan,
            "schedule_ratio": math.nan}
@@ -124,6 +126,8 @@ def _one(goal, region: str, obs: dict[int, float], target: float | None, target_
         else:
             rel = (latest - base) / (abs(base) if base != 0 else 1.0)
             status = L.FLAT if abs(rel) < 0.01 else (L.UP if rel > 0 else L.DOWN)
+    elif incomplete:
+        status = L.NO_DATA
     elif not has_target:
         status = L.NO_TARGET
     elif kind == "milestone":

@@ -42,17 +42,25 @@ def scorecard(plan: Plan, frame: pd.DataFrame) -> Scorecard:
         _rank=lambda d: d["status"].map(L.STATUS_RANK), _q=lambda d: d["schedule_ratio"].fillna(-1e9))
     lagging = tuple(lag.sort_values(["_rank", "_q"])["name"])
     return Scorecard(as_of, plan.target_year, final, len(judged), achieved, counts, lagging,
-                     _headline(plan, len(judged), achieved, counts, as_of, final, judged))
+                     _headline(plan, len(judged), achieved, as_of, final, judged))
 
 
-def _headline(plan: Plan, judged: int, achieved: int, counts: dict[str, int], as_of: int | None,
+def _headline(plan: Plan, judged: int, achieved: int, as_of: int | None,
               final: bool, frame: pd.DataFrame) -> str:
     if as_of is None:
         return f"尚无数据：{judged} 项有目标的指标等待上传数据。"
-    parts = "，".join(f"{s} {n} 项" for s, n in counts.items() if s not in (L.UP, L.FLAT, L.DOWN, L.NO_TARGET))
+    # Counted over the judged goals only, so that the parts add up to `judged` (a trend goal
+    # without data is 数据不足 too, but not one of the goals with a target).
+    mine = frame["status"].value_counts()
+    parts = "，".join(f"{s} {int(mine[s])} 项" for s in STATUS_ORDER
+                     if s in mine.index and s not in (L.UP, L.FLAT, L.DOWN, L.NO_TARGET))
     if final:
-        missing = int((frame["latest_year"].fillna(0) < plan.target_year).sum())
+        latest = frame["latest_year"].astype("Float64").fillna(0)
+        missing = int((latest < plan.target_year).sum())
+        # Target-year data but no verdict: a cumulative goal missing earlier years' increments.
+        undecided = int(((latest >= plan.target_year) & (frame["status"] == L.NO_DATA)).sum())
         tail = f"；{missing} 项尚无{plan.target_year}年数据" if missing else ""
+        tail += f"；{undecided} 项数据不全，无法判断是否完成" if undecided else ""
         return f"终期评估：{judged} 项有目标的指标中达成 {achieved} 项（{parts}）{tail}。"
     elapsed = (as_of - plan.base_year) / (plan.target_year - plan.base_year)
     return (f"截至{as_of}年（序时进度{elapsed * 100:.0f}%），{judged} 项有目标的指标中：{parts}。"
@@ -87,7 +95,8 @@ def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     for _, r in frame.iterrows():
         goal = plan.goal(r["code"])
         if pd.isna(r["latest_value"]):
-            value = "暂无数据"
+            # data, but no total to show (a cumulative goal missing a year's increment)
+            value = "暂无数据" if pd.isna(r["latest_year"]) else "数据不全"
         elif goal.kind == "milestone":
             value = f"{int(r['reach_year'])}年建成" if r["status"] == L.BUILT and not pd.isna(r["reach_year"]) else "尚未建成"
         else:
@@ -95,7 +104,7 @@ def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "code": goal.code, "name": goal.name, "category": goal.category, "status": r["status"],
             "value_text": value, "target_text": goal.target_text(),
-            "year_text": "" if pd.isna(r["latest_year"]) else f"{int(r['latest_year'])}年",
+            "year_text": "" if pd.isna(r["latest_year"]) or pd.isna(r["latest_value"]) else f"{int(r['latest_year'])}年",
             "gap_text": _gap_text(r, goal.is_count),
             "completion_pct": None if pd.isna(r["completion"]) else max(0.0, min(100.0, float(r["completion"]) * 100)),
             "elapsed_pct": None if pd.isna(r["time_elapsed"]) else max(0.0, min(100.0, float(r["time_elapsed"]) * 100)),

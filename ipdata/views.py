@@ -133,7 +133,9 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
     raw = values[(values["region"] == region)].set_index(["series", "year"])
     rev = revisions.set_index("id") if not revisions.empty else revisions
     rows = []
-    running = 0.0
+    # The running total since the base year; unknown (blank) from the first missing year on.
+    running: float | None = 0.0
+    next_year = plan.base_year + 1
     for r in mine.itertuples():
         # a derived ratio's provenance is that of its count
         key = (goal.derive.numerator.code if r.derived else code, r.year)
@@ -146,7 +148,8 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
         row = {"年份": int(r.year), "数值": r.value}
         if goal.kind == "cumulative":
             if r.year > plan.base_year:
-                running += r.value
+                running = running + r.value if running is not None and r.year == next_year else None
+                next_year = r.year + 1
             row[f"{plan.base_year + 1}年以来累计"] = running if r.year > plan.base_year else None
         row.update({
             "来源": ("由计数÷基础数据计算；" if r.derived else "") + (str(src["source"] or "") if src is not None else ""),

@@ -111,11 +111,14 @@ def test_goal_series_level_derived_from_count_and_population(demo):
     assert s["derived"].tolist() == [True] * 4
 
 
-def test_goal_series_cumulative_gap_year_adds_nothing_and_has_no_point():
+def test_goal_series_cumulative_total_is_unknown_from_a_missing_year_on():
     v = values_frame([("overseas_patents_new", "全区", 2022, 4), ("overseas_patents_new", "全区", 2024, 7),
                       ("overseas_patents_new", "通州区", 2025, 1)])  # alias of the district
     s = FG.goal_series(PLAN, "overseas_patents_new", v)
-    assert list(zip(s["year"], s["tracked"], strict=True)) == [(2021, 0), (2022, 4), (2024, 11), (2025, 12)]
+    # 2023 is missing: 4 + ? + 7 is not 11, so 2024 and 2025 have no running total (no point)
+    assert s["year"].tolist() == [2021, 2022, 2024, 2025]
+    assert s["tracked"].tolist()[:2] == [0, 4] and s["tracked"].isna().tolist() == [False, False, True, True]
+    assert s["value"].tolist()[1:] == [4, 7, 1]
 
 
 def test_goal_series_of_a_region_and_of_nothing(demo):

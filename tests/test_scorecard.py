@@ -70,3 +70,40 @@ def test_demo_scorecard(tmp_path):
     # achieved: 质押金额 21.4>20 and 结案率 92.4≥90 (已完成), both platforms built in 2022/2023
     assert (sc.as_of, sc.judged, sc.achieved) == (2024, 19, 4)
     assert sc.lagging[:2] == ("建成省级知识产权保护示范区", "知识产权服务机构从业人员")
+
+
+def test_cumulative_goals_missing_earlier_years_are_not_counted_as_missed():
+    """Only 2025 uploaded (docs/method.md §1, §7): the cumulative goals get no verdict, and the
+    overview neither calls them 未完成 nor shows the 2025 increment as their total."""
+    rows = [("case_closure_rate", "全区", 2025, 91.0),  # ≥ 90: 已完成
+            ("hv_invention_per10k", "全区", 2025, 17.0),  # < 18: 未完成
+            ("overseas_patents_new", "全区", 2025, 12.0),  # 2022-2024 missing: no verdict
+            ("ip_standard_units_new", "全区", 2025, 80.0)]  # even 80 ≥ 60 alone: no verdict
+    frame = status_frame(PLAN, pd.DataFrame(rows, columns=["series", "region", "year", "value"]))
+    cum = frame[frame["code"].isin(["overseas_patents_new", "ip_standard_units_new"])]
+    assert cum["status"].tolist() == ["数据不足", "数据不足"]
+    assert cum["final_achieved"].isna().all() and cum["latest_value"].isna().all()
+    assert cum["narrative"].tolist() == [
+        "新增海外专利授权数据不足：缺少2022、2023、2024年的新增数，无法判断是否完成。",
+        "新增贯标单位数据不足：缺少2022、2023、2024年的新增数，无法判断是否完成。"]
+    assert not cum["narrative"].str.contains("未完成|累计").any()
+    sc = scorecard(PLAN, frame)
+    assert (sc.final, sc.achieved, sc.counts.get("未完成")) == (True, 1, 1)
+    # 19 judged; 16 goals have no 2025 data; 2 have it but lack 2022-2024
+    assert sc.headline.startswith("终期评估：19 项有目标的指标中达成 1 项（已完成 1 项，未完成 1 项，数据不足 17 项）")
+    assert sc.headline.endswith("；15 项尚无2025年数据；2 项数据不全，无法判断是否完成。")
+    t = tiles(PLAN, frame).set_index("code")
+    assert t.loc["overseas_patents_new", ["status", "value_text", "year_text", "gap_text"]].tolist() == [
+        "数据不足", "数据不全", "", ""]
+
+
+def test_goal_data_table_running_total_stops_at_a_missing_year():
+    from ipdata.views import goal_data_table
+
+    values = pd.DataFrame({"series": "overseas_patents_new", "region": "全区", "year": [2021, 2022, 2024, 2025],
+                           "value": [5.0, 6.0, 9.0, 4.0], "revision_id": 1, "source": None, "note": None})
+    table = goal_data_table(PLAN, "overseas_patents_new", values, pd.DataFrame())
+    # 2021 is the base (not counted); 2022 → 6; 2023 missing → 2024 and 2025 have no total (not 15, 19)
+    assert table["年份"].tolist() == [2021, 2022, 2024, 2025]
+    assert table["2022年以来累计"].tolist()[1] == 6.0
+    assert table["2022年以来累计"].isna().tolist() == [True, False, True, True]

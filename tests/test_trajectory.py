@@ -153,11 +153,34 @@ CASES = [
      series("ip_service_staff", {2021: 0, 2022: 40, 2023: 100}), None, None,
      dict(status="快于预期", schedule_ratio=1.0, eurostat_ratio=1.0, eurostat_method="线性增量",
           growth_rate=None, required_increment=50.0, required_growth=0.414214)),
-    # cumulative with a gap: 1 + (2023 missing) + 0 = 1; c = 0.5, s = 0.75, q = 0.666667.
+    # cumulative with a gap (docs/method.md §9): 2023's new value is missing, so the total since
+    # 2022 is unknown (1 + ? + 0): no total, no progress, no projection. s = 3/4 is time only.
     ("cumulative-gap", "genuine_goods_demo_new",
      series("genuine_goods_demo_new", {2022: 1, 2024: 0}), None, None,
-     dict(status="滞后", latest_value=1.0, schedule_ratio=0.666667,
-          notes="2023年缺数据，累计值未含这些年份")),
+     dict(status="数据不足", latest_year=2024, latest_value=None, completion=None,
+          time_elapsed=0.75, schedule_ratio=None, projected=None, reach_year=None, gap=None,
+          required_increment=None, eurostat_class="数据不足", final_achieved=None,
+          status_reason="缺少2023年的新增数，累计数不完整，无法计算进度",
+          notes="2023年缺新增数，2022年以来的累计数未知，补报后再评价")),
+    # a 2025-only upload of a cumulative goal: 2022-2024 missing, so no final verdict either way,
+    # although 12 < 30 alone would read as 未完成.
+    ("cumulative-final-gap", "overseas_patents_new",
+     series("overseas_patents_new", {2025: 12}), None, None,
+     dict(status="数据不足", latest_year=2025, latest_value=None, completion=None,
+          time_elapsed=1.0, gap=None, final_achieved=None, final_pct_of_target=None,
+          status_reason="缺少2022、2023、2024年的新增数，无法判断是否完成")),
+    # the same with every year present: 6+8+9+4 = 27 < 30 → 未完成, 27/30 = 90 %.
+    ("cumulative-final-complete", "overseas_patents_new",
+     series("overseas_patents_new", {2022: 6, 2023: 8, 2024: 9, 2025: 4}), None, None,
+     dict(status="未完成", latest_value=27.0, gap=3.0, final_achieved=False,
+          final_pct_of_target=90.0)),
+    # a town without its own target, 2022 missing: no share of the district is shown either
+    # (the district's 30+30 = 60 is complete).
+    ("cumulative-region-gap", "ip_standard_units_new",
+     series("ip_standard_units_new", {2022: 30, 2023: 30})
+     + series("ip_standard_units_new", {2023: 22}, "川姜镇"), None, "川姜镇",
+     dict(status="数据不足", latest_value=None, share_of_district=None,
+          status_reason="缺少2022年的新增数，累计数不完整，无法计算进度")),
     # milestone built in 2023: 已建成, known for good; 序时进度 (2023-2021)/4 = 0.5.
     ("milestone-built", "ops_platform", series("ops_platform", {2022: 0, 2023: 1}), None, None,
      dict(status="已建成", reach_year=2023, completion=1.0, time_elapsed=0.5,

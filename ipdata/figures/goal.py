@@ -41,8 +41,9 @@ def goal_series(plan: Plan, code: str, values: pd.DataFrame | None, region: str 
 
     `value` is what was uploaded (or derived from count ÷ denominator, `derived`); `tracked` is
     what the trajectory judges: the value itself, or for cumulative goals the running total of the
-    yearly new values after the base year, with the base year at 0 (a missing year adds nothing
-    and has no point). Cumulative goals are cut at the target year, as in the engine.
+    yearly new values after the base year, with the base year at 0; from a missing year on the
+    running total is unknown and has no point. Cumulative goals are cut at the target year, as in
+    the engine.
     """
     goal = plan.goal(code)
     region = region_of(plan, region)
@@ -64,7 +65,9 @@ def goal_series(plan: Plan, code: str, values: pd.DataFrame | None, region: str 
     value = s["value"].to_numpy(dtype="float64")
     after = years > plan.base_year
     running = np.cumsum(np.where(after & ~np.isnan(value), value, 0.0))
-    tracked = np.where(~after, 0.0, np.where(np.isnan(value), np.nan, running))
+    # A missing year leaves the running total unknown from then on (as in the engine's panel).
+    known = np.cumsum(after & np.isnan(value)) == 0
+    tracked = np.where(~after, 0.0, np.where(known, running, np.nan))
     out = pd.DataFrame({"year": years.astype("int64"), "value": value, "tracked": tracked,
                         "derived": s["derived"].fillna(False).astype(bool).to_numpy()})
     return out[out["year"].eq(plan.base_year) | out["value"].notna()].reset_index(drop=True)

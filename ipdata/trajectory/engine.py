@@ -81,12 +81,14 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
     eu = eurostat(p, f, target, target_year, kind, has_target, sign, growth, th)
 
     line = fit(panel)
-    open_ = p["has_data"] & (p["latest_year"] < target_year) & (kind != "milestone")
+    open_ = p["has_data"] & ~p["incomplete"] & (p["latest_year"] < target_year) & (kind != "milestone")
     proj = project(line, target_year, open_, th.band_min_points)
     reach = reach_year(line, p["latest_year"], target, comparator, target_year, th.reach_horizon)
     reach = np.where(kind == "milestone", first_sat, np.where(p["sat"], first_sat, reach))
     reach = np.where(open_ | p["sat"] | (kind == "milestone"), reach, np.nan)
-    final = p["has_data"] & (p["latest_year"] >= target_year) & (kind != "trend") & has_target
+    # No final verdict without the real total: a cumulative goal missing a year's increment has none.
+    final = (p["has_data"] & ~p["incomplete"] & (p["latest_year"] >= target_year) & (kind != "trend")
+             & has_target)
     final_ok = np.where(kind == "milestone", p["ever_sat"], p["sat"])
     # A milestone once built stays built: its verdict is known before the target year.
     known = final | ((kind == "milestone") & p["ever_sat"] & has_target)
@@ -131,6 +133,7 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
         # helpers for the text pass, dropped from the public frame
         "has_data": has,
         "has_target": has_target,
+        "incomplete": p["incomplete"],
         "met_at_base": f["met_at_base"],
         "after_target": panel.after_target,
         "gap_years": _gap_years(panel),

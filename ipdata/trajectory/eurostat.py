@@ -20,7 +20,7 @@ def eurostat(p: dict, f: dict, target: np.ndarray, target_year: np.ndarray, kind
              th: Thresholds) -> dict[str, np.ndarray]:
     b, t = p["base_year"].astype(float), p["latest_year"].astype(float)
     base, latest = p["base_value"], p["latest_value"]
-    later = p["has_data"] & (p["n_points"] >= 2)
+    later = p["has_data"] & (p["n_points"] >= 2) & ~p["incomplete"]
     numeric = np.isin(kind, ("level", "cumulative")) & has_target
     cagr = numeric & (kind == "level") & (base > 0) & (latest >= 0) & (target > 0)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -42,6 +42,8 @@ def points(panel: Panel, kind: np.ndarray) -> dict[str, np.ndarray]:
     take = lambda j: np.where(has, panel.tracked[rows, np.maximum(j, 0)], np.nan)  # noqa: E731
     return {
         "has_data": has,
+        # A cumulative goal with a year missing before its latest: latest_value is NaN (unknown).
+        "incomplete": has & panel.incomplete,
         "n_points": np.where(has, n, 0),
         "base_year": np.where(has, panel.years[0] + jb, -1),
         "base_value": take(jb),
@@ -77,14 +79,14 @@ def progress(p: dict, target: np.ndarray, target_year: np.ndarray, sign: np.ndar
 def status(p: dict, f: dict, kind: np.ndarray, has_target: np.ndarray, target_year: np.ndarray,
            direction: np.ndarray, th: Thresholds) -> np.ndarray:
     """The status label per key. The rules are tried in order; the first that holds wins."""
-    has, sat = p["has_data"], p["sat"]
+    has, sat, incomplete = p["has_data"], p["sat"], p["incomplete"]
     final = has & (p["latest_year"] >= target_year)
     one_point = p["n_points"] < 2
     c, q = f["completion"], f["schedule_ratio"]
     moved_back = f["met_at_base"] & (p["sign"] * (p["latest_value"] - p["base_value"]) < 0)
     with np.errstate(invalid="ignore"):
         numeric = np.select(
-            [~has, sat, final, one_point, moved_back, f["met_at_base"], c < 0,
+            [~has | incomplete, sat, final, one_point, moved_back, f["met_at_base"], c < 0,
              q >= th.ahead - EPS, q >= th.on_track - EPS],
             [L.NO_DATA, L.DONE, L.MISSED, L.NO_DATA, L.BACKWARD, L.BEHIND, L.BACKWARD,
              L.AHEAD, L.ON_TRACK],
@@ -93,9 +95,11 @@ def status(p: dict, f: dict, kind: np.ndarray, has_target: np.ndarray, target_ye
     built = p["ever_sat"]
     milestone = np.select([~has, built, final], [L.NO_DATA, L.BUILT, L.MISSED], default=L.NOT_BUILT)
     trend = np.where(one_point, L.NO_DATA, direction)
+    # Missing increments come first: without the real total there is nothing to show or judge,
+    # not even for a region that has no target of its own.
     return np.select(
-        [kind == "trend", ~has_target, kind == "milestone"],
-        [trend, L.NO_TARGET, milestone],
+        [kind == "trend", incomplete, ~has_target, kind == "milestone"],
+        [trend, L.NO_DATA, L.NO_TARGET, milestone],
         default=numeric,
     ).astype(object)
 
@@ -107,7 +111,8 @@ def direction_label(p: dict, th: Thresholds) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         rel = change / scale
         lab = np.select([np.abs(rel) < th.flat, rel > 0], [L.FLAT, L.UP], default=L.DOWN)
-    return np.where(p["has_data"] & (p["n_points"] >= 2), lab, L.NO_DATA).astype(object)
+    ok = p["has_data"] & (p["n_points"] >= 2) & ~p["incomplete"]
+    return np.where(ok, lab, L.NO_DATA).astype(object)
 
 
 def growth_rate(p: dict, kind: np.ndarray) -> np.ndarray:

@@ -70,6 +70,10 @@ def _reason(r: dict, th: Thresholds) -> str:
     if st == L.NO_TARGET:
         return "该地区没有分解目标，只显示数值、趋势和占全区比重，不评价进度"
     if st == L.NO_DATA:
+        if r["incomplete"]:
+            if r["latest_year"] >= r["target_year"]:
+                return f"缺少{r['gap_years']}年的新增数，无法判断是否完成"
+            return f"缺少{r['gap_years']}年的新增数，累计数不完整，无法计算进度"
         if r["kind"] == "cumulative" and not r["has_data"]:
             return f"还没有{r['plan_base_year'] + 1}年以来的新增数据"
         if not r["has_data"]:
@@ -114,11 +118,14 @@ def _notes(r: dict, th: Thresholds) -> list[str]:
     out = []
     if r["has_data"] and r["base_year"] > r["plan_base_year"] and r["kind"] in ("level", "trend"):
         out.append(f"{r['plan_base_year']}年基期值缺失，以{r['base_year']}年为基期")
-    if r["gap_years"]:
-        extra = "，累计值未含这些年份" if r["kind"] == "cumulative" else ""
-        out.append(f"{r['gap_years']}年缺数据{extra}")
+    if r["incomplete"]:
+        out.append(f"{r['gap_years']}年缺新增数，{r['plan_base_year'] + 1}年以来的累计数未知，补报后再评价")
+    elif r["gap_years"]:
+        out.append(f"{r['gap_years']}年缺数据")
     if r["after_target"]:
         out.append(f"{r['target_year']}年以后的数据不计入本规划评价")
+    if r["incomplete"]:
+        return out
     if r["met_at_base"]:
         out.append("基期已达到目标，完成进度和欧盟方法不适用")
     if r["kind"] == "milestone":

@@ -78,6 +78,9 @@ class Panel:
     valid: np.ndarray  # (K, J) a data point inside [base_year, target_year]
     gap_years: np.ndarray  # (K, J) no data although inside [first point, last point]
     after_target: np.ndarray  # (K,) data after the target year exist (not used)
+    # (K,) a cumulative goal missing some year's new value before its latest one: its running
+    # total is unknown from the first missing year on (tracked is NaN there), so it gets no verdict.
+    incomplete: np.ndarray
 
 
 def build_panel(keys: pd.DataFrame, gv: pd.DataFrame, base_year: int) -> Panel:
@@ -103,17 +106,21 @@ def build_panel(keys: pd.DataFrame, gv: pd.DataFrame, base_year: int) -> Panel:
     cumulative = (keys["kind"] == "cumulative").to_numpy()[:, None]
     present = ~np.isnan(raw) & in_plan
     # Cumulative goals: the base year's own value is not counted; the base is 0 by definition,
-    # and each later year adds its new value (a missing year adds nothing and is reported).
+    # and each later year adds its new value. A year missing before the latest one leaves the
+    # running total unknown from then on: it is NaN, never the sum of the years that arrived.
     after_base = years[None, :] > base_year
     cum = np.cumsum(np.where(present & after_base, raw, 0.0), axis=1)
     valid = np.where(cumulative, (present & after_base) | ~after_base, present)
-    tracked = np.where(valid, np.where(cumulative, cum, raw), np.nan)
 
     first = _first_true(valid)
     lastj = _last_true(valid)
     j = np.arange(J)[None, :]
     gaps = ~valid & (j > first[:, None]) & (j < lastj[:, None])
-    return Panel(years, tracked, valid, gaps, after)
+    first_gap = np.where(gaps.any(axis=1), gaps.argmax(axis=1), J)
+    known = ~cumulative | (j < first_gap[:, None])
+    tracked = np.where(valid & known, np.where(cumulative, cum, raw), np.nan)
+    incomplete = cumulative[:, 0] & gaps.any(axis=1)
+    return Panel(years, tracked, valid, gaps, after, incomplete)
 
 
 def _first_true(m: np.ndarray) -> np.ndarray:
