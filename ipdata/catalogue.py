@@ -106,6 +106,23 @@ class TaskParagraph:
 
 
 @dataclass(frozen=True)
+class Region:
+    """A town, street or park of the plan's area (or a county of a city's plan), with the other
+    spellings statisticians use for it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Plausibility thresholds for uploads (warnings, never refusals), settable per plan file."""
+
+    yoy_change: float = 1.0  # a level value changing by more than this share of last year's value
+    target_ratio: float = 3.0  # a region's value above ratio x, or below 1/ratio x, its own target
+
+
+@dataclass(frozen=True)
 class Phase:
     name: str
     start: dt.date
@@ -130,6 +147,9 @@ class Plan:
     tasks: tuple[TaskParagraph, ...]
     phases: tuple[Phase, ...]
     path: Path | None = field(default=None, compare=False)
+    region_level: str = "地区"  # the plan's word for its regions: 镇(街道), 县(市、区), 乡镇 …
+    regions: tuple[Region, ...] = ()  # empty: the plan does not list its regions (any name is taken)
+    checks: Checks = field(default_factory=Checks)
 
     @cached_property
     def goal_by_code(self) -> dict[str, Goal]:
@@ -162,6 +182,10 @@ class Plan:
 
     def is_district(self, region: str) -> bool:
         return normalise_name(region) in self._district_names
+
+    @property
+    def region_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.regions)
 
 
 def normalise_name(text: str) -> str:
@@ -290,6 +314,8 @@ def _build(raw: Any, path: Path, problems: list[Problem]) -> Plan | None:
         for i, p in enumerate(raw.get("phases") or [])
     )
     _check_unique(goals, context, ck)
+    regions = _regions(raw.get("regions"), meta, ck)
+    checks = _checks(raw.get("checks"), ck)
     if problems:
         return None
     return Plan(
@@ -308,6 +334,9 @@ def _build(raw: Any, path: Path, problems: list[Problem]) -> Plan | None:
         tasks=tasks,
         phases=phases,
         path=path,
+        region_level=str(meta.get("region_level") or "地区"),
+        regions=regions,
+        checks=checks,
     )
 
 
@@ -363,6 +392,52 @@ def _goal(d: Any, where: str, ck: _Checker, categories: tuple, context_codes: se
         aliases=_aliases(d, where, ck),
         derive=derive,
     )
+
+
+def _regions(raw: Any, meta: dict, ck: _Checker) -> tuple[Region, ...]:
+    """The plan's regions; every name and alias must name one region only, and none the district."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        ck.bad("regions", "regions 应为列表，每项含 name（名称）和可选的 aliases（别称）")
+        return ()
+    district = {normalise_name(n) for n in (meta.get("district") or "全区", *(meta.get("district_aliases") or ()))}
+    out, seen = [], {}
+    for i, r in enumerate(raw):
+        d = r if isinstance(r, dict) else {"name": r}
+        name = ck.req(d, "name", f"regions[{i}]")
+        if name is None:
+            continue
+        region = Region(str(name), _aliases(d, f"regions[{i}]", ck))
+        for n in (region.name, *region.aliases):
+            key = normalise_name(n)
+            if key in district:
+                ck.bad(f"regions[{i}]", f"“{n}”已是全区（district_aliases）的名称，不能同时作为一个地区", n)
+            elif key in seen and seen[key] != region.name:
+                ck.bad(f"regions[{i}]", f"名称或别称“{n}”同时属于“{seen[key]}”和“{region.name}”，导入时无法区分", n)
+            seen[key] = region.name
+        out.append(region)
+    return tuple(out)
+
+
+def _checks(raw: Any, ck: _Checker) -> Checks:
+    if raw is None:
+        return Checks()
+    if not isinstance(raw, dict):
+        ck.bad("checks", "checks 应为字典，如 {yoy_change: 1.0, target_ratio: 3}")
+        return Checks()
+    values = {}
+    for key in ("yoy_change", "target_ratio"):
+        if key in raw:
+            v = raw[key]
+            if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
+                ck.bad(f"checks.{key}", f"checks.{key} 应为正数，实为 {v!r}", v)
+                continue
+            values[key] = float(v)
+    unknown = set(raw) - {"yoy_change", "target_ratio"}
+    for key in sorted(unknown, key=str):
+        ck.bad(f"checks.{key}", f"checks 中没有“{key}”这一项（可用：yoy_change、target_ratio）", key)
+    return Checks(**values)
 
 
 def _tasks(sections: list, ck: _Checker) -> tuple[TaskParagraph, ...]:

@@ -29,14 +29,18 @@ def test_percent_out_of_range(tmp_path):
 
 
 def test_fraction_typed_for_percent_row(tmp_path):
+    # 0.121 could be a true 0.121 %: a warning with true advice both ways, the value kept as typed
     upload = read(tmp_path, {"表": wide(["1", "专利密集型产业增加值占GDP比重", "%", 0.121, 0.129, 0.136])})
-    assert upload.report.flatten() == [["表", "D4", "fraction-percent"], ["表", "E4", "fraction-percent"],
-                                       ["表", "F4", "fraction-percent"]]
-    assert "请填 12.1" in upload.report.problems[0].message
-    assert upload.observations.empty
+    assert upload.report.flatten(["sheet", "cell", "code", "severity"]) == [
+        ["表", "D4", "fraction-percent", "warning"], ["表", "E4", "fraction-percent", "warning"],
+        ["表", "F4", "fraction-percent", "warning"]]
+    assert "若为 0.121% 无需修改；若本意是 12.1%，请填 12.1" in upload.report.problems[0].message
+    assert upload.report.valid
+    assert tidy(upload.observations, ["year", "value"]) == [(2021, 0.121), (2022, 0.129), (2023, 0.136)]
 
 
 def test_one_fraction_next_to_percents(tmp_path):
+    # the jump 0.88 -> 91.2 is the fraction's doing: one warning, not a year-on-year one besides
     upload = read(tmp_path, {"表": wide(["1", "案件结案率", "%", 86.5, 0.88, 91.2])})
     assert upload.report.flatten() == [["表", "E4", "fraction-percent"]]
     assert "请填 88" in upload.report.problems[0].message
@@ -89,12 +93,27 @@ def test_conflicting_duplicate_rows_in_one_sheet(tmp_path):
     assert upload.report.flatten() == [["表", "E5", "duplicate-conflict"]]
 
 
-def test_unknown_indicator_lists_three_closest_goals(tmp_path):
+def test_unknown_indicator_is_skipped_with_its_closest_goal(tmp_path):
+    # A row the plan does not track is skipped with one notice naming it (and the plan name it is
+    # close to); a file with nothing else is refused: it holds no plan indicator at all.
     upload = read(tmp_path, {"表": wide(["1", "万人发明专利拥有量", "件", 8, 9, 10])})
-    assert upload.report.flatten(["cell", "code", "value"]) == [["B4", "unknown-indicator", "万人发明专利拥有量"]]
+    assert upload.report.flatten(["cell", "code", "severity"]) == [
+        ["B4", "skipped-rows", "warning"], ["B4", "no-plan-indicator", "error"]]
     message = upload.report.problems[0].message
-    suggested = message.split("最接近的是：")[1].split("。")[0]
-    assert suggested.startswith("“万人高价值发明专利拥有量”、") and suggested.count("、") == 2
+    assert "“万人发明专利拥有量”(第 4 行)(是否指“万人高价值发明专利拥有量”？)" in message
+
+
+def test_rows_the_plan_does_not_track_are_skipped_in_one_notice(tmp_path):
+    upload = read(tmp_path, {"表": wide(["1", "专利授权量", "件", 800, 900, 1000],
+                                        ["2", "新增贯标单位", "家", 15, 18, 20],
+                                        ["3", "商标注册量", "件", 3000, 3100, 3300])})
+    assert upload.report.flatten(["cell", "code", "severity"]) == [["B4", "skipped-rows", "warning"]]
+    assert "以下 2 个项目不是本规划的指标，已跳过" in upload.report.problems[0].message
+    assert "“专利授权量”(第 4 行)" in upload.report.problems[0].message
+    assert "“商标注册量”(第 6 行)" in upload.report.problems[0].message
+    assert tidy(upload.observations, ["series", "year", "value"]) == [
+        ("ip_standard_units_new", 2021, 15.0), ("ip_standard_units_new", 2022, 18.0),
+        ("ip_standard_units_new", 2023, 20.0)]
 
 
 def test_values_without_a_name(tmp_path):
@@ -171,8 +190,8 @@ def test_all_problems_at_once(tmp_path):
     })
     assert upload.report.flatten() == [
         ["指标数据", "D4", "not-a-number"], ["指标数据", "E4", "negative-value"],
-        ["指标数据", "B5", "unknown-indicator"], ["指标数据", "D6", "percent-out-of-range"],
-        ["任务进度", "B2", "bad-task-status"],
+        ["指标数据", "D6", "percent-out-of-range"], ["任务进度", "B2", "bad-task-status"],
+        ["指标数据", "B5", "skipped-rows"],
     ]
     assert not upload.report.valid
     assert tidy(upload.observations, ["series", "year", "value"]) == [

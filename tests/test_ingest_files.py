@@ -34,11 +34,11 @@ def test_random_bytes():
     assert codes(upload) == [[None, None, "unreadable-file"]]
 
 
-def test_old_xls_asks_to_save_as_xlsx():
+def test_an_old_office_container_without_a_workbook_is_named_damaged():
     ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
     upload = read_upload(ole2, PLAN, file_name="旧表.xls")
     assert codes(upload) == [[None, None, "unreadable-file"]]
-    assert "另存为 .xlsx" in upload.report.problems[0].message
+    assert "不是表格或已损坏" in upload.report.problems[0].message and "另存为" in upload.report.problems[0].message
 
 
 def test_zip_that_is_not_a_workbook():

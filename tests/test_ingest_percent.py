@@ -61,9 +61,19 @@ def test_a_percent_cell_above_100_percent_is_out_of_range(tmp_path):
     assert "105" in upload.report.errors[0].message
 
 
-def test_unformatted_fraction_is_still_refused(tmp_path):
+def test_unformatted_fraction_is_still_warned(tmp_path):
     path = _book(tmp_path, [["1", SHARE, "%", 0.151, 15.5, 16]], {})
-    assert read_upload(path, PLAN).report.flatten() == [["表", "D4", "fraction-percent"]]
+    upload = read_upload(path, PLAN)
+    assert upload.report.flatten(["sheet", "cell", "code", "severity"]) == [["表", "D4", "fraction-percent", "warning"]]
+    assert upload.report.valid  # kept as typed: 0.151 % may be true
+
+
+def test_a_percent_cell_below_one_percent_is_no_fraction(tmp_path):
+    # 0.008 shown as 0.8% is the 0.8 % the statistician saw: read as 0.8, no fraction warning
+    path = _book(tmp_path, [["1", SHARE, "%", 0.008, 15.5, 16]], {"D4": "0.0%"})
+    upload = read_upload(path, PLAN)
+    assert [p.code for p in upload.report.problems if p.cell == "D4"] == []
+    assert upload.observations.loc[upload.observations["cell"] == "D4", "value"].tolist() == [0.8]
 
 
 def test_styles_and_cells_found_in_the_raw_xml(tmp_path):

@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from ipdata.catalogue import Plan
-from ipdata.errors import Problem
-from ipdata.ingest import checks, columns
+from ipdata.errors import Problem, column_letter
+from ipdata.ingest import checks, columns, sheet_checks
+from ipdata.ingest.known import Known
 from ipdata.ingest.matching import Matcher
-from ipdata.ingest.tables import EXPECTED_HEADERS, find_header, read_table
+from ipdata.ingest.regions import Regions
+from ipdata.ingest.tables import EXPECTED_HEADERS, Header, find_header, read_table
 from ipdata.ingest.upload import (
     OBSERVATION_COLUMNS,
     TARGET_COLUMNS,
@@ -27,15 +29,20 @@ from ipdata.ingest.upload import (
 from ipdata.ingest.values import RowReader, read_tasks, today_year
 from ipdata.ingest.workbook import load_sheets
 
-__all__ = ["MAX_UPLOAD_BYTES", "read_upload"]
+__all__ = ["MAX_UPLOAD_BYTES", "Known", "read_upload"]
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FAST = True  # read data tables column-wise (columns.py); False: row by row only (tests compare)
 SKIPPED_SHEET_WORDS = ("说明",)  # 填报说明 holds a goal table for reading, not data
 
 
-def read_upload(source: Path | bytes, plan: Plan, file_name: str | None = None) -> Upload:
-    """Read and validate one workbook. Every problem is in `upload.report`; check `.valid`."""
+def read_upload(source: Path | bytes, plan: Plan, file_name: str | None = None,
+                known: Known | None = None) -> Upload:
+    """Read and validate one workbook. Every problem is in `upload.report`; check `.valid`.
+
+    `known` is what the store already holds (regions seen, current values and targets): it lets
+    the plausibility checks compare with last year's figure and the region's own target.
+    """
     data, name, problem = _raw(source, file_name)
     upload = Upload(file_name=name, sha256=hashlib.sha256(data).hexdigest())
     if problem is None and len(data) > MAX_UPLOAD_BYTES:
@@ -44,7 +51,7 @@ def read_upload(source: Path | bytes, plan: Plan, file_name: str | None = None) 
     if problem is not None:
         upload.report.add(problem)
         return upload
-    _read(data, plan, upload)
+    _read(data, plan, upload, known or Known())
     return upload
 
 
@@ -59,28 +66,41 @@ def _raw(source: Path | bytes, file_name: str | None) -> tuple[bytes, str, Probl
         return b"", file_name or path.name, Problem("unreadable-file", f"{reason}：{path}。请检查文件路径后重试。")
 
 
-def _read(data: bytes, plan: Plan, upload: Upload) -> None:
+def _skipped_for_name(sheet_name: str, header: Header | None) -> bool:
+    """A 填报说明-like sheet is skipped for its name only when it holds no data table (a goal list
+    with targets is the template's guide, not data)."""
+    return any(w in sheet_name for w in SKIPPED_SHEET_WORDS) and (header is None or header.kind == "targets")
+
+
+def _read(data: bytes, plan: Plan, upload: Upload, known: Known) -> None:
     report = upload.report
     sheets, problems = load_sheets(data)
     report.add(problems)
     if sheets is None:
         return
-    reader = RowReader(plan, Matcher(plan), today_year())
+    regions = Regions(plan)
+    reader = RowReader(plan, Matcher(plan), today_year(), regions)
     task_records: list[dict] = []
     fast_obs: list[pd.DataFrame] = []
     fast_targets: list[pd.DataFrame] = []
     found_table = False
     for sheet in sheets:
-        if any(w in sheet.name for w in SKIPPED_SHEET_WORDS) or sheet.is_empty:
+        if sheet.is_empty:
+            continue
+        header = find_header(sheet, regions)
+        if _skipped_for_name(sheet.name, header):
             continue
         if sheet.hidden:
             report.add(Problem("hidden-sheet", "这是隐藏的工作表，已跳过，其中的数据没有导入。如需导入，请在 Excel 中取消隐藏后重新上传。",
                                sheet=sheet.name, severity="warning"))
             continue
-        header = find_header(sheet)
         if header is None:
             continue
         found_table = True
+        if (problem := sheet_checks.ambiguous_region(sheet, header, plan)) is not None:
+            report.add(problem)
+            continue
+        report.add(sheet_checks.ignored_columns(sheet, header))
         fast = columns.read_rows(sheet, header, reader) if FAST and header.kind != "tasks" else None
         if fast is not None:
             fast_obs += fast[0]
@@ -102,10 +122,15 @@ def _read(data: bytes, plan: Plan, upload: Upload) -> None:
     targets, p2 = checks.duplicate_conflicts(targets, ["series", "region", "year"], "target")
     tasks, p3 = checks.duplicate_conflicts(tasks, ["task_id"], "status")
     report.add(p1 + p2 + p3)
+    report.add(checks.skipped_rows(reader.skipped, reader.matcher))
+    report.add(checks.hidden_cells(obs, targets, sheets))
     fractions = list(checks.fraction_percents(obs, targets, plan))
     report.add(fractions)
     report.add(checks.derived_mismatches(obs, plan))
-    obs, targets = _without(obs, fractions), _without(targets, fractions)
+    # a jump next to a fraction-looking percent is the fraction's doing: told once, as that
+    report.add(checks.year_on_year(obs, plan, known.values, {(p.sheet, p.cell) for p in fractions}))
+    report.add(checks.far_from_target(obs, targets, plan, known.targets))
+    report.add(checks.new_regions(obs, targets, plan, regions, known.regions))
     targets, p4 = checks.district_targets(targets, plan)
     report.add(p4)
 
@@ -114,6 +139,11 @@ def _read(data: bytes, plan: Plan, upload: Upload) -> None:
     elif not found_table:
         report.add(Problem("no-data", f"未找到可识别的数据表。表头应为以下之一：{EXPECTED_HEADERS}。"
                            "建议下载填报模板，按模板填写后上传。"))
+    elif reader.skipped and not reader.indicator_rows and tasks.empty:
+        sheet, row, col, _ = reader.skipped[0]
+        report.add(Problem("no-plan-indicator", f"文件中没有一行是规划“{plan.short_title}”的指标(共 {len(reader.skipped)} 行，"
+                           "见上面的提示)，未导入任何数据。请确认上传的是本规划的统计表，指标名称与规划一致(可下载填报模板对照)。",
+                           sheet=sheet, row=row, column=None if col is None else column_letter(col)))
     elif obs.empty and targets.empty and tasks.empty and report.valid:
         report.add(Problem("no-data", "表格中没有填写任何数据(空白和“-”都表示无数据)。请填写数值后再上传。"))
     upload.observations = _public(obs, OBSERVATION_COLUMNS)
@@ -125,26 +155,19 @@ def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str],
            fast: list[pd.DataFrame] | None = None, order: dict[str, int] | None = None) -> pd.DataFrame:
     """Records of the row-by-row reader plus frames of the column reader, in sheet, row and
     column order (the order the row-by-row reader alone would give)."""
-    cols = [*columns, "_row", "_col"]
+    cols = [*columns, "_row", "_col", "_pct"]
     if not records and not fast:
         return empty_frame(cols).astype(dtypes)
     parts = [f.reindex(columns=cols) for f in fast or []]
     if records:
         parts.append(pd.DataFrame.from_records(records, columns=cols))
     if len(parts) == 1 and not fast:
-        return parts[0].astype(dtypes)
+        return parts[0].astype(dtypes).assign(_pct=lambda f: f["_pct"].fillna(False).astype(bool))
     frame = pd.concat(parts, ignore_index=True)
     frame["_sheet_no"] = frame["sheet"].map(order or {})
     frame = frame.sort_values(["_sheet_no", "_row", "_col"], kind="stable", ignore_index=True)
+    frame["_pct"] = frame["_pct"].fillna(False).astype(bool)
     return frame[cols].astype(dtypes)
-
-
-def _without(frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
-    if not problems or frame.empty:
-        return frame
-    bad = {(p.sheet, p.cell) for p in problems}
-    keep = [(s, c) not in bad for s, c in zip(frame["sheet"], frame["cell"], strict=True)]
-    return frame[keep]
 
 
 def _public(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

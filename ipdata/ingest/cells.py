@@ -96,10 +96,88 @@ _YEARISH = re.compile(r"(?:\d{2}|[〇○零一二三四五六七八九]{2,4})年
 
 
 def looks_like_year(value: Any) -> bool:
-    """A header cell meant as a year but not written as one: a date, 二〇二三年, 23年."""
+    """A cell meant as a year but not written as one: a date, 二〇二三年, 23年."""
     if isinstance(value, dt.date | dt.datetime):
         return True
     return isinstance(value, str) and _YEARISH.fullmatch("".join(nfkc(value).split())) is not None
+
+
+# --- header years ----------------------------------------------------------------------------
+
+_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
+_ANY_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_TARGET_WORDS = ("目标", "计划", "任务数", "预期")
+_OTHER_WORDS = ("增长", "增速", "增幅", "增减", "同比", "环比", "比上年", "较上年", "比较", "变化", "差额", "差距",
+                "排名", "进度", "预计", "预测", "累计增", "占比变化", "完成率", "完成比例")
+
+
+def header_year(value: Any) -> tuple[str, Any]:
+    """What a header cell says about years: ("value", 2023) for a value column of 2023 (2023,
+    2023年度, 截至2023年底, 2023年完成值, 2023年1-12月, 二〇二三年, a date); ("target", 2023) for
+    2023年目标 / 2023年计划; ("other", text) for a column about a year that holds no value of it
+    (2023年增长率, 较上年增减); ("bad", text) for a header meant as a year that cannot be read (a
+    range such as 2022-2023年, 23年); ("none", None) when the header is not about a year."""
+    if isinstance(value, bool):
+        return "none", None
+    if isinstance(value, dt.date | dt.datetime):
+        return ("value", value.year) if 1900 <= value.year <= 2100 else ("bad", value)
+    if isinstance(value, int | float):
+        year = parse_year(value)
+        return ("value", year) if year is not None and 1900 <= year <= 2100 else ("none", None)
+    if not isinstance(value, str):
+        return "none", None
+    text = "".join(nfkc(value).split())
+    folded = _CN_YEAR.sub(lambda m: m.group(0).translate(_DIGITS), text)
+    years = {int(y) for y in _ANY_YEAR.findall(folded)}
+    if not years:
+        return ("bad", value) if _YEARISH.fullmatch(text) else ("none", None)
+    if any(w in folded for w in _OTHER_WORDS):
+        return "other", value
+    if len(years) > 1:
+        return "bad", value
+    year = years.pop()
+    if any(w in folded for w in _TARGET_WORDS):
+        return "target", year
+    return "value", year
+
+
+# --- targets as the plan words them ----------------------------------------------------------
+
+_TARGET_TEXT = re.compile(
+    r"^(?:到\d{4}年底?)?(?:≥|≧|>=|>|＞|大于等于|大于|不低于|不少于|超过|突破|达到|达|约|力争)?"
+    r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))"
+    r"\s*(?:%|个百分点|[^\d\s%]{0,4}?)?(?:以上|及以上|左右|以内)?$")
+_BUILT = frozenset({"建成", "已建成", "完成", "建立", "创建", "设立", "是"})
+
+
+def parse_target(value: Any) -> float | None:
+    """A target as a plan or a statistician writes it: 18, "≥18", "70以上", "突破20", "8.6%",
+    "≥1400家", "建成" (1 for a milestone). None when it is no number (明显增长, 稳步提升)."""
+    parsed = parse_number(value)
+    if parsed is not None:
+        return parsed[0]
+    if not isinstance(value, str):
+        return None
+    text = "".join(nfkc(value).split())
+    if text in _BUILT:
+        return 1.0
+    m = _TARGET_TEXT.fullmatch(text.replace(",", ""))
+    if m is None:
+        return None
+    number = float(m.group(1))
+    return number if math.isfinite(number) else None
+
+
+# --- spreadsheet error results ---------------------------------------------------------------
+
+ERROR_TEXTS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                         "#SPILL!", "#CALC!", "Err:502", "Err:504", "Err:508", "Err:511", "Err:522", "Err:523"})
+
+
+def is_error_text(value: Any) -> bool:
+    """A formula's error result (#DIV/0!, #N/A …), as a reader or a statistician's paste shows it."""
+    return isinstance(value, str) and value.strip().upper() in {e.upper() for e in ERROR_TEXTS}
 
 
 def parse_milestone(value: Any) -> float | None:

@@ -1,5 +1,7 @@
-"""Checks across records (duplicates, fractions typed for percents, per-10,000 ratios that do not
-match their count and denominator). Each check yields located Problems; none raises.
+"""Checks across records: duplicates, rows that are no plan indicator, numbers from hidden cells,
+fractions typed for percents, per-10,000 ratios that do not match their count and denominator,
+year-on-year jumps, values far from a region's target, regions never seen. Each check yields
+located Problems (only duplicates are errors; the rest are plausibility warnings); none raises.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import pandas as pd
 from ipdata.catalogue import Plan
 from ipdata.errors import Problem, column_letter
 from ipdata.ingest.cells import number_text
+from ipdata.ingest.matching import Matcher
+from ipdata.ingest.regions import Regions
 
 DERIVED_TOLERANCE = 0.01  # a ratio and its count/denominator may differ by rounding, not more
 
@@ -54,8 +58,9 @@ def _letters(cell: str) -> str:
 
 
 def fraction_percents(obs: pd.DataFrame, targets: pd.DataFrame, plan: Plan) -> Iterator[Problem]:
-    """A % goal typed as a fraction (0.16 for 16%): values ≤ 1 where the target or the other
-    years of the same series and region are above 1."""
+    """A % figure typed as a fraction (0.16 for 16%?): values ≤ 1 where the target or the other
+    years of the same series and region are above 1. A warning only — 0.8 % may be true (a town's
+    版权产业 share) — and never for a cell shown as a percentage or typed with a % sign."""
     plan_target = {g.code: g.target or 0 for g in plan.goals if g.is_percent}
     if not plan_target:
         return
@@ -63,22 +68,149 @@ def fraction_percents(obs: pd.DataFrame, targets: pd.DataFrame, plan: Plan) -> I
     if not pct.empty:
         group_max = pct.groupby(["series", "region"])["value"].transform("max")
         scale = pd.concat([group_max, pct["series"].map(plan_target)], axis=1).max(axis=1)
-        for i in pct.index[(pct["value"] > 0) & (pct["value"] <= 1) & (scale > 1)]:
+        for i in pct.index[(pct["value"] > 0) & (pct["value"] <= 1) & (scale > 1) & ~pct["_pct"]]:
             yield _fraction_problem(pct.loc[i], "value", plan)
     tpct = targets[targets["series"].isin(list(plan_target))]
-    for i in tpct.index[(tpct["target"] > 0) & (tpct["target"] <= 1) & (tpct["series"].map(plan_target) > 1)]:
+    for i in tpct.index[(tpct["target"] > 0) & (tpct["target"] <= 1) & (tpct["series"].map(plan_target) > 1)
+                        & ~tpct["_pct"]]:
         yield _fraction_problem(tpct.loc[i], "target", plan)
 
 
 def _fraction_problem(rec: pd.Series, column: str, plan: Plan) -> Problem:
     v = rec[column]
     name = plan.all_series[rec["series"]].name
+    hundred = number_text(round(v * 100, 10))
     return Problem(
         "fraction-percent",
-        f"“{name}”按百分数填写(16% 填 16)，这里的 {number_text(v)} 像是小数形式。"
-        f"如果指的是 {number_text(round(v * 100, 10))}%，请填 {number_text(round(v * 100, 10))}。",
-        sheet=rec["sheet"], row=int(rec["_row"]), column=_letters(rec["cell"]), value=v,
+        f"“{name}”按百分数填写，这里是 {number_text(v)}，即 {number_text(v)}%。"
+        f"若为 {number_text(v)}% 无需修改；若本意是 {hundred}%，请填 {hundred}。",
+        sheet=rec["sheet"], row=int(rec["_row"]), column=_letters(rec["cell"]), value=v, severity="warning",
     )
+
+
+MAX_LISTED = 20  # a notice names at most this many rows or cells, then says how many more
+
+
+def _listing(items: list[str]) -> str:
+    shown = "、".join(items[:MAX_LISTED])
+    return shown + (f" 等 {len(items)} 处" if len(items) > MAX_LISTED else "")
+
+
+def skipped_rows(skipped: list[tuple[str, int, int | None, str]], matcher: Matcher) -> Iterator[Problem]:
+    """One notice for all rows whose name is no plan indicator (专利授权量 …): skipped, listed,
+    with the plan's closest name where one is close (a typo then shows)."""
+    if not skipped:
+        return
+    items = []
+    for name in dict.fromkeys(n for _, _, _, n in skipped):
+        rows = [f"{s}!{r}" if len({x for x, _, _, _ in skipped}) > 1 else str(r) for s, r, _, n in skipped if n == name]
+        close = matcher.close_name(name)
+        hint = f"(是否指“{close}”？)" if close else ""
+        items.append(f"“{name}”(第 {'、'.join(rows[:3])}{' 等' if len(rows) > 3 else ''} 行){hint}")
+    sheet, row, col, _ = skipped[0]
+    yield Problem(
+        "skipped-rows",
+        f"以下 {len(items)} 个项目不是本规划的指标，已跳过、没有导入：{_listing(items)}。"
+        "其他行照常导入。如果其中有规划指标(名称写法不同)，请改为规划中的指标名称后重新上传。",
+        sheet=sheet, row=row, column=None if col is None else column_letter(col), severity="warning")
+
+
+def hidden_cells(obs: pd.DataFrame, targets: pd.DataFrame, sheets: list) -> Iterator[Problem]:
+    """Numbers imported from hidden rows or columns: imported (they are the statistician's), told
+    per sheet with the cells, since nobody looking at the sheet saw them."""
+    for sheet in sheets:
+        if not (sheet.hidden_rows or sheet.hidden_cols):
+            continue
+        cells = []
+        for frame in (obs, targets):
+            mine = frame[frame["sheet"] == sheet.name]
+            hidden = (mine["_row"] - 1).isin(sheet.hidden_rows) | mine["_col"].isin(sheet.hidden_cols)
+            cells += list(mine.loc[hidden, "cell"])
+        if not cells:
+            continue
+        first = cells[0]
+        yield Problem(
+            "hidden-cells",
+            f"隐藏的行或列中有 {len(cells)} 个数值，已一并导入：{_listing(cells)}。"
+            "这些数字在表格中看不到，请取消隐藏核对；如不应导入，请删除后重新上传。",
+            sheet=sheet.name, row=int(first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column=_letters(first),
+            severity="warning")
+
+
+def year_on_year(obs: pd.DataFrame, plan: Plan, stored: pd.DataFrame,
+                 flagged: set[tuple[str, str]] = frozenset()) -> Iterator[Problem]:
+    """A level value that moved by more than the plan's `checks.yoy_change` of the year before
+    (from this file or the store): a warning, to be checked, never a refusal. Cells already
+    `flagged` (sheet, cell), and the year after them, are left to that warning."""
+    limit = plan.checks.yoy_change
+    level = [g.code for g in plan.goals if g.kind == "level"]
+    mine = obs[obs["series"].isin(level)]
+    if flagged and not mine.empty:
+        hit = pd.Series([(s, c) in flagged for s, c in zip(mine["sheet"], mine["cell"], strict=True)],
+                        index=mine.index)
+        marked = mine.loc[hit, ["series", "region", "year"]]
+        after = marked.assign(year=marked["year"] + 1)
+        near = pd.MultiIndex.from_frame(pd.concat([marked, after]))
+        mine = mine[~pd.MultiIndex.from_frame(mine[["series", "region", "year"]]).isin(near)]
+    if mine.empty:
+        return
+    keys = ["series", "region", "year"]
+    before = pd.concat([stored.loc[stored["series"].isin(level), [*keys, "value"]],
+                        mine[[*keys, "value"]]]).drop_duplicates(keys, keep="last")
+    before = before.assign(year=before["year"].astype("int64") + 1).rename(columns={"value": "previous"})
+    both = mine.merge(before, on=keys, how="inner")
+    both = both[(both["previous"] != 0) & both["previous"].notna()]
+    change = (both["value"] - both["previous"]) / both["previous"].abs()
+    for i in both.index[change.abs() > limit]:
+        r = both.loc[i]
+        name = plan.all_series[r["series"]].name
+        yield Problem(
+            "yoy-change",
+            f"{r['region']}“{name}”{r['year']}年为 {number_text(r['value'])}，比上年({number_text(r['previous'])})"
+            f"{'增长' if change[i] > 0 else '下降'} {abs(change[i]) * 100:.0f}%，超过 {limit * 100:.0f}%。请核对数值和单位；"
+            "如确实如此，可在确认时填写说明。",
+            sheet=r["sheet"], row=int(r["_row"]), column=_letters(r["cell"]), value=r["value"], severity="warning")
+
+
+def far_from_target(obs: pd.DataFrame, targets: pd.DataFrame, plan: Plan, stored: pd.DataFrame) -> Iterator[Problem]:
+    """A region's level value above `target_ratio` times its own decomposed target, or below
+    1/target_ratio of it: often a wrong unit or a district figure in a town's row."""
+    ratio = plan.checks.target_ratio
+    level = [g.code for g in plan.goals if g.kind == "level"]
+    own = pd.concat([stored.loc[stored["series"].isin(level), ["series", "region", "target"]],
+                     targets.loc[targets["series"].isin(level), ["series", "region", "target"]]])
+    own = own[own["region"] != plan.district].drop_duplicates(["series", "region"], keep="last")
+    if own.empty or obs.empty:
+        return
+    both = obs.merge(own, on=["series", "region"], how="inner")
+    both = both[both["target"] > 0]
+    far = (both["value"] > both["target"] * ratio) | (both["value"] < both["target"] / ratio)
+    for i in both.index[far]:
+        r = both.loc[i]
+        name = plan.all_series[r["series"]].name
+        yield Problem(
+            "far-from-target",
+            f"{r['region']}“{name}”{r['year']}年为 {number_text(r['value'])}，与该地区的分解目标 "
+            f"{number_text(r['target'])} 相差悬殊(超过 {number_text(ratio)} 倍)。请核对是否填错地区、单位或位数。",
+            sheet=r["sheet"], row=int(r["_row"]), column=_letters(r["cell"]), value=r["value"], severity="warning")
+
+
+def new_regions(obs: pd.DataFrame, targets: pd.DataFrame, plan: Plan, regions: Regions,
+                known: frozenset[str]) -> Iterator[Problem]:
+    """A plan without a region list takes any name: the names never seen before are listed once,
+    so that a typo (金沙街 beside 金沙街道) shows before it becomes a region of its own."""
+    if regions.listed:
+        return
+    names = regions.unlisted([*obs["region"], *targets["region"]], known)
+    if not names:
+        return
+    first = (obs if not obs.empty and obs["region"].isin(names).any() else targets)
+    row = first[first["region"].isin(names)].iloc[0]
+    yield Problem(
+        "new-region",
+        f"以下地区是第一次出现，将作为新的地区保存：{_listing([f'“{n}”' for n in names])}。"
+        "规划文件没有列出地区名单，系统无法核对；请确认名称写法与以前一致(如不是同一地区的不同写法)。",
+        sheet=row["sheet"], row=int(row["_row"]), severity="warning")
 
 
 def derived_mismatches(obs: pd.DataFrame, plan: Plan) -> Iterator[Problem]:

@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from ipdata.errors import Problem, column_letter
-from ipdata.ingest.cells import is_blank, parse_milestone, parse_number, parse_year, text_or_none
+from ipdata.ingest.cells import (
+    is_blank,
+    parse_milestone,
+    parse_number,
+    parse_target,
+    parse_year,
+    text_or_none,
+)
 from ipdata.ingest.tables import Header, _read_data_row, is_footnote
 from ipdata.ingest.values import FIRST_YEAR, MAX_MAGNITUDE, NON_NEGATIVE_UNITS, RowReader
 from ipdata.ingest.workbook import Sheet
@@ -54,7 +61,7 @@ def read_rows(sheet: Sheet, h: Header, reader: RowReader) -> tuple[list[pd.DataF
                                                                    list[Problem]] | None:
     """(observation frames, target frames, problems) for the table under header `h`, or None when
     the table is one the fast path does not take (then read it with `tables.read_table`)."""
-    body = sheet.rows[h.row + 1:]
+    body = sheet.rows[h.body:]
     if not body:
         return [], [], []
     grid = np.empty((len(body), len(body[0])), dtype=object)
@@ -71,7 +78,7 @@ class _Table:
     def __init__(self, sheet: Sheet, h: Header, reader: RowReader, grid: np.ndarray, cols: list[Column]):
         self.sheet, self.h, self.reader, self.grid, self.cols = sheet, h, reader, grid, cols
         self.n = grid.shape[0]
-        self.excel_row = np.arange(self.n) + h.row + 2  # 1-based Excel row of each body row
+        self.excel_row = np.arange(self.n) + h.body + 1  # 1-based Excel row of each body row
         self.blank = np.column_stack([c.map(is_blank, bool) for c in cols]) if cols else np.ones((self.n, 0), bool)
 
     # --- which rows are data rows (tables.read_table + _read_data_row) --------------------
@@ -107,29 +114,33 @@ class _Table:
         rows = ~self._skipped() & has_entry
         text = {role: (self.cols[h.roles[role]].map(text_or_none) if role in h.roles else np.full(self.n, None))
                 for role in ROW_TEXTS}
+        if "region" not in h.roles:  # the one region a title or 填报单位 line names, or the district
+            text["region"] = np.full(self.n, h.fixed_region, dtype=object)
         series, clean = self._series(text)
         clean &= rows
         region = Column(text["region"]).map(reader.region)
+        clean &= np.array([r is not None for r in region], bool)  # unknown regions: told row by row
 
         milestone = np.array([s is not None and s.code in reader._milestones for s in series], bool)
         unit = np.array([None if s is None else s.unit for s in series], dtype=object)
-        values: list[tuple[str, int, np.ndarray, np.ndarray, np.ndarray]] = []
+        values: list[tuple[str, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         for kind, c, year, year_col in entries:
-            ok, number = self._numbers(c, kind, milestone, unit)
+            ok, number, pct = self._numbers(c, kind, milestone, unit)
             year_ok, year_value = self._years(kind, year, year_col)
             good = ok & year_ok
             clean &= ~filled[c] | good
-            values.append((kind, c, filled[c], number, year_value))
+            values.append((kind, c, filled[c], number, year_value, pct))
+        reader.indicator_rows += int(np.count_nonzero(clean))
 
         problems: list[Problem] = []
         for i in np.flatnonzero(rows & ~clean):  # the row-by-row reader, in sheet order
-            row = _read_data_row(self.sheet.name, h, self.sheet.rows[h.row + 1 + i], h.row + 1 + i)
+            row = _read_data_row(self.sheet.name, h, self.sheet.rows[h.body + i], h.body + i)
             if row is not None:
                 problems += list(reader.read(row))
 
         obs, targets = [], []
         codes = np.array([None if s is None else s.code for s in series], dtype=object)
-        for kind, c, f, number, year_value in values:
+        for kind, c, f, number, year_value, pct in values:
             take = np.flatnonzero(clean & f)
             if not len(take):
                 continue
@@ -144,6 +155,7 @@ class _Table:
             frame["cell"] = letter + pd.Series(r, index=frame.index).astype(str)  # vectorised: 100k rows
             frame["_row"] = r
             frame["_col"] = c
+            frame["_pct"] = pct[take]
             if kind == "value":
                 obs.append(frame)
             else:
@@ -161,10 +173,16 @@ class _Table:
         series = np.array(found + [None], dtype=object)[:-1][inverse.reshape(-1)]
         return series, np.array([s is not None for s in series], bool)
 
-    def _numbers(self, c: int, kind: str, milestone: np.ndarray, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Whether each cell of column c is a value RowReader._value accepts, and that value."""
+    def _numbers(self, c: int, kind: str, milestone: np.ndarray,
+                 unit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Whether each cell of column c is a value RowReader._value accepts, that value, and
+        whether it was shown as a percentage."""
         col = self.cols[c]
-        parsed = [parse_number(u) for u in col.uniques]
+        if kind == "target":  # targets as the plan words them (≥18, 突破20); others row by row
+            parsed = [(t, isinstance(u, str) and "%" in u) if (t := parse_target(u)) is not None else None
+                      for u in col.uniques]
+        else:
+            parsed = [parse_number(u) for u in col.uniques]
         num = np.array([np.nan if p is None else p[0] for p in parsed], dtype="float64")[col.codes]
         has = np.array([p is not None for p in parsed], bool)[col.codes]
         pct = np.array([p is not None and p[1] for p in parsed], bool)[col.codes]
@@ -178,7 +196,8 @@ class _Table:
             mile_ok = np.array([m is not None for m in mile], bool)
             ok = np.where(milestone, mile_ok, ok)
             num = np.where(milestone, np.array([np.nan if m is None else m for m in mile], "float64"), num)
-        return ok, num
+            pct = pct & ~milestone
+        return ok, num, pct
 
     def _years(self, kind: str, year: Any, year_col: int | None) -> tuple[np.ndarray, np.ndarray]:
         """Whether each row's year for this entry is one RowReader._year accepts, and that year."""

@@ -24,6 +24,32 @@ def unit_key(unit: str) -> str:
     return "".join(nfkc(unit).split()).lower()
 
 
+_PER = re.compile(r"^(.+?)/(?:每)?万(?:人|人口|户|企|户企业|家企业|家)$")
+_POINTS = frozenset({"个百分点", "百分点", "百分比", "%", "％"})
+
+
+def is_ratio(series: Series) -> bool:
+    """A per-10,000 figure (万人…, 万企…, 每万…): its unit may be written 件/万人, 家/万户."""
+    return any(w in series.name for w in ("万人", "万企", "万户", "每万"))
+
+
+def units_match(written: str, series: Series) -> bool:
+    """Whether a unit as written is the series' unit: the same after folding, a percentage
+    written as 个百分点, or a per-10,000 unit (件/万人, 家/万户) on a per-10,000 figure."""
+    key, unit = unit_key(written), unit_key(series.unit)
+    if key == unit:
+        return True
+    if unit == "%" and key in _POINTS:
+        return True
+    m = _PER.match(key)
+    return bool(m) and m.group(1) == unit and is_ratio(series)
+
+
+def looks_like_unit(text: str) -> bool:
+    key = unit_key(text)
+    return key in _POINTS or bool(_PER.match(key))
+
+
 class Matcher:
     """Matches by 指标代码 first, then name and aliases, each folded by `normalise_name`."""
 
@@ -48,9 +74,18 @@ class Matcher:
             if s := self.by_name.get(normalise_name(candidate)):
                 return Match(s, None)
             m = _UNIT_SUFFIX.match(nfkc(candidate))
-            if m and unit_key(m.group(2)) in self.units and (s := self.by_name.get(normalise_name(m.group(1)))):
+            if m and (unit_key(m.group(2)) in self.units or looks_like_unit(m.group(2))) and (
+                    s := self.by_name.get(normalise_name(m.group(1)))):
                 return Match(s, m.group(2).strip())
         return Match(None, None)
+
+    def close_name(self, name: str, cutoff: float = 0.75) -> str | None:
+        """The plan name a typed name is very close to (a typo or another wording), or None."""
+        best = self.suggestions(name, 1)
+        if not best:
+            return None
+        key = normalise_name(_UNIT_SUFFIX.sub(r"\1", _PREFIX.sub("", nfkc(name))))
+        return best[0] if difflib.SequenceMatcher(None, key, normalise_name(best[0])).ratio() >= cutoff else None
 
     def suggestions(self, name: str, n: int = 3) -> list[str]:
         """The n goal names closest to what was typed (difflib ratio), best first."""

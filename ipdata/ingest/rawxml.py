@@ -1,9 +1,11 @@
-"""What calamine does not tell, read from the raw worksheet XML with regular expressions (no parse).
+"""What calamine does not tell of an .xlsx, read from the raw worksheet XML with regular
+expressions (no parse).
 
-Two things: formula cells saved without their computed value (a reader would see a blank cell
-and lose the figure without a word), and numbers displayed as percentages (Excel stores the 16%
-a statistician typed as 0.16; the number format only makes it look like 16%). Each worksheet's
-XML is read from the zip once, in `scan`, which runs beside calamine's parse.
+Formula cells saved without their computed value (a reader would see a blank cell and lose the
+figure without a word), formula results that are errors (#DIV/0!: calamine gives an empty cell),
+numbers displayed as percentages (Excel stores the 16% a statistician typed as 0.16; the number
+format only makes it look like 16%), and hidden rows and columns. Each worksheet's XML is read
+from the zip once, in `scan`, which runs beside calamine's parse.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
 
 from ipdata.errors import Problem, column_index
+from ipdata.ingest.sidecar import Scan
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _VALUE = re.compile(rb"<v>[^<]+</v>")
@@ -27,17 +29,18 @@ _NUMFMT = re.compile(rb"<numFmt\b([^>]*)/?>", re.S)
 _CELLXFS = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
 _XF = re.compile(rb"<xf\b([^>]*?)(?:/>|>)", re.S)
 _QUOTED = re.compile(r'"[^"]*"|\\.')
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*)>(.*?)</c>', re.S)
+_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_COL = re.compile(rb"<col\b([^>]*)/?>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 PERCENT_BUILTIN = {9, 10}  # Excel's built-in "0%" and "0.00%"
-
-
-@dataclass
-class Scan:
-    formula_problems: list[Problem] = field(default_factory=list)
-    percent_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
+MAX_COLUMNS = 16384  # XFD: a <col max="16384" hidden="1"> covers the rest of the sheet
 
 
 def scan(data: bytes) -> Scan:
-    """Formula cells without a value (as problems) and percent-formatted numbers, per sheet."""
+    """Formula cells without a value (as problems), error results, percent-formatted numbers and
+    hidden rows and columns, per sheet."""
     out = Scan()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         styles = percent_styles(_read(zf, "xl/styles.xml") or b"")
@@ -47,10 +50,44 @@ def scan(data: bytes) -> Scan:
                 continue
             if b"<f" in xml:
                 out.formula_problems += formulas_without_values(name, xml)
+            if b't="e"' in xml:
+                out.error_cells[name] = error_cells(xml)
             if styles:
                 cells = percent_cells(xml, styles)
                 if cells:
                     out.percent_cells[name] = cells
+            if b'hidden="1"' in xml or b'hidden="true"' in xml:
+                out.hidden_rows[name], out.hidden_cols[name] = hidden_rows(xml), hidden_cols(xml)
+    return out
+
+
+def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) -> the error text (#DIV/0!, #N/A …) of every cell whose result is an error."""
+    out = {}
+    for attrs, body in _ERROR_CELL.findall(xml):
+        ref, value = _ref(attrs), _ERROR_VALUE.search(body)
+        if ref is not None:
+            out[(ref[1] - 1, column_index(ref[0]))] = html.unescape(value.group(1).decode()) if value else "#N/A"
+    return out
+
+
+def hidden_rows(xml: bytes) -> set[int]:
+    """0-based indexes of rows marked hidden."""
+    out = set()
+    for m in _HIDDEN_ROW.finditer(xml):
+        r = _ROW_NUMBER.search(m.group(0))
+        if r:
+            out.add(int(r.group(1)) - 1)
+    return out
+
+
+def hidden_cols(xml: bytes) -> set[int]:
+    """0-based indexes of columns marked hidden (a <col> covers min..max)."""
+    out: set[int] = set()
+    for tag in _COL.findall(xml):
+        a = _attrs(tag)
+        if a.get("hidden") in ("1", "true") and a.get("min", "").isdigit() and a.get("max", "").isdigit():
+            out.update(range(int(a["min"]) - 1, min(int(a["max"]), MAX_COLUMNS)))
     return out
 
 

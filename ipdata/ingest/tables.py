@@ -14,12 +14,13 @@ from typing import Any
 
 from ipdata.ingest.cells import (
     header_key,
+    header_year,
     is_blank,
     looks_like_year,
     nfkc,
-    parse_year,
     text_or_none,
 )
+from ipdata.ingest.regions import Regions
 from ipdata.ingest.workbook import Sheet
 
 HEADER_SCAN_ROWS = 30  # title and note rows may sit above the header
@@ -29,7 +30,8 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
     "code": frozenset({"指标代码", "代码", "指标编码", "编码", "指标编号"}),
     "name": frozenset({"指标名称", "指标", "名称", "项目", "指标项目", "项目名称", "主要指标", "统计指标", "指标内容"}),
     "unit": frozenset({"单位", "计量单位"}),
-    "region": frozenset({"地区", "区域", "地区名称", "镇(街道)", "镇街", "镇(街道)名称", "板块", "区镇"}),
+    "region": frozenset({"地区", "区域", "地区名称", "镇(街道)", "镇街", "镇(街道)名称", "板块", "区镇", "乡镇(街道)",
+                         "乡镇", "街道", "镇(街道、园区)", "单位名称", "县(市、区)", "填报单位", "镇区", "园区"}),
     "year": frozenset({"年份", "年度", "年", "统计年度", "统计年份"}),
     "value": frozenset({"数值", "值", "数据", "完成值", "实际值", "指标值", "完成数"}),
     "source": frozenset({"数据来源", "来源", "资料来源"}),
@@ -40,10 +42,18 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
     "status": frozenset({"状态", "进展状态", "完成状态", "任务状态"}),
     "progress": frozenset({"进展说明", "进展情况", "工作进展"}),
     "updated": frozenset({"更新日期", "更新时间", "日期"}),
+    "seq": frozenset({"序号", "行次", "栏次", "序"}),
 }
 _WORD_ROLE = {w: role for role, words in ROLE_WORDS.items() for w in words}
-_TARGET_WITH_YEAR = re.compile(r"(\d{4})年?度?目标(值|数|任务)?")
-_FOOTNOTE = re.compile(r"(注|附注|备注|说明|资料来源|数据来源|填报单位|填表人|填报人|制表|审核|联系电话|单位负责人|统计负责人)\d*[:：]?")
+# Any header made only of administrative level words names a region column: 镇(街道、园区),
+# 县(市、区), 乡镇/街道, 镇街名称 … (but not 单位 alone, the unit column).
+_REGION_HEADER = re.compile(r"^(?:[乡镇街道县市区园板块、/()]|名称|地区|单位名称)+$")
+_REGION_LEVEL = re.compile(r"乡|镇|街道|县|区")
+_FOOTNOTE = re.compile(r"(注|附注|备注|说明|资料来源|数据来源|填报单位|填表单位|报送单位|填表人|填报人|制表|审核|联系电话|单位负责人|统计负责人)\d*[:：]?")
+_UNIT_LINE = re.compile(r"^(填报单位|填表单位|报送单位|单位名称)[:：](.+?)(?:(填报|填表|报送|统计|制表|日期|时间|单位)[^:：]*[:：].*)?$")
+# Sub-headers of a two-row header (a year merged over 目标 | 实际): which is a value, which a target.
+SUB_VALUE = frozenset({"实际", "实际值", "完成", "完成值", "完成数", "实绩", "实际完成", "完成情况", "数值"})
+SUB_TARGET = frozenset({"目标", "目标值", "计划", "计划值", "任务", "目标任务", "计划数", "目标数"})
 
 EXPECTED_HEADERS = (
     "① 指标数据：“指标名称 | 单位 | 2021年 | 2022年 …”(可加“指标代码”“地区”列)；"
@@ -59,8 +69,18 @@ class Header:
     kind: str  # wide | long | targets | tasks
     roles: dict[str, int]  # role -> 0-based column (first occurrence)
     years: list[tuple[int, Any]] = field(default_factory=list)  # (column, year) value columns; a year
-    # the reader cannot use (a date, 二〇二三年) stays as written and is reported at its header cell
+    # the reader cannot use (a range such as 2022-2023年, 23年) stays as written and is reported at its header cell
     targets: list[tuple[int, int | None]] = field(default_factory=list)  # (column, year or None)
+    others: list[int] = field(default_factory=list)  # columns about a year that hold none of its values (增长率)
+    sub_row: int | None = None  # the second row of a two-row header (目标 | 实际 under a merged year)
+    fixed_region: str | None = None  # the one region a title or 填报单位 line names, for a table without region column
+    region_found_by_values: bool = False  # the region column was recognised by its values, not its header
+    named_regions: tuple[tuple[str, int, int], ...] = ()  # (region, row, col) of every title naming a region
+
+    @property
+    def body(self) -> int:
+        """0-based index of the first data row."""
+        return (self.sub_row if self.sub_row is not None else self.row) + 1
 
 
 @dataclass
@@ -87,6 +107,7 @@ class DataRow:
     unit: str | None
     unit_col: int | None
     region: str | None
+    region_col: int | None
     source: str | None
     note: str | None
     entries: list[Entry]
@@ -112,48 +133,150 @@ class SheetTable:
     tasks: list[TaskRow] = field(default_factory=list)
 
 
-def classify(cells: list[Any], row: int) -> Header | None:
+def _role(key: str, region_level: str | None) -> str | None:
+    role = _WORD_ROLE.get(key)
+    if role is None and key and (key == region_level or (_REGION_HEADER.fullmatch(key) and _REGION_LEVEL.search(key))):
+        role = "region"
+    return role
+
+
+def classify(cells: list[Any], row: int, region_level: str | None = None) -> Header | None:
     """The role of a header row, or None if the row is not a header we know."""
     roles: dict[str, int] = {}
     years: list[tuple[int, Any]] = []
     odd_years: list[tuple[int, Any]] = []
     targets: list[tuple[int, int | None]] = []
+    others: list[int] = []
     for col, cell in enumerate(cells):
         key = header_key(cell)
         if not key:
             continue
-        role = _WORD_ROLE.get(key)
+        role = _role(key, region_level)
         if role == "target":
             targets.append((col, None))
         elif role:
             roles.setdefault(role, col)
-        elif (m := _TARGET_WITH_YEAR.fullmatch(key)) is not None:
-            targets.append((col, int(m.group(1))))
-        elif (year := parse_year(cell)) is not None and 1900 <= year <= 2100:
-            years.append((col, year))
-        elif looks_like_year(cell):
-            odd_years.append((col, cell))
+        else:
+            what, year = header_year(cell)
+            if what == "value" and 1900 <= year <= 2100:
+                years.append((col, year))
+            elif what == "target":
+                targets.append((col, year))
+            elif what == "bad" or looks_like_year(cell):
+                odd_years.append((col, cell))
+            elif what == "other":
+                others.append(col)
     named = "name" in roles or "code" in roles
-    # A year written as a date, 二〇二三年 or 23年 still marks a year column: the table is read, and
-    # each such header cell gets its own bad-year problem instead of the whole table going unseen.
+    # A header meant as a year that cannot be read (2022-2023年, 23年) still marks a year column:
+    # the table is read, and each such header cell gets its own bad-year problem instead of the
+    # whole table going unseen.
     years += odd_years
     if "task_id" in roles and "status" in roles:
         return Header(row, "tasks", roles)
     if named and "year" in roles and "value" in roles:
-        return Header(row, "long", roles)
+        return Header(row, "long", roles, others=others)
     if named and years:
-        return Header(row, "wide", roles, years, targets)
+        return Header(row, "wide", roles, years, targets, others)
     if named and targets:
-        return Header(row, "targets", roles, [], targets[:1])
+        return Header(row, "targets", roles, [], targets[:1], others)
     return None
 
 
-def find_header(sheet: Sheet) -> Header | None:
+def find_header(sheet: Sheet, regions: Regions | None = None) -> Header | None:
+    """The first header row of the sheet, completed by what lies around it: a second header row,
+    a region column recognised by its values, the one region named in a title or 填报单位 line."""
+    level = header_key(regions.plan.region_level) if regions is not None else None
     for i, cells in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        header = classify(cells, i)
+        header = classify(cells, i, level)
         if header:
+            _second_row(sheet, header)
+            if regions is not None:
+                _region_column(sheet, header, regions)
+                _named_regions(sheet, header, regions)
             return header
     return None
+
+
+def _second_row(sheet: Sheet, h: Header) -> None:
+    """A year over 目标 | 实际 (or 计划 | 完成): the 实际 column holds the year's values, the 目标
+    column its target. The year may have been merged over both (filled into each) or written over
+    the first only (then the next blank header cells take it)."""
+    if h.kind != "wide" or h.row + 1 >= len(sheet.rows):
+        return
+    top, sub = sheet.rows[h.row], sheet.rows[h.row + 1]
+    subs = {c: header_key(v) for c, v in enumerate(sub)}
+    if not any(k in SUB_VALUE or k in SUB_TARGET for k in subs.values()):
+        return
+    # A data row is no sub-header: it names an indicator (the header's name cell merged down
+    # repeats the header's text) or holds a number.
+    name_col = h.roles.get("name", h.roles.get("code"))
+    if name_col is not None and not is_blank(sub[name_col]) and sub[name_col] != top[name_col]:
+        return
+    if any(isinstance(v, int | float) and not isinstance(v, bool) for v in sub):
+        return
+    year_of = dict(h.years)
+    years: list[tuple[int, Any]] = []
+    targets = [t for t in h.targets]
+    current = None
+    for c in range(len(top)):
+        if c in year_of:
+            current = year_of[c]
+        elif not is_blank(top[c]):
+            current = None
+        if current is None:
+            continue
+        if subs.get(c) in SUB_TARGET:
+            targets.append((c, current if isinstance(current, int) else None))
+        elif subs.get(c) in SUB_VALUE or (c in year_of and not subs.get(c)):
+            years.append((c, current))
+    h.years, h.targets, h.sub_row = years, targets, h.row + 1
+
+
+def _body_texts(sheet: Sheet, h: Header, col: int, limit: int = 200) -> list[Any]:
+    return [r[col] for r in sheet.rows[h.body:h.body + limit] if col < len(r) and not is_blank(r[col])]
+
+
+def _region_column(sheet: Sheet, h: Header, regions: Regions) -> None:
+    """No region header: a column whose values are region names is the region column, whatever
+    its header says (rows must never fall to the district because a header was not known)."""
+    if "region" in h.roles or h.kind == "tasks":
+        return
+    used = set(h.roles.values()) | {c for c, _ in h.years} | {c for c, _ in h.targets}
+    width = max((len(r) for r in sheet.rows[h.row:h.row + 1]), default=0)
+    for col in range(width):
+        if col in used:
+            continue
+        texts = _body_texts(sheet, h, col)
+        strings = [t for t in texts if isinstance(t, str)]
+        if len(strings) < max(1, len(texts) // 2):
+            continue
+        named = [t for t in strings if regions.is_region(t)]
+        # Region names, not a column that happens to hold one 合计 row.
+        if len(named) * 2 >= len(strings) and any(not regions.is_district(t) for t in named):
+            h.roles["region"] = col
+            h.region_found_by_values = True
+            return
+
+
+def _named_regions(sheet: Sheet, h: Header, regions: Regions) -> None:
+    """Regions a title above the table or a 填报单位 line (above or below) names."""
+    found: list[tuple[str, int, int]] = []
+    lines = [(i, r) for i, r in enumerate(sheet.rows[:h.row])]
+    lines += [(i, r) for i, r in enumerate(sheet.rows[h.body:], start=h.body) if is_footnote(r)]
+    for i, cells in lines:
+        for j, cell in enumerate(cells):
+            if not isinstance(cell, str) or is_blank(cell):
+                continue
+            text = "".join(nfkc(cell).split())
+            unit = _UNIT_LINE.match(text)
+            names = regions.named_in(unit.group(2)) if unit else regions.named_in(text)
+            if unit and not names and (r := regions.resolve(unit.group(2))) and r != regions.plan.district:
+                names = {r}
+            found += [(n, i + 1, j) for n in sorted(names)]
+    h.named_regions = tuple(found)
+    distinct = {n for n, _, _ in found}
+    if "region" not in h.roles and len(distinct) == 1:
+        h.fixed_region = distinct.pop()
 
 
 def is_footnote(cells: list[Any]) -> bool:
@@ -167,13 +290,13 @@ def is_footnote(cells: list[Any]) -> bool:
     return bool(m) and (m.group(0).endswith((":", "：")) or text.startswith(("填表人", "制表", "审核")))
 
 
-def read_table(sheet: Sheet, header: Header | None = None) -> SheetTable | None:
-    header = header or find_header(sheet)
+def read_table(sheet: Sheet, header: Header | None = None, regions: Regions | None = None) -> SheetTable | None:
+    header = header or find_header(sheet, regions)
     if header is None:
         return None
     table = SheetTable(sheet.name, header)
     reader = _read_task_row if header.kind == "tasks" else _read_data_row
-    for i in range(header.row + 1, len(sheet.rows)):
+    for i in range(header.body, len(sheet.rows)):
         cells = sheet.rows[i]
         if all(is_blank(c) for c in cells) or is_footnote(cells):
             continue
@@ -219,7 +342,8 @@ def _read_data_row(sheet: str, h: Header, cells: list[Any], i: int) -> DataRow |
         code_col=h.roles.get("code"),
         unit=text_or_none(_get(cells, h.roles, "unit")),
         unit_col=h.roles.get("unit"),
-        region=text_or_none(_get(cells, h.roles, "region")),
+        region=text_or_none(_get(cells, h.roles, "region")) if "region" in h.roles else h.fixed_region,
+        region_col=h.roles.get("region"),
         source=text_or_none(_get(cells, h.roles, "source")),
         note=text_or_none(_get(cells, h.roles, "note")),
         entries=entries,

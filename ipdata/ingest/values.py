@@ -9,17 +9,21 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from ipdata.catalogue import COUNT_UNITS, Plan, Series, normalise_name
+from ipdata.catalogue import COUNT_UNITS, Plan, Series
 from ipdata.errors import Problem, column_letter
 from ipdata.ingest.cells import (
+    header_year,
     is_blank,
+    is_error_text,
     nfkc,
     number_text,
     parse_milestone,
     parse_number,
+    parse_target,
     parse_year,
 )
-from ipdata.ingest.matching import Match, Matcher, unit_key
+from ipdata.ingest.matching import Match, Matcher, units_match
+from ipdata.ingest.regions import Regions
 from ipdata.ingest.tables import DataRow, Entry, TaskRow
 from ipdata.ingest.upload import TASK_STATUSES
 
@@ -34,47 +38,47 @@ def _problem(code: str, message: str, sheet: str, row: int | None, col: int | No
                    value=value, severity=severity)  # type: ignore[arg-type]
 
 
-def district_keys(plan: Plan) -> frozenset[str]:
-    return frozenset(normalise_name(n) for n in (plan.district, *plan.district_aliases))
-
-
-def region_name(raw: str | None, plan: Plan, keys: frozenset[str] | None = None) -> str:
-    """Blank or a district alias (通州区, 合计…) -> plan.district; other names with spaces folded."""
-    if raw is None or normalise_name(raw) in (keys or district_keys(plan)):
-        return plan.district
-    return "".join(nfkc(raw).split())
+def region_name(raw: str | None, plan: Plan) -> str | None:
+    """Blank or a district alias (通州区, 合计…) -> plan.district; a listed region's name, alias or
+    short form -> its name; None for a name the plan's region list does not have."""
+    return Regions(plan).resolve(raw)
 
 
 class RowReader:
     """Turns DataRows into observation and target records; collects problems as it goes."""
 
-    def __init__(self, plan: Plan, matcher: Matcher, this_year: int):
+    def __init__(self, plan: Plan, matcher: Matcher, this_year: int, regions: Regions | None = None):
         self.plan = plan
         self.matcher = matcher
         self.this_year = this_year
+        self.regions = regions or Regions(plan)
         self.observations: list[dict[str, Any]] = []
         self.targets: list[dict[str, Any]] = []
+        self.skipped: list[tuple[str, int, int | None, str]] = []  # rows that are no plan indicator
+        self.indicator_rows = 0  # rows that named a plan indicator (a file with none is refused)
         self._milestones = {g.code for g in plan.goals if g.kind == "milestone"}
+        self._trends = {g.code for g in plan.goals if g.kind == "trend"}
         self._year_problems: set[tuple[str, int, int]] = set()  # a bad year header is told once
-        # Big files repeat the same names and regions on every row: resolve each text once.
-        self._regions: dict[str | None, str] = {}
-        self._district = district_keys(plan)
         self._matches: dict[tuple[str | None, str | None], Match] = {}
 
     def read(self, row: DataRow) -> Iterator[Problem]:
         series = yield from self._series(row)
         if series is None:
             return
+        self.indicator_rows += 1
         region = self.region(row.region)
+        if region is None:
+            yield self._unknown_region(row)
+            return
         for entry in row.entries:
-            value = yield from self._value(series, entry, row)
+            value, pct = yield from self._value(series, entry, row)
             if value is None:
                 continue
             year = yield from self._year(entry, row)
             if year is None:
                 continue
             cell = f"{column_letter(entry.col)}{entry.row}"
-            where = {"sheet": row.sheet, "cell": cell, "_row": entry.row, "_col": entry.col}
+            where = {"sheet": row.sheet, "cell": cell, "_row": entry.row, "_col": entry.col, "_pct": pct}
             if entry.kind == "value":
                 self.observations.append({"series": series.code, "region": region, "year": year, "value": value,
                                           "source": row.source, "note": row.note, **where})
@@ -82,12 +86,18 @@ class RowReader:
                 self.targets.append({"series": series.code, "region": region, "year": year, "target": value,
                                      "note": row.note, **where})
 
-    def region(self, raw: str | None) -> str:
-        """The canonical region of a 地区 cell's text (resolved once per distinct text)."""
-        region = self._regions.get(raw)
-        if region is None:
-            region = self._regions[raw] = region_name(raw, self.plan, self._district)
-        return region
+    def region(self, raw: str | None) -> str | None:
+        """The canonical region of a 地区 cell's text; None for a name the plan does not list."""
+        return self.regions.resolve(raw)
+
+    def _unknown_region(self, row: DataRow) -> Problem:
+        close = "、".join(f"“{n}”" for n in self.regions.suggestions(row.region or ""))
+        level = self.plan.region_level
+        return _problem(
+            "unknown-region",
+            f"“{row.region}”不是{self.plan.district}或规划所列的{level}(最接近的是：{close})。"
+            f"请改为规划中的{level}名称；如果该地区不属于本规划范围，请删除这一行。",
+            row.sheet, row.row, row.region_col, row.region)
 
     def _match(self, code: str | None, name: str | None) -> Match:
         match = self._matches.get((code, name))
@@ -101,7 +111,7 @@ class RowReader:
         if match.series is None:
             return None
         for u in (match.unit, unit):
-            if u and unit_key(u) != unit_key(match.series.unit):
+            if u and not units_match(u, match.series):
                 return None
         return match.series
 
@@ -112,16 +122,12 @@ class RowReader:
             if row.name is None and row.code is None:
                 yield _problem("unknown-indicator", "此行填了数据，但没有指标名称。请在“指标名称”列填写规划中的指标名称。",
                                row.sheet, row.row, col)
-            else:
-                typed = row.name or row.code or ""
-                close = "、".join(f"“{n}”" for n in self.matcher.suggestions(typed))
-                yield _problem("unknown-indicator",
-                               f"指标“{typed}”不在规划的指标目录中。最接近的是：{close}。"
-                               "请改用规划中的指标名称(或填写“指标代码”)。", row.sheet, row.row, col, typed)
+            else:  # a row the plan does not track (专利授权量…): skipped, listed in one notice
+                self.skipped.append((row.sheet, row.row, col, row.name or row.code or ""))
             return None
         bad = False
         for unit, unit_col in ((match.unit, row.name_col), (row.unit, row.unit_col)):
-            if unit and unit_key(unit) != unit_key(match.series.unit):
+            if unit and not units_match(unit, match.series):
                 bad = True
                 yield _problem("unit-mismatch",
                                f"“{match.series.name}”的单位应为“{match.series.unit}”，这里写的是“{unit}”。"
@@ -129,40 +135,67 @@ class RowReader:
         return None if bad else match.series
 
     def _value(self, series: Series, entry: Entry, row: DataRow) -> Iterator[Problem]:
+        """(value, shown as a percentage) of one cell, or (None, False) after yielding why not."""
         at = (row.sheet, entry.row, entry.col, entry.value)
+        if is_error_text(entry.value):
+            yield _problem("formula-error", f"单元格的结果是错误值“{str(entry.value).strip()}”(公式出错，如除数为 0 或引用的数据不存在)，"
+                           "不能当作“无数据”。请改正公式或填入数值；确实没有数据请留空或填“-”。", *at)
+            return None, False
         if series.code in self._milestones and entry.kind == "value":
             value = parse_milestone(entry.value)
             if value is None:
                 yield _problem("not-a-number", f"“{entry.value}”无法识别。“{series.name}”请填 1(或“是”“已建成”)表示当年已建成，"
                                "0(或“否”)表示未建成；没有数据请留空。", *at)
-            return value
+            return value, False
+        if entry.kind == "target":
+            return (yield from self._target(series, entry, row))
         parsed = parse_number(entry.value)
         if parsed is None:
             yield _problem("not-a-number", f"“{entry.value}”不是数字。请填写数字(如 12 或 12.5)；"
                            "没有数据请留空或填“-”，不要填 0。", *at)
-            return None
+            return None, False
         value, percent_sign = parsed
         if percent_sign and series.unit != "%":
             yield _problem("unit-mismatch", f"“{series.name}”的单位是“{series.unit}”，不是百分比，这里却填了“{entry.value}”。"
                            f"请去掉 % 号，按{series.unit}填写。", *at)
-            return None
+            return None, False
+        problem = self._range_problem(series, value, at)
+        if problem is not None:
+            yield problem
+            return None, False
+        return value, percent_sign
+
+    def _range_problem(self, series: Series, value: float, at: tuple) -> Problem | None:
         if series.unit == "%" and not 0 <= value <= 100:
-            yield _problem("percent-out-of-range", f"“{series.name}”是百分比，应在 0 到 100 之间，这里是 {number_text(value)}。"
-                           "请核对后改正(16% 填 16)。", *at)
-            return None
+            return _problem("percent-out-of-range", f"“{series.name}”是百分比，应在 0 到 100 之间，这里是 {number_text(value)}。"
+                            "请核对后改正(16% 填 16)。", *at)
         if series.unit in NON_NEGATIVE_UNITS and value < 0:
-            yield _problem("negative-value", f"“{series.name}”是数量，不能为负数(这里是 {number_text(value)})。请核对后改正。", *at)
-            return None
+            return _problem("negative-value", f"“{series.name}”是数量，不能为负数(这里是 {number_text(value)})。请核对后改正。", *at)
         if abs(value) > MAX_MAGNITUDE:
-            yield _problem("implausible-value", f"{number_text(value)} 大得不合常理(超过一万亿)，可能多填了位数或单位不对。"
-                           f"请按“{series.unit}”核对后改正。", *at)
-            return None
-        return value
+            return _problem("implausible-value", f"{number_text(value)} 大得不合常理(超过一万亿)，可能多填了位数或单位不对。"
+                            f"请按“{series.unit}”核对后改正。", *at)
+        return None
+
+    def _target(self, series: Series, entry: Entry, row: DataRow) -> Iterator[Problem]:
+        """A target as the plan words it (≥18, 70以上, 突破20, 建成) is read; one that is no
+        number is ignored with a notice (the plan's own 明显增长 for a trend goal silently)."""
+        at = (row.sheet, entry.row, entry.col, entry.value)
+        value = parse_target(entry.value)
+        pct = isinstance(entry.value, str) and "%" in nfkc(entry.value)
+        if value is None or (pct and series.unit != "%") or self._range_problem(series, value, at) is not None:
+            if series.code not in self._trends:
+                yield _problem("target-ignored", f"目标“{entry.value}”不是一个数值，已忽略(不影响其他数据的导入)。"
+                               f"如需导入“{series.name}”的分解目标，请填写数字，如 18。", *at, severity="warning")
+            return None, False
+        return value, pct
 
     def _year(self, entry: Entry, row: DataRow) -> Iterator[Problem]:
         if entry.kind == "target" and (entry.year is None or is_blank(entry.year)):
             return self.plan.target_year
         year = parse_year(entry.year)
+        if year is None:  # a long table's 年份 cell written as 2023年度, 截至2023年底, a date …
+            what, found = header_year(entry.year)
+            year = found if what == "value" else None
         latest = 2100 if entry.kind == "target" else self.this_year
         if year is not None and FIRST_YEAR <= year <= latest:
             return year
@@ -170,7 +203,10 @@ class RowReader:
         if key in self._year_problems:
             return None
         self._year_problems.add(key)
-        if year is None:
+        if year is None and header_year(entry.year)[0] == "bad" and entry.year_row != entry.row:
+            message = (f"表头“{entry.year}”不能确定是哪一年(含有多个年份或不是四位年份)，这一列没有导入。"
+                       "请把表头改为一个四位年份，如“2023年”。")
+        elif year is None:
             message = f"“{'' if is_blank(entry.year) else entry.year}”不是有效年份。请填写四位年份，如 2023。"
         elif year > latest:
             message = f"{year} 年晚于当前年份({self.this_year} 年)，不能填报未来年份的数据。请核对年份。"
