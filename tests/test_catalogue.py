@@ -178,3 +178,41 @@ def test_plan_file_that_is_not_yaml(tmp_path):
 def test_missing_plan_file(tmp_path):
     with pytest.raises(IpdataError, match="找不到规划文件"):
         load_plan(tmp_path / "nope.yaml")
+
+
+def test_tongzhou_regions_are_listed_with_their_level_word():
+    # 4 街道, 12 镇 and 南通高新区, as the plan file cites (end of 2020)
+    assert PLAN.region_level == "镇(街道)"
+    names = PLAN.region_names
+    assert len(names) == 17 and names[0] == "南通高新区"
+    assert sum(n.endswith("街道") for n in names) == 4 and sum(n.endswith("镇") for n in names) == 12
+    assert "高新区" in PLAN.regions[0].aliases
+    assert (PLAN.checks.yoy_change, PLAN.checks.target_ratio) == (1.0, 3.0)
+
+
+def _with(tmp_path, extra: str) -> Path:
+    text = (ROOT / "data/plans/tongzhou-2022-2025.yaml").read_text(encoding="utf-8")
+    start = text.index("\nregions:")
+    end = text.index("\ncategories:")
+    path = tmp_path / "p.yaml"
+    path.write_text(text[:start] + "\n" + extra + text[end:], encoding="utf-8")
+    return path
+
+
+def test_a_plan_without_regions_or_checks_loads(tmp_path):
+    plan = load_plan(_with(tmp_path, ""))
+    assert plan.regions == () and plan.checks.yoy_change == 1.0
+
+
+@pytest.mark.parametrize("block, where, words", [
+    ("regions:\n  - name: 川姜镇\n    aliases: [川姜]\n  - name: 川港镇\n    aliases: [川姜]\n", "regions[1]", "同时属于“川姜镇”和“川港镇”"),
+    ("regions:\n  - name: 通州区\n", "regions[0]", "已是全区"),
+    ("regions:\n  - aliases: [x]\n", "regions[0].name", "缺少必填项“name”"),
+    ("checks:\n  yoy_change: -1\n", "checks.yoy_change", "应为正数"),
+    ("checks:\n  yoy: 1\n", "checks.yoy", "没有“yoy”这一项"),
+])
+def test_bad_region_lists_and_checks_are_named(tmp_path, block, where, words):
+    with pytest.raises(IpdataError) as e:
+        load_plan(_with(tmp_path, block))
+    found = [(p.column, p.message) for p in e.value.problems]
+    assert any(col == where and words in msg for col, msg in found), found

@@ -245,22 +245,34 @@ def derived_mismatches(obs: pd.DataFrame, plan: Plan) -> Iterator[Problem]:
 
 def district_targets(targets: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, list[Problem]]:
     """The district's targets are the plan's own: a "2025年目标" column repeating them is dropped
-    silently, and one that differs is dropped with a warning (the plan file is what counts)."""
+    silently, and one that differs is dropped with a warning (the plan file is what counts). The
+    district's yearly targets of other years (a 2023年 目标 | 实际 header) are no plan targets:
+    dropped with one notice per column."""
     if targets.empty:
         return targets, []
     district = targets["region"] == plan.district  # regions are already canonical here
     problems = []
+    interim: dict[tuple[str, int], list[str]] = {}
     for i in targets.index[district]:
         row = targets.loc[i]
         goal = plan.goal_by_code.get(row["series"])
         if goal is None or goal.target is None:
             continue
-        if row["year"] != plan.target_year or abs(row["target"] - goal.target) > 1e-9 * max(1.0, abs(goal.target)):
+        if row["year"] != plan.target_year:
+            interim.setdefault((row["sheet"], int(row["_col"])), []).append(row["cell"])
+        elif abs(row["target"] - goal.target) > 1e-9 * max(1.0, abs(goal.target)):
             problems.append(Problem(
                 "district-target-differs",
-                f"全区“{goal.name}”的目标以规划为准({plan.target_year}年{goal.target_text()})，"
-                f"这里填的是 {_shown(row['target'])}({row['year']}年)，此目标值未导入。"
+                f"{plan.district}“{goal.name}”的目标以规划为准({plan.target_year}年{goal.target_text()})，"
+                f"这里填的是 {_shown(row['target'])}，此目标值未导入。"
                 "如规划已调整，请修改规划定义文件。",
                 sheet=row["sheet"], row=int(row["_row"]), column=column_letter(int(row["_col"])),
                 value=row["target"], severity="warning"))
+    for (sheet, col), cells in interim.items():
+        problems.append(Problem(
+            "district-target-ignored",
+            f"{plan.district}的年度目标({_listing(cells)})不是规划的{plan.target_year}年目标，未导入；其他数据照常导入。"
+            f"{plan.district}按规划目标评估，无需修改。",
+            sheet=sheet, row=int(cells[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column=column_letter(col),
+            severity="warning"))
     return targets[~district], problems
