@@ -12,9 +12,10 @@ from ipdata import settings
 from ipdata.auth import User, local_operator, require
 from ipdata.catalogue import Plan, load_plan
 from ipdata.errors import IpdataError
-from ipdata.ingest import read_upload
+from ipdata.ingest import Known, read_upload
 from ipdata.ingest.upload import Upload
 from ipdata.store import ApplyResult, Changes, Store
+from ipdata.store.store import demo_over_official
 
 
 def open_store(db: Path | str | None = None, plan: Plan | str | None = None) -> Store:
@@ -24,6 +25,11 @@ def open_store(db: Path | str | None = None, plan: Plan | str | None = None) -> 
     path = Path(db) if db else settings.db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return Store(path, plan)
+
+
+def known_data(store: Store) -> Known:
+    """What the store holds that an upload's plausibility checks compare with."""
+    return Known.from_frames(store.values(), store.targets())
 
 
 def default_user() -> str:
@@ -38,7 +44,7 @@ def default_user() -> str:
 
 def check_file(store: Store, source: Path | bytes, file_name: str | None = None) -> tuple[Upload, Changes | None]:
     """Read and validate a workbook; when valid, also what it would change. Writes nothing."""
-    upload = read_upload(source, store.plan, file_name=file_name)
+    upload = read_upload(source, store.plan, file_name=file_name, known=known_data(store))
     changes = store.preview(upload) if upload.report.valid else None
     return upload, changes
 
@@ -56,7 +62,7 @@ def import_file(
 
     Returns the upload too, so that callers can show its warnings.
     """
-    upload = read_upload(source, store.plan, file_name=file_name)
+    upload = read_upload(source, store.plan, file_name=file_name, known=known_data(store))
     if not upload.report.valid:
         raise IpdataError(
             f"文件“{upload.file_name}”有 {len(upload.report.errors)} 个错误，未导入任何数据。",
@@ -74,15 +80,13 @@ def rollback(store: Store, revision_id: int, user: User, comment: str | None = N
 
 
 def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:
-    """Import the demo workbook as a demo revision (its values are flagged 示例数据)."""
+    """Import the demo workbook as a demo revision (its values, targets and task statuses are
+    flagged 示例数据). Refused when the store holds official data: the two never mix, and the
+    first official import removes the demo (see Store.apply)."""
     if if_empty and store.latest_revision_id() > 0:
         return None
-    values = store.values()
-    if not values.empty and not values["is_demo"].all():
-        raise IpdataError(
-            "数据库中已有上传的正式数据，不能载入示例数据（示例数据会覆盖同一指标、地区、年份的正式数值）。",
-            hint="如需查看示例数据，请另用一个数据库文件，例如：python -m ipdata --db /tmp/demo.duckdb demo",
-        )
+    if store.has_official_data():  # checked before reading the workbook; Store.apply checks again
+        raise demo_over_official()
     _, result = import_file(store, settings.demo_workbook(), user=local_operator("demo"), comment="示例数据（虚构）",
                             kind="demo")
     return result

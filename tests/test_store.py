@@ -46,8 +46,8 @@ def test_new_store_has_catalogue_and_no_values(store):
     assert store.has_demo_data() is False
     assert list(store.values().columns) == [
         "series", "region", "year", "value", "source", "note", "revision_id", "is_demo"]
-    assert list(store.targets().columns) == ["series", "region", "year", "target", "note", "revision_id"]
-    assert list(store.task_progress().columns) == ["task_id", "status", "note", "updated", "revision_id"]
+    assert list(store.targets().columns) == ["series", "region", "year", "target", "note", "revision_id", "is_demo"]
+    assert list(store.task_progress().columns) == ["task_id", "status", "note", "updated", "revision_id", "is_demo"]
 
 
 def test_meta_records_plan_and_schema_version(store):
@@ -220,21 +220,15 @@ def test_blank_text_equals_missing_text(store):
 
 
 def test_demo_flag(store):
-    store.apply(upload(FIRST), user="演示", kind="demo")
-    assert store.has_demo_data() is True
+    store.apply(upload(FIRST, targets="series,region,year,target\nhv_invention_per10k,川姜镇,2025,8",
+                       tasks="task_id,status\n一.1.1,推进中"), user="演示", kind="demo")
+    assert store.has_demo_data() is True and store.has_official_data() is False
     assert store.values()["is_demo"].tolist() == [True, True, True]
+    assert store.targets()["is_demo"].tolist() == [True] and store.task_progress()["is_demo"].tolist() == [True]
     assert store.revisions().loc[0, "kind"] == "demo"
-    # real data over demo: the same numbers are still a change of provenance
-    changes = store.preview(upload(FIRST))
-    assert (changes.n_changed, changes.n_unchanged) == (3, 0)
-    assert set(changes.rows["fields"]) == {"is_demo"}
-    store.apply(upload(SECOND), user="a")
-    assert rows(store.values(), ["series", "year", "is_demo"]) == [
-        ["gdp", 2021, False], ["gdp", 2022, False], ["hv_invention_count", 2022, True],
-        ["overseas_patents_new", 2022, False], ["population", 2021, False]]
-    assert store.has_demo_data() is True
-    store.apply(upload(FIRST.replace("金沙街道,2022,40", "金沙街道,2022,42")), user="a")
-    assert store.has_demo_data() is False
+    # demo over demo merges like any upload (tests/test_store_demo.py: official data over demo)
+    changes = store.preview(upload(FIRST.replace("金沙街道,2022,40", "金沙街道,2022,42")), kind="demo")
+    assert (changes.n_changed, changes.n_unchanged, changes.n_demo_removed) == (1, 2, 0)
 
 
 def test_unknown_kind_is_a_programming_error(store):

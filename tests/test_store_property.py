@@ -1,14 +1,16 @@
-"""Property: after any sequence of applies, rollback(k) gives exactly the state after revision k."""
+"""Properties: after any sequence of applies, rollback(k) gives exactly the state after revision k;
+demo and official data are never current together."""
 
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from store_helpers import assert_states_equal, current_state, plan, tidy_state
 
-from ipdata.errors import Report
+from ipdata.errors import IpdataError, Report
 from ipdata.ingest.upload import Upload
 from ipdata.store import Store
 
@@ -22,7 +24,8 @@ value_rows = st.dictionaries(
     max_size=5,
 )
 task_rows = st.dictionaries(st.sampled_from(TASK_IDS), st.sampled_from(["未启动", "推进中", "已完成"]), max_size=2)
-steps = st.lists(st.tuples(value_rows, task_rows, st.sampled_from(["import", "demo"])), min_size=1, max_size=4)
+steps = st.lists(st.tuples(value_rows, task_rows, st.sampled_from(["import", "demo", "task-edit"])),
+                 min_size=1, max_size=4)
 
 
 def make_upload(values: dict, tasks: dict) -> Upload:
@@ -46,7 +49,14 @@ def test_rollback_gives_state_after_k(steps, data):
         store = Store(Path(tmp) / "db.duckdb", plan())
         states = {0: tidy_state(store.state_at(0))}
         for values, tasks, kind in steps:
+            if kind == "task-edit":
+                values = {}
+            if kind == "demo" and store.has_official_data():
+                with pytest.raises(IpdataError, match="不能载入示例数据"):
+                    store.apply(make_upload(values, tasks), user="h", kind=kind)
+                continue
             result = store.apply(make_upload(values, tasks), user="h", kind=kind)
+            assert not (store.has_demo_data() and store.has_official_data())
             if result.revision_id is not None:
                 # one connection instead of three; test_store_rollback checks state_at == current
                 states[result.revision_id] = tidy_state(store.state_at(result.revision_id))
@@ -54,6 +64,7 @@ def test_rollback_gives_state_after_k(steps, data):
         assert sorted(states) == list(range(latest + 1))
         k = data.draw(st.integers(0, latest), label="k")
         store.rollback(k, user="h")
+        assert not (store.has_demo_data() and store.has_official_data())
         assert_states_equal(tidy_state(current_state(store)), states[k])
         assert_states_equal(tidy_state(store.state_at(k)), states[k])
         # the rollback is itself undoable

@@ -1,15 +1,22 @@
-"""Schema versions: a file written by schema version 1 opens, is upgraded in place, and keeps its data."""
+"""Schema versions: files written by schema versions 1 and 2 open, are upgraded in place, and keep
+their data and history; version 2 -> 3 works out the demo provenance of targets and task statuses."""
+
+import gzip
+from pathlib import Path
 
 import duckdb
 import pytest
-from store_helpers import assert_states_equal, current_state, new_store, upload
+from store_helpers import assert_states_equal, current_state, new_store, plan, rows, upload
 
 from ipdata.auth import Users, local_operator
 from ipdata.errors import IpdataError
 from ipdata.store import SCHEMA_VERSION, Store
 from ipdata.store.schema import SPECS
 
-# The versioned tables as schema version 1 created them: the same columns with a PRIMARY KEY.
+V2_FILE = Path(__file__).parent / "data" / "store_v2.duckdb.gz"  # written by tests/data/make_store_v2.py
+
+# The versioned tables as schema version 1 created them: a PRIMARY KEY, no is_demo on targets
+# and task progress, no n_demo_removed on revisions.
 V1_TABLES = {
     "observations": """CREATE TABLE observations (
         revision_id BIGINT NOT NULL, series VARCHAR NOT NULL, region VARCHAR NOT NULL, year BIGINT NOT NULL,
@@ -22,6 +29,10 @@ V1_TABLES = {
     "task_progress": """CREATE TABLE task_progress (
         revision_id BIGINT NOT NULL, task_id VARCHAR NOT NULL, status VARCHAR, note VARCHAR, updated VARCHAR,
         deleted BOOLEAN NOT NULL, CHECK (deleted OR status IS NOT NULL), PRIMARY KEY (task_id, revision_id))""",
+    "revisions": """CREATE TABLE revisions (
+        id BIGINT PRIMARY KEY, created_at VARCHAR NOT NULL, "user" VARCHAR NOT NULL, file_name VARCHAR,
+        sha256 VARCHAR, comment VARCHAR, kind VARCHAR NOT NULL, n_new BIGINT NOT NULL, n_changed BIGINT NOT NULL,
+        n_removed BIGINT NOT NULL, rollback_to BIGINT)""",
 }
 
 FIRST = """
@@ -42,10 +53,12 @@ def _as_version_1(path) -> None:
         for table, ddl in V1_TABLES.items():
             con.execute(f"ALTER TABLE {table} RENAME TO _old")
             con.execute(ddl)
-            con.execute(f"INSERT INTO {table} SELECT * FROM _old")
+            cols = ", ".join(f'"{r[0]}"' for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]).fetchall())
+            con.execute(f"INSERT INTO {table} SELECT {cols} FROM _old")
             con.execute("DROP TABLE _old")
-        con.execute("DROP TABLE users")
-        con.execute("DROP TABLE auth_events")
+        for table in ("users", "auth_events", "revision_problems"):
+            con.execute(f"DROP TABLE {table}")
         con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
 
 
@@ -62,7 +75,7 @@ def _version(path) -> str:
 
 def test_new_files_have_no_index_on_versioned_tables(tmp_path):
     store = new_store(tmp_path / "new.duckdb")
-    assert _version(store.path) == str(SCHEMA_VERSION) == "2"
+    assert _version(store.path) == str(SCHEMA_VERSION) == "3"
     assert _primary_keys(store.path) & {s.table for s in SPECS} == set()
     assert {"meta", "revisions", "catalogue", "users"} <= _primary_keys(store.path)
 
@@ -79,7 +92,7 @@ def test_version_1_file_is_upgraded_and_keeps_every_revision(tmp_path):
 
     reopened = Store(store.path, store.plan)
 
-    assert _version(store.path) == "2"
+    assert _version(store.path) == "3"
     assert _primary_keys(store.path) & {s.table for s in SPECS} == set()
     assert_states_equal(current_state(reopened), before)
     assert reopened.revisions().equals(history)
@@ -115,3 +128,51 @@ def test_file_from_a_newer_version_is_refused_in_chinese(tmp_path):
         con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(IpdataError, match="结构版本为 99"):
         Store(store.path, store.plan)
+
+
+def _v2_file(tmp_path) -> Path:
+    path = tmp_path / "v2.duckdb"
+    path.write_bytes(gzip.decompress(V2_FILE.read_bytes()))
+    return path
+
+
+def _columns(path, table: str) -> list[str]:
+    with duckdb.connect(str(path)) as con:
+        return [r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]).fetchall()]
+
+
+def test_version_2_file_is_upgraded_with_demo_provenance(tmp_path):
+    """The file make_store_v2.py wrote with the version 2 code: demo (1), import (2), task edit (3),
+    rollback to 1 (4), import (5). Version 2 flagged only values as demo."""
+    path = _v2_file(tmp_path)
+    assert _version(path) == "2" and "is_demo" not in _columns(path, "targets")
+
+    store = Store(path, plan())
+
+    assert _version(path) == "3"
+    assert "is_demo" in _columns(path, "task_progress") and "n_demo_removed" in _columns(path, "revisions")
+    assert _columns(path, "revision_problems")[:3] == ["revision_id", "position", "code"]
+    revs = store.revisions()
+    assert rows(revs, ["id", "kind", "user", "n_demo_removed", "n_warnings"]) == [
+        [1, "demo", "demo", 0, 0], [2, "import", "张三", 0, 0], [3, "task-edit", "李四", 0, 0],
+        [4, "rollback", "张三", 0, 0], [5, "import", "张三", 0, 0]]
+    # Rollback 4 restored the demo target and task statuses: demo, as the rows it copied.
+    assert rows(store.values(), ["series", "year", "value", "revision_id", "is_demo"]) == [
+        ["gdp", 2021, 1350.0, 4, True], ["population", 2021, 125.0, 1, True], ["population", 2022, 126.0, 5, False]]
+    assert rows(store.targets(), ["region", "target", "revision_id", "is_demo"]) == [["川姜镇", 8.0, 4, True]]
+    assert rows(store.task_progress(), ["task_id", "status", "revision_id", "is_demo"]) == [
+        ["一.1.1", "已完成", 4, True], ["二.2.1", "未启动", 5, False], ["二.3.1", "推进中", 4, True]]
+    # History keeps each revision's own provenance: the official import 2 and task edit 3.
+    at_3 = store.state_at(3)
+    assert rows(at_3["targets"], ["target", "is_demo"]) == [[9.0, False]]
+    assert rows(at_3["tasks"], ["task_id", "status", "is_demo"]) == [["一.1.1", "推进中", False], ["二.3.1", "已完成", False]]
+    # Version 2 let the demo and official data mix; the next official import removes every demo item.
+    assert store.has_demo_data() and store.has_official_data()
+    changes = store.preview(upload("series,region,year,value\ngdp,全区,2022,1400"))
+    assert (changes.n_new, changes.n_demo_removed) == (1, 5)  # 2 values, 1 target, 2 task statuses
+    store.apply(upload("series,region,year,value\ngdp,全区,2022,1400"), user="张三")
+    assert not store.has_demo_data()
+    assert rows(store.values(), ["series", "year", "value"]) == [["gdp", 2022, 1400.0], ["population", 2022, 126.0]]
+    assert store.targets().empty and store.task_progress()["task_id"].tolist() == ["二.2.1"]
+    assert store.rollback(4, user="张三").revision_id == 7 and store.has_demo_data()

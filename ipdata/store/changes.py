@@ -15,8 +15,10 @@ from ipdata.store.schema import SPECS
 
 CHANGE_COLUMNS = ["table", "series", "region", "year", "task_id", "name", "unit", "old", "new",
                   "change", "fields"]
-# change: new | changed | unchanged, and for rollbacks also removed (uploads never remove).
-# fields: comma-separated names of the fields that differ, for "changed" rows (e.g. "value,note").
+# change: new | changed | unchanged, and for rollbacks also removed (uploads never remove their
+# own data). fields: comma-separated names of the fields that differ, for "changed" rows
+# (e.g. "value,note"). An official import into a store holding demo data also writes tombstones
+# classified "demo-removed"; they are counted in `n_demo_removed`, not listed in `rows`.
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class Changes:
 
     deltas: dict[str, pa.Table] = field(repr=False)
     plan: Plan = field(repr=False, compare=False)
+    # Every current demo value, target and task status this (official) import removes: those
+    # with a tombstone and those its own rows replace. Demo and official data never mix.
+    n_demo_removed: int = 0
 
     @cached_property
     def rows(self) -> pd.DataFrame:
@@ -66,14 +71,18 @@ class Changes:
 
     @property
     def is_noop(self) -> bool:
-        return self.n_new + self.n_changed + self.n_removed == 0
+        return self.n_new + self.n_changed + self.n_removed + self.n_demo_removed == 0
 
-    def summary(self) -> str:
-        """新增 12 项，修改 2 项，未变 40 项 (and 删除 when a rollback removes items)."""
+    def summary(self, applied: bool = False) -> str:
+        """新增 12 项，修改 2 项，未变 40 项 (删除 when a rollback removes items; for an official
+        import over demo data "；将删除示例数据 N 项", or 已删除 once `applied`)."""
         text = f"新增 {self.n_new} 项，修改 {self.n_changed} 项"
         if self.n_removed:
             text += f"，删除 {self.n_removed} 项"
-        return text + f"，未变 {self.n_unchanged} 项"
+        text += f"，未变 {self.n_unchanged} 项"
+        if self.n_demo_removed:
+            text += f"；{'已' if applied else '将'}删除示例数据 {self.n_demo_removed} 项"
+        return text
 
 
 @dataclass(frozen=True)
@@ -87,9 +96,9 @@ class ApplyResult:
         return self.revision_id is None
 
 
-def build_changes(plan: Plan, deltas: dict[str, pa.Table]) -> Changes:
+def build_changes(plan: Plan, deltas: dict[str, pa.Table], n_demo_removed: int = 0) -> Changes:
     """Changes from per-table diff results (see revisions.diff), keyed by TableSpec.name."""
-    return Changes(dict(deltas), plan)
+    return Changes(dict(deltas), plan, n_demo_removed)
 
 
 def _rows(plan: Plan, deltas: dict[str, pa.Table]) -> pd.DataFrame:
@@ -101,6 +110,9 @@ def _rows(plan: Plan, deltas: dict[str, pa.Table]) -> pd.DataFrame:
         if table is None or not table.num_rows:
             continue
         d = table.to_pandas()
+        d = d[d["change"] != "demo-removed"].reset_index(drop=True)
+        if d.empty:
+            continue
         part = pd.DataFrame({"table": spec.name}, index=d.index)
         for k in ("series", "region", "year", "task_id"):
             part[k] = d.get(k)

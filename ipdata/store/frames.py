@@ -48,8 +48,14 @@ def normalise(upload: Upload, plan: Plan, is_demo: bool) -> tuple[dict[str, pd.D
         TARGETS.name: _rows(upload.targets, TARGETS, problems, series_codes),
         TASKS.name: _rows(upload.tasks, TASKS, problems, task_ids),
     }
-    frames[VALUES.name]["is_demo"] = pd.Series(is_demo, index=frames[VALUES.name].index, dtype=bool)
+    for frame in frames.values():
+        set_demo(frame, is_demo)
     return frames, problems
+
+
+def set_demo(frame: pd.DataFrame, is_demo: bool) -> None:
+    """Mark every row of a typed frame as demo data or not (the `is_demo` flag of each table)."""
+    frame["is_demo"] = pd.Series(is_demo, index=frame.index, dtype=bool)
 
 
 def _rows(frame: pd.DataFrame, spec: TableSpec, problems: list[Problem], known: set[str]) -> pd.DataFrame:

@@ -11,7 +11,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from ipdata.store.schema import TableSpec
+from ipdata.errors import Problem
+from ipdata.store.schema import SPECS, TableSpec
 
 REL_TOL = 1e-9  # values within this relative tolerance count as unchanged
 
@@ -84,12 +85,65 @@ def diff(
     proposed: str,
     removals: bool = False,
     upto_current: int | None = None,
+    purge_demo: bool = False,
 ) -> pa.Table:
     """The classified delta of `proposed` (SQL) against the current state, as an Arrow table
-    (several times faster to fetch and to write back than a pandas frame of Python strings)."""
+    (several times faster to fetch and to write back than a pandas frame of Python strings).
+
+    With `purge_demo` (an official import into a store holding demo data), `proposed` is compared
+    with the official rows only, so a key it shares with a demo row is "new", and every other
+    demo row gets a tombstone classified "demo-removed".
+    """
     current = state_sql(spec, upto_current)
     con.complete()  # finish any result the caller left after fetchone(): a relation won't run beside it
-    return con.sql(diff_sql(spec, proposed, current, removals)).to_arrow_table()
+    if not purge_demo:
+        return con.sql(diff_sql(spec, proposed, current, removals)).to_arrow_table()
+    official = f"SELECT * FROM ({current}) WHERE NOT is_demo"
+    sql = f"""SELECT * FROM ({diff_sql(spec, proposed, official, removals)})
+              UNION ALL BY NAME
+              SELECT * FROM ({_demo_tombstones_sql(spec, proposed)})
+              ORDER BY {", ".join(spec.keys)}"""
+    return con.sql(sql).to_arrow_table()
+
+
+def demo_state_sql(spec: TableSpec) -> str:
+    """The current demo rows of `spec`."""
+    return f"SELECT * FROM ({state_sql(spec)}) WHERE is_demo"
+
+
+def _demo_tombstones_sql(spec: TableSpec, proposed: str) -> str:
+    """Delta rows (diff_sql's columns) removing each current demo row whose key `proposed` lacks."""
+    keys = ", ".join(f"d.{k}" for k in spec.keys)
+    olds = ", ".join(f"d.{f} AS old_{f}" for f in spec.fields)
+    news = ", ".join(f"CAST(NULL AS {spec.sql_type(f)}) AS new_{f}" for f in spec.fields)
+    on = " AND ".join(f"p.{k} = d.{k}" for k in spec.keys)
+    return f"""
+        WITH p AS ({proposed}), d AS ({demo_state_sql(spec)})
+        SELECT {keys}, {olds}, {news}, 'demo-removed' AS change, CAST(NULL AS VARCHAR) AS fields
+        FROM d ANTI JOIN p ON {on}"""
+
+
+def holds_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any current row of any table is demo data."""
+    return count_current(con, demo=True) > 0
+
+
+def count_current(con: duckdb.DuckDBPyConnection, demo: bool) -> int:
+    """Current rows of all versioned tables that are demo rows (`demo`) or official ones."""
+    total = 0
+    for spec in SPECS:
+        # Pages ask on every rerun: a table that never held such a row answers from one column
+        # scan; otherwise, count the keys whose latest row is a live row of that provenance.
+        flag = "is_demo" if demo else "NOT is_demo"
+        # fetchall, not fetchone: DuckDB refuses the next statement beside an unfinished result
+        if not con.execute(f"SELECT count(*) FROM {spec.table} WHERE {flag} AND NOT deleted").fetchall()[0][0]:
+            continue
+        keys = ", ".join(spec.keys)
+        total += con.execute(f"""SELECT count(*) FROM (
+                                     SELECT arg_max({flag} AND NOT deleted, revision_id) AS live
+                                     FROM {spec.table} GROUP BY {keys})
+                                 WHERE live""").fetchall()[0][0]
+    return int(total)
 
 
 def write_delta(
@@ -108,8 +162,8 @@ def write_delta(
         cols = ", ".join(("revision_id", *spec.keys, *spec.fields, "deleted"))
         con.execute(
             f"""INSERT INTO {spec.table} ({cols})
-                SELECT {int(revision_id)}, {keys}, {fields}, change = 'removed'
-                FROM {name} WHERE change IN ('new', 'changed', 'removed')"""
+                SELECT {int(revision_id)}, {keys}, {fields}, change IN ('removed', 'demo-removed')
+                FROM {name} WHERE change IN ('new', 'changed', 'removed', 'demo-removed')"""
         )
     finally:
         con.unregister(name)
@@ -126,9 +180,9 @@ def latest_revision_id(con: duckdb.DuckDBPyConnection) -> int:
 def insert_revision(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     con.execute(
         """INSERT INTO revisions (id, created_at, "user", file_name, sha256, comment, kind,
-                                  n_new, n_changed, n_removed, rollback_to)
+                                  n_new, n_changed, n_removed, rollback_to, n_demo_removed)
            VALUES ($id, $created_at, $user, $file_name, $sha256, $comment, $kind,
-                   $n_new, $n_changed, $n_removed, $rollback_to)""",
+                   $n_new, $n_changed, $n_removed, $rollback_to, $n_demo_removed)""",
         row,
     )
 
@@ -136,11 +190,44 @@ def insert_revision(con: duckdb.DuckDBPyConnection, row: dict) -> None:
 def read_revisions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = con.execute(
         """SELECT id, created_at, "user", file_name, sha256, comment, kind,
-                  n_new, n_changed, n_removed, rollback_to
-           FROM revisions ORDER BY id"""
+                  n_new, n_changed, n_removed, rollback_to, n_demo_removed,
+                  coalesce(w.n, 0) AS n_warnings
+           FROM revisions LEFT JOIN (
+               SELECT revision_id, count(*) AS n FROM revision_problems
+               WHERE severity = 'warning' GROUP BY revision_id) AS w ON w.revision_id = revisions.id
+           ORDER BY id"""
     ).df()
     frame["rollback_to"] = frame["rollback_to"].astype("Int64")
+    frame["n_warnings"] = frame["n_warnings"].astype("int64")
     return none_for_missing(frame, ["created_at", "user", "file_name", "sha256", "comment", "kind"])
+
+
+PROBLEM_COLUMNS = ["code", "severity", "sheet", "cell", "value", "message"]
+
+
+def insert_problems(con: duckdb.DuckDBPyConnection, revision_id: int, problems: list[Problem]) -> None:
+    """Keep `problems` (an upload's warnings) with the revision they were imported in."""
+    if not problems:
+        return
+    frame = pd.DataFrame([{k: p.as_dict()[k] for k in PROBLEM_COLUMNS} for p in problems],
+                         columns=PROBLEM_COLUMNS).astype(object)
+    frame.insert(0, "position", range(len(frame)))
+    con.register("_problems_in", frame)
+    try:
+        con.execute(f"""INSERT INTO revision_problems (revision_id, position, {", ".join(PROBLEM_COLUMNS)})
+                        SELECT {int(revision_id)}, CAST(position AS INTEGER),
+                               {", ".join(f"CAST({c} AS VARCHAR)" for c in PROBLEM_COLUMNS)}
+                        FROM _problems_in""")
+    finally:
+        con.unregister("_problems_in")
+
+
+def read_problems(con: duckdb.DuckDBPyConnection, revision_id: int, severity: str | None = None) -> pd.DataFrame:
+    where = "revision_id = ?" + (" AND severity = ?" if severity else "")
+    params = [int(revision_id), *([severity] if severity else [])]
+    frame = con.execute(f"SELECT {', '.join(PROBLEM_COLUMNS)} FROM revision_problems WHERE {where} "
+                        "ORDER BY position", params).df()
+    return none_for_missing(frame, PROBLEM_COLUMNS)
 
 
 def revision_with_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:

@@ -9,6 +9,14 @@ no query here makes, and maintaining one doubled the cost of saving a 100,000-ro
 made the file 9x larger). Keys are unique per revision by construction: an upload's keys are
 checked unique before the diff, and the diff yields one row per key. Version 1 files had the
 index; `migrate` rebuilds their tables without it.
+
+Every versioned table carries `is_demo` (provenance: written by a "demo" revision, or restored
+from one by a rollback, or a task edit made while the store held demo data). An official import
+into a store holding demo data tombstones every demo row in its own revision, so demo and
+official figures never mix. Version 2 files had the flag on observations only; `migrate` adds it
+to targets and task progress, working out each row's provenance from the revision history.
+
+The warnings an upload was imported with are kept with its revision (`revision_problems`).
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import pandas as pd
 
 from ipdata.catalogue import Plan
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 REVISION_KINDS = ("import", "demo", "rollback", "task-edit")
 
@@ -72,10 +80,12 @@ VALUES = TableSpec(
 TARGETS = TableSpec(
     "targets", "targets", "targets",
     keys=("series", "region", "year"), numbers=("target",), texts=("note",), main="target",
+    flags=("is_demo",),
 )
 TASKS = TableSpec(
     "tasks", "task_progress", "tasks",
     keys=("task_id",), numbers=(), texts=("status", "note", "updated"), main="status",
+    flags=("is_demo",),
 )
 SPECS = (VALUES, TARGETS, TASKS)
 
@@ -114,7 +124,8 @@ CREATE TABLE revisions (
     n_new BIGINT NOT NULL,
     n_changed BIGINT NOT NULL,
     n_removed BIGINT NOT NULL,
-    rollback_to BIGINT
+    rollback_to BIGINT,
+    n_demo_removed BIGINT NOT NULL DEFAULT 0  -- demo items an official import removed (version 3)
 );
 """,
     "observations": """
@@ -139,6 +150,7 @@ CREATE TABLE targets (
     year BIGINT NOT NULL,
     target DOUBLE,
     note VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false,
     deleted BOOLEAN NOT NULL,
     CHECK (deleted OR target IS NOT NULL)
 );
@@ -150,8 +162,22 @@ CREATE TABLE task_progress (
     status VARCHAR,
     note VARCHAR,
     updated VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false,
     deleted BOOLEAN NOT NULL,
     CHECK (deleted OR status IS NOT NULL)
+);
+""",
+    # The warnings each upload was imported with (errors refuse a file, so only warnings get here).
+    "revision_problems": """
+CREATE TABLE revision_problems (
+    revision_id BIGINT NOT NULL,
+    position INTEGER NOT NULL,      -- order in the upload's report
+    code VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    sheet VARCHAR,
+    cell VARCHAR,
+    value VARCHAR,
+    message VARCHAR NOT NULL
 );
 """,
     # Users and login events (ipdata/auth.py reads and writes them).
@@ -239,14 +265,47 @@ def create_missing(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] | None
 def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
     """Bring a file written with schema `version` to SCHEMA_VERSION. Caller holds the transaction,
     so a failed migration leaves the file as it was."""
-    if version == 1:
+    if version < 3:
         # 1 -> 2: the versioned tables lose their PRIMARY KEY (see the module docstring). DuckDB
-        # cannot drop a constraint, so each table is rebuilt; the columns are unchanged.
-        for spec in SPECS:
-            con.execute(f"ALTER TABLE {spec.table} RENAME TO {spec.table}_v1")
-            con.execute(TABLES[spec.table])
-            con.execute(f"INSERT INTO {spec.table} SELECT * FROM {spec.table}_v1")
-            con.execute(f"DROP TABLE {spec.table}_v1")
-        version = 2
+        # cannot drop a constraint, so each table is rebuilt. 2 -> 3: targets and task progress
+        # gain is_demo, revisions n_demo_removed; the same rebuild adds them with their defaults.
+        for table in (*(spec.table for spec in SPECS), "revisions"):
+            _rebuild(con, table)
+        _mark_demo_rows(con)
     create_missing(con)
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Recreate `table` from TABLES, copying the columns the old one has (new ones take their
+    default)."""
+    old = f"{table}_old"
+    con.execute(f"ALTER TABLE {table} RENAME TO {old}")
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ?", [old]).fetchall()}
+    con.execute(TABLES[table])
+    cols = [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()]
+    common = ", ".join(f'"{c}"' for c in cols if c in have)
+    con.execute(f"INSERT INTO {table} ({common}) SELECT {common} FROM {old}")
+    con.execute(f"DROP TABLE {old}")
+
+
+def _mark_demo_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Work out is_demo of target and task rows written before the flag existed: rows a "demo"
+    revision wrote are demo; a rollback's rows take the provenance of the row they restore (the
+    state right after `rollback_to`, already settled because rollbacks are visited in order)."""
+    from ipdata.store.revisions import state_sql  # revisions imports this module
+
+    demo_ids = "SELECT id FROM revisions WHERE kind = 'demo'"
+    rollbacks = con.execute(
+        "SELECT id, rollback_to FROM revisions WHERE kind = 'rollback' ORDER BY id").fetchall()
+    for spec in (TARGETS, TASKS):
+        con.execute(f"UPDATE {spec.table} SET is_demo = true WHERE NOT deleted AND revision_id IN ({demo_ids})")
+        on = " AND ".join(f"{spec.table}.{k} = s.{k}" for k in spec.keys)
+        for rev, to in rollbacks:
+            con.execute(f"""UPDATE {spec.table} SET is_demo = s.is_demo
+                            FROM ({state_sql(spec, int(to))}) AS s
+                            WHERE {spec.table}.revision_id = {int(rev)} AND NOT {spec.table}.deleted AND {on}""")

@@ -17,10 +17,19 @@ from ipdata.ingest.upload import Upload
 from ipdata.store import revisions, schema
 from ipdata.store.changes import ApplyResult, Changes, build_changes
 from ipdata.store.connection import DEFAULT_BUSY_TIMEOUT, connect, file_lock, transaction
-from ipdata.store.frames import normalise
+from ipdata.store.frames import normalise, set_demo
 from ipdata.store.schema import SPECS, TARGETS, TASKS, VALUES
 
 UPLOAD_KINDS = ("import", "demo", "task-edit")  # "rollback" revisions come only from rollback()
+
+
+
+def demo_over_official() -> IpdataError:
+    """The refusal of demo data for a store that holds official data (service.load_demo too)."""
+    return IpdataError(
+        "数据库中已有上传的正式数据，不能载入示例数据（示例数据与正式数据不能混在一起）。",
+        hint="如需查看示例数据，请另用一个数据库文件，例如：python -m ipdata --db /tmp/demo.duckdb demo",
+    )
 
 
 def _now() -> str:
@@ -101,7 +110,7 @@ class Store:
 
     def revisions(self) -> pd.DataFrame:
         """Every revision, oldest first: id, created_at (UTC ISO), user, file_name, sha256, comment,
-        kind, n_new, n_changed, n_removed, rollback_to."""
+        kind, n_new, n_changed, n_removed, rollback_to, n_demo_removed, n_warnings."""
         with self._reading() as con:
             return revisions.read_revisions(con)
 
@@ -117,17 +126,21 @@ class Store:
             return revisions.latest_revision_id(con)
 
     def has_demo_data(self) -> bool:
-        """Whether any current value comes from a demo import (the UI then shows 示例数据)."""
+        """Whether any current value, target or task status is demo data (the UI then shows 示例数据)."""
         with self._reading() as con:
-            # Pages ask on every rerun: a file that never held demo values answers from one
-            # column scan; otherwise, whether any key's latest row is a live demo value.
-            if not con.execute("SELECT coalesce(bool_or(is_demo), false) FROM observations").fetchone()[0]:
-                return False
-            sql = """SELECT count(*) FROM (
-                         SELECT arg_max(is_demo AND NOT deleted, revision_id) AS live_demo
-                         FROM observations GROUP BY series, region, year)
-                     WHERE live_demo"""
-            return con.execute(sql).fetchone()[0] > 0
+            return revisions.holds_demo(con)
+
+    def has_official_data(self) -> bool:
+        """Whether any current value, target or task status is official (not demo) data."""
+        with self._reading() as con:
+            return revisions.count_current(con, demo=False) > 0
+
+    def revision_warnings(self, revision_id: int) -> pd.DataFrame:
+        """The warnings the upload of `revision_id` was imported with, in report order:
+        code, severity, sheet, cell, value, message (empty for a revision without any)."""
+        with self._reading() as con:
+            n = self._check_revision(con, revision_id)
+            return revisions.read_problems(con, n, "warning")
 
     def catalogue(self) -> pd.DataFrame:
         """The plan's goals, series and task paragraphs as stored in the file."""
@@ -143,14 +156,18 @@ class Store:
         """
         frames = self._frames(upload, kind)
         with self._reading() as con:
-            return self._upload_changes(con, frames)
+            return self._upload_changes(con, frames, kind)
 
     def apply(
         self, upload: Upload, user: str, comment: str | None = None, kind: str = "import"
     ) -> ApplyResult:
         """Merge the upload into the current state as one new revision (or none if nothing changed).
 
-        Values absent from the upload are kept: yearly files carry only some years.
+        Values absent from the upload are kept: yearly files carry only some years. Demo and
+        official data never mix: an "import" into a store holding demo data removes every demo
+        value, target and task status in the same revision; a "demo" upload into a store holding
+        official data is refused; a "task-edit" made while the store holds demo data is demo data
+        itself (it goes with the demo). The upload's warnings are kept with the revision.
         """
         if not upload.report.valid:
             errors = upload.report.errors
@@ -160,7 +177,7 @@ class Store:
             )
         frames = self._frames(upload, kind)
         with self._writing() as con:
-            changes = self._upload_changes(con, frames)
+            changes = self._upload_changes(con, frames, kind)
             if changes.is_noop:
                 return ApplyResult(None, changes, self._noop_message(con, upload))
             rev = revisions.next_revision_id(con)
@@ -168,7 +185,8 @@ class Store:
                 rev, user, comment, kind, changes, upload.file_name, upload.sha256, None))
             for spec in SPECS:
                 revisions.write_delta(con, spec, changes.deltas[spec.name], rev)
-        return ApplyResult(rev, changes, f"已保存为第 {rev} 版：{changes.summary()}。")
+            revisions.insert_problems(con, rev, upload.report.warnings)
+        return ApplyResult(rev, changes, f"已保存为第 {rev} 版：{changes.summary(applied=True)}。")
 
     def rollback(self, revision_id: int, user: str, comment: str | None = None) -> ApplyResult:
         """Restore the state right after `revision_id` exactly, as a new "rollback" revision.
@@ -219,16 +237,26 @@ class Store:
             )
         return frames
 
-    def _upload_changes(self, con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> Changes:
+    def _upload_changes(
+        self, con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], kind: str
+    ) -> Changes:
+        """The diff of an upload of `kind`, after settling its provenance against the store."""
+        holds_demo = revisions.holds_demo(con)
+        if kind == "demo" and revisions.count_current(con, demo=False):
+            raise demo_over_official()
+        if kind == "task-edit" and holds_demo:
+            for frame in frames.values():
+                set_demo(frame, True)
+        purge = kind == "import" and holds_demo
         deltas = {}
         for spec in SPECS:
             name = f"_incoming_{spec.name}"
             con.register(name, frames[spec.name])
             try:
-                deltas[spec.name] = revisions.diff(con, spec, spec.typed_select(name))
+                deltas[spec.name] = revisions.diff(con, spec, spec.typed_select(name), purge_demo=purge)
             finally:
                 con.unregister(name)
-        return build_changes(self.plan, deltas)
+        return build_changes(self.plan, deltas, revisions.count_current(con, demo=True) if purge else 0)
 
     def _noop_message(self, con: duckdb.DuckDBPyConnection, upload: Upload) -> str:
         if upload.is_empty:
@@ -262,5 +290,5 @@ class Store:
             "id": rev, "created_at": _now(), "user": (user or "").strip() or "未署名", "file_name": file_name,
             "sha256": sha256, "comment": comment, "kind": kind, "n_new": changes.n_new,
             "n_changed": changes.n_changed, "n_removed": changes.n_removed,
-            "rollback_to": rollback_to,
+            "rollback_to": rollback_to, "n_demo_removed": changes.n_demo_removed,
         }
