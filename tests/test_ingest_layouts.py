@@ -121,3 +121,23 @@ def test_the_templates_guide_sheet_is_still_skipped_for_its_name(tmp_path):
                              "指标数据": [["指标名称", "2024年"], ["马德里商标注册量累计", 61]]})
     assert upload.report.flatten() == []
     assert len(upload.observations) == 1
+
+
+def test_a_part_of_a_year_is_read_as_that_year_with_a_warning(tmp_path):
+    upload = read(tmp_path, {"表": [["指标名称", "2024年1-12月", "2025年1-10月"], ["新增贯标单位", 21, 17]]})
+    assert tidy(upload.observations, ["year", "value"]) == [(2024, 21.0), (2025, 17.0)]
+    assert upload.report.flatten(["cell", "code", "severity"]) == [["C1", "partial-year", "warning"]]
+    assert "只是2025年1-10月的数据，不是全年" in upload.report.warnings[0].message
+
+
+@pytest.mark.parametrize("typed, outcome", [
+    ("21家", ("value", 21.0)), ("21 家", ("value", 21.0)), ("1,350家", ("value", 1350.0)),
+    ("21个", ("unit-mismatch", None)), ("21万元", ("unit-mismatch", None)), ("约21", ("not-a-number", None)),
+])
+def test_a_number_typed_with_its_unit(tmp_path, typed, outcome):
+    upload = read(tmp_path, {"表": [["指标名称", "2024年"], ["新增贯标单位", typed]]})
+    kind, value = outcome
+    if kind == "value":
+        assert upload.report.flatten() == [] and upload.observations["value"].tolist() == [value]
+    else:
+        assert upload.report.flatten(["cell", "code"]) == [["B2", kind]]

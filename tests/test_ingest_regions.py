@@ -114,3 +114,22 @@ def test_known_regions_from_the_store(tmp_path):
     known = Known.from_frames(pd.DataFrame({"series": ["x"], "region": ["甲"], "year": [2023], "value": [1.0]}),
                               pd.DataFrame({"series": ["x"], "region": ["乙"], "year": [2025], "target": [2.0]}))
     assert known.regions == frozenset({"甲", "乙"})
+
+
+def test_regions_as_columns_with_the_year_in_the_title(tmp_path):
+    upload = read(tmp_path, {"表": [
+        ["2024年各镇(街道)知识产权主要指标"],
+        ["序号", "指标名称", "单位", "川姜镇", "金沙街道", "高新区", "全区"],
+        [1, "新增贯标单位", "家", 3, 2, 5, 21],
+        [2, "专利授权量", "件", 300, 200, 500, 2100]]})
+    assert upload.report.flatten(["cell", "code"]) == [["B4", "skipped-rows"]]
+    assert tidy(upload.observations, ["region", "year", "value", "cell"]) == [
+        ("川姜镇", 2024, 3.0, "D3"), ("金沙街道", 2024, 2.0, "E3"), ("南通高新区", 2024, 5.0, "F3"),
+        ("全区", 2024, 21.0, "G3")]
+
+
+def test_regions_as_columns_without_a_year_is_refused_at_the_header(tmp_path):
+    upload = read(tmp_path, {"表": [["各镇(街道)知识产权主要指标"], ["指标名称", "川姜镇", "兴仁镇"],
+                                   ["新增贯标单位", 3, 2]]})
+    assert upload.report.flatten(["cell", "code"]) == [["B2", "bad-year"]]
+    assert "标题中没有写明是哪一年" in upload.report.errors[0].message

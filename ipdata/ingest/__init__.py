@@ -97,10 +97,12 @@ def _read(data: bytes, plan: Plan, upload: Upload, known: Known) -> None:
         if header is None:
             continue
         found_table = True
-        if (problem := sheet_checks.ambiguous_region(sheet, header, plan)) is not None:
+        if (problem := sheet_checks.ambiguous_region(sheet, header, plan)
+                or sheet_checks.regions_without_year(sheet, header)) is not None:
             report.add(problem)
             continue
         report.add(sheet_checks.ignored_columns(sheet, header))
+        report.add(sheet_checks.partial_years(sheet, header))
         fast = columns.read_rows(sheet, header, reader) if FAST and header.kind != "tasks" else None
         if fast is not None:
             fast_obs += fast[0]

@@ -80,6 +80,39 @@ def parse_number(value: Any) -> tuple[float, bool] | None:
     return (number, percent) if math.isfinite(number) else None
 
 
+_NUMBER_UNIT = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)([^\d\s.,%+-][^\d]{0,5})")
+
+
+def number_with_unit(value: Any) -> tuple[float, str] | None:
+    """"12件", "1.5亿元", "200 人" -> (number, unit); None for anything else (the unit is checked
+    against the goal's by the caller)."""
+    if not isinstance(value, str):
+        return None
+    m = _NUMBER_UNIT.fullmatch("".join(nfkc(value).split()))
+    if m is None:
+        return None
+    number = float(m.group(1).replace(",", ""))
+    return (number, m.group(2)) if math.isfinite(number) else None
+
+
+_MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_PARTIAL = re.compile(rf"(?:{_MONTH}[-－~～至到])?({_MONTH})月(?:份)?(?:末|底)?|上半年|前三季度|一季度|二季度|三季度|半年")
+
+
+def partial_year(value: Any) -> str | None:
+    """The part of a year a header covers when it is not the whole year (2025年1-10月, 上半年),
+    else None: a year's figure from January to December (or 年底) is the whole year."""
+    if not isinstance(value, str):
+        return None
+    text = "".join(nfkc(value).split())
+    m = _PARTIAL.search(text)
+    if m is None:
+        return None
+    if m.group(1) in ("12", "十二"):
+        return None
+    return m.group(0)
+
+
 def parse_year(value: Any) -> int | None:
     """2021, 2021.0, "2021", "2021年", "2021年度", "２０２１年" -> 2021; anything else None."""
     if isinstance(value, bool):

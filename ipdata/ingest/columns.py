@@ -62,6 +62,8 @@ def read_rows(sheet: Sheet, h: Header, reader: RowReader) -> tuple[list[pd.DataF
     """(observation frames, target frames, problems) for the table under header `h`, or None when
     the table is one the fast path does not take (then read it with `tables.read_table`)."""
     body = sheet.rows[h.body:]
+    if h.col_regions:  # regions as columns: a small table, read row by row
+        return None
     if not body:
         return [], [], []
     grid = np.empty((len(body), len(body[0])), dtype=object)

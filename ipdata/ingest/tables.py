@@ -9,7 +9,7 @@ parses and checks them, so every problem can still name its cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ipdata.ingest.cells import (
@@ -76,6 +76,7 @@ class Header:
     fixed_region: str | None = None  # the one region a title or 填报单位 line names, for a table without region column
     region_found_by_values: bool = False  # the region column was recognised by its values, not its header
     named_regions: tuple[tuple[str, int, int], ...] = ()  # (region, row, col) of every title naming a region
+    col_regions: dict[int, str] = field(default_factory=dict)  # regions as columns: column -> region text
 
     @property
     def body(self) -> int:
@@ -187,7 +188,7 @@ def find_header(sheet: Sheet, regions: Regions | None = None) -> Header | None:
     a region column recognised by its values, the one region named in a title or 填报单位 line."""
     level = header_key(regions.plan.region_level) if regions is not None else None
     for i, cells in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        header = classify(cells, i, level)
+        header = classify(cells, i, level) or (_regions_across(sheet, cells, i, regions) if regions else None)
         if header:
             _second_row(sheet, header)
             if regions is not None:
@@ -195,6 +196,38 @@ def find_header(sheet: Sheet, regions: Regions | None = None) -> Header | None:
                 _named_regions(sheet, header, regions)
             return header
     return None
+
+
+def _regions_across(sheet: Sheet, cells: list[Any], row: int, regions: Regions) -> Header | None:
+    """指标名称 | 单位 | 川姜镇 | 金沙街道 | … | 全区: one column per region, the year in the title
+    above ("2024年各镇(街道)知识产权主要指标"). Without a year there, the header is still found
+    (its columns have `years` empty) so that the sheet is refused with a located message."""
+    roles: dict[str, int] = {}
+    across: dict[int, str] = {}
+    for col, cell in enumerate(cells):
+        key = header_key(cell)
+        role = _role(key, None) if key else None
+        if role in ("name", "code", "unit", "seq", "source", "note"):
+            roles.setdefault(role, col)
+        elif key and regions.is_region(cell):
+            across[col] = str(cell)
+    if not ("name" in roles or "code" in roles) or len(across) < 2:
+        return None
+    if not any(not regions.is_district(t) for t in across.values()):
+        return None
+    years = {y for r in sheet.rows[:row] for c in r if (y := _title_year(c)) is not None}
+    header = Header(row, "wide", roles, col_regions=across)
+    if len(years) == 1:
+        year = years.pop()
+        header.years = [(c, year) for c in across]
+    return header
+
+
+def _title_year(cell: Any) -> int | None:
+    if not isinstance(cell, str) or is_blank(cell) or is_footnote([cell]):
+        return None
+    what, year = header_year(cell)
+    return year if what == "value" else None
 
 
 def _second_row(sheet: Sheet, h: Header) -> None:
@@ -303,6 +336,11 @@ def read_table(sheet: Sheet, header: Header | None = None, regions: Regions | No
         record = reader(sheet.name, header, cells, i)
         if isinstance(record, TaskRow):
             table.tasks.append(record)
+        elif record is not None and header.col_regions:  # one row per region column
+            for c, region in header.col_regions.items():
+                entries = [e for e in record.entries if e.col == c]
+                if entries:
+                    table.rows.append(replace(record, region=region, region_col=None, entries=entries))
         elif record is not None:
             table.rows.append(record)
     return table

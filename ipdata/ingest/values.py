@@ -17,6 +17,7 @@ from ipdata.ingest.cells import (
     is_error_text,
     nfkc,
     number_text,
+    number_with_unit,
     parse_milestone,
     parse_number,
     parse_target,
@@ -150,6 +151,13 @@ class RowReader:
         if entry.kind == "target":
             return (yield from self._target(series, entry, row))
         parsed = parse_number(entry.value)
+        if parsed is None and (with_unit := number_with_unit(entry.value)) is not None:
+            # "12件" beside the goal's own unit is 12; any other unit is a mismatch to be fixed
+            if not units_match(with_unit[1], series):
+                yield _problem("unit-mismatch", f"“{series.name}”的单位应为“{series.unit}”，这里填的是“{entry.value}”。"
+                               f"请把数值换算为{series.unit}后只填数字。", *at)
+                return None, False
+            parsed = (with_unit[0], False)
         if parsed is None:
             yield _problem("not-a-number", f"“{entry.value}”不是数字。请填写数字(如 12 或 12.5)；"
                            "没有数据请留空或填“-”，不要填 0。", *at)
