@@ -84,6 +84,15 @@ class Problem:
         }
 
 
+MAX_PROBLEMS_PER_CODE = 500  # then one line "另有 N 处同类问题" (a report a person can read)
+
+
+def more_problem(code: str, severity: Severity, more: int, total: int) -> Problem:
+    """The line that stands for the problems of one code beyond the first ones listed."""
+    return Problem(code, f"另有 {more} 处同类问题未逐一列出(共 {total} 处)，请按上面的提示一并检查修改。",
+                   severity=severity)
+
+
 @dataclass
 class Report:
     """All problems found in one input; `valid` when none is an error."""
@@ -107,6 +116,21 @@ class Report:
     @property
     def valid(self) -> bool:
         return not self.errors
+
+    def capped(self, per_code: int = MAX_PROBLEMS_PER_CODE) -> None:
+        """Keep the first `per_code` problems of each code and tell the rest in one line each:
+        a file with 100,000 bad cells gets a readable report, not 100,000 lines."""
+        counts: dict[tuple[str, str], int] = {}
+        kept: list[Problem] = []
+        for p in self.problems:
+            key = (p.code, p.severity)
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] <= per_code:
+                kept.append(p)
+        for (code, severity), n in counts.items():
+            if n > per_code:
+                kept.append(more_problem(code, severity, n - per_code, n))  # type: ignore[arg-type]
+        self.problems = kept
 
     def flatten(self, fields: Sequence[str] = ("sheet", "cell", "code")) -> list[list[Any]]:
         """Compact form for one-line test expectations."""

@@ -79,3 +79,14 @@ def test_ods_and_xls_written_by_a_spreadsheet_program_read_like_xlsx():
                  ["数据", "C3", "hidden-cells"]],
                 [("case_closure_rate", 2024, 0.8, "D2"), ("ip_standard_units_new", 2023, 5.0, "C3")])
     assert results == [expected] * 3
+
+
+def test_a_report_lists_at_most_500_problems_of_one_kind_then_counts_the_rest(tmp_path):
+    rows = [["指标名称", "地区", "2023年"]] + [["新增贯标单位", f"{i}号镇", 1] for i in range(620)]
+    path = _book(tmp_path, rows)
+    upload = read_upload(path, PLAN)
+    codes = [p.code for p in upload.report.problems]
+    assert codes == ["unknown-region"] * 501
+    assert upload.report.problems[499].cell == "B501"  # the 500th named, in sheet order
+    last = upload.report.problems[-1]
+    assert last.cell is None and "另有 120 处同类问题未逐一列出(共 620 处)" in last.message

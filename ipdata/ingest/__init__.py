@@ -148,6 +148,7 @@ def _read(data: bytes, plan: Plan, upload: Upload, known: Known) -> None:
                            sheet=sheet, row=row, column=None if col is None else column_letter(col)))
     elif obs.empty and targets.empty and tasks.empty and report.valid:
         report.add(Problem("no-data", "表格中没有填写任何数据(空白和“-”都表示无数据)。请填写数值后再上传。"))
+    report.capped()
     upload.observations = _public(obs, OBSERVATION_COLUMNS)
     upload.targets = _public(targets, TARGET_COLUMNS)
     upload.tasks = _public(tasks, TASK_COLUMNS)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from ipdata.catalogue import Plan
-from ipdata.errors import Problem, column_letter
+from ipdata.errors import MAX_PROBLEMS_PER_CODE, Problem, column_letter, more_problem
 from ipdata.ingest.cells import number_text
 from ipdata.ingest.matching import Matcher
 from ipdata.ingest.regions import Regions
@@ -91,6 +91,13 @@ def _fraction_problem(rec: pd.Series, column: str, plan: Plan) -> Problem:
 MAX_LISTED = 20  # a notice names at most this many rows or cells, then says how many more
 
 
+def _told(hits: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows told one by one, and how many more there are: one line less than the report's cap
+    per code, so that with the "另有 N 处" line the report keeps them all (and builds no more)."""
+    told = hits.iloc[:MAX_PROBLEMS_PER_CODE - 1]
+    return told, len(hits) - len(told)
+
+
 def _listing(items: list[str]) -> str:
     shown = "、".join(items[:MAX_LISTED])
     return shown + (f" 等 {len(items)} 处" if len(items) > MAX_LISTED else "")
@@ -161,15 +168,18 @@ def year_on_year(obs: pd.DataFrame, plan: Plan, stored: pd.DataFrame,
     both = mine.merge(before, on=keys, how="inner")
     both = both[(both["previous"] != 0) & both["previous"].notna()]
     change = (both["value"] - both["previous"]) / both["previous"].abs()
-    for i in both.index[change.abs() > limit]:
-        r = both.loc[i]
-        name = plan.all_series[r["series"]].name
+    names = {code: s.name for code, s in plan.all_series.items()}
+    hits = both[change.abs() > limit].rename(columns={"_row": "excel_row"})  # itertuples drops "_" names
+    told, more = _told(hits)
+    for r, ch in zip(told.itertuples(index=False), change[change.abs() > limit], strict=False):
         yield Problem(
             "yoy-change",
-            f"{r['region']}“{name}”{r['year']}年为 {number_text(r['value'])}，比上年({number_text(r['previous'])})"
-            f"{'增长' if change[i] > 0 else '下降'} {abs(change[i]) * 100:.0f}%，超过 {limit * 100:.0f}%。请核对数值和单位；"
+            f"{r.region}“{names[r.series]}”{r.year}年为 {number_text(r.value)}，比上年({number_text(r.previous)})"
+            f"{'增长' if ch > 0 else '下降'} {abs(ch) * 100:.0f}%，超过 {limit * 100:.0f}%。请核对数值和单位；"
             "如确实如此，可在确认时填写说明。",
-            sheet=r["sheet"], row=int(r["_row"]), column=_letters(r["cell"]), value=r["value"], severity="warning")
+            sheet=r.sheet, row=int(r.excel_row), column=_letters(r.cell), value=r.value, severity="warning")
+    if more:
+        yield more_problem("yoy-change", "warning", more, len(hits))
 
 
 def far_from_target(obs: pd.DataFrame, targets: pd.DataFrame, plan: Plan, stored: pd.DataFrame) -> Iterator[Problem]:
@@ -185,14 +195,17 @@ def far_from_target(obs: pd.DataFrame, targets: pd.DataFrame, plan: Plan, stored
     both = obs.merge(own, on=["series", "region"], how="inner")
     both = both[both["target"] > 0]
     far = (both["value"] > both["target"] * ratio) | (both["value"] < both["target"] / ratio)
-    for i in both.index[far]:
-        r = both.loc[i]
-        name = plan.all_series[r["series"]].name
+    names = {code: s.name for code, s in plan.all_series.items()}
+    hits = both[far].rename(columns={"_row": "excel_row"})
+    told, more = _told(hits)
+    for r in told.itertuples(index=False):
         yield Problem(
             "far-from-target",
-            f"{r['region']}“{name}”{r['year']}年为 {number_text(r['value'])}，与该地区的分解目标 "
-            f"{number_text(r['target'])} 相差悬殊(超过 {number_text(ratio)} 倍)。请核对是否填错地区、单位或位数。",
-            sheet=r["sheet"], row=int(r["_row"]), column=_letters(r["cell"]), value=r["value"], severity="warning")
+            f"{r.region}“{names[r.series]}”{r.year}年为 {number_text(r.value)}，与该地区的分解目标 "
+            f"{number_text(r.target)} 相差悬殊(超过 {number_text(ratio)} 倍)。请核对是否填错地区、单位或位数。",
+            sheet=r.sheet, row=int(r.excel_row), column=_letters(r.cell), value=r.value, severity="warning")
+    if more:
+        yield more_problem("far-from-target", "warning", more, len(hits))
 
 
 def new_regions(obs: pd.DataFrame, targets: pd.DataFrame, plan: Plan, regions: Regions,
@@ -201,7 +214,7 @@ def new_regions(obs: pd.DataFrame, targets: pd.DataFrame, plan: Plan, regions: R
     so that a typo (金沙街 beside 金沙街道) shows before it becomes a region of its own."""
     if regions.listed:
         return
-    names = regions.unlisted([*obs["region"], *targets["region"]], known)
+    names = regions.unlisted(pd.unique(pd.concat([obs["region"], targets["region"]]).astype(object)), known)
     if not names:
         return
     first = (obs if not obs.empty and obs["region"].isin(names).any() else targets)

@@ -24,6 +24,7 @@ from ipdata.ingest.regions import Regions
 from ipdata.ingest.workbook import Sheet
 
 HEADER_SCAN_ROWS = 30  # title and note rows may sit above the header
+FOOTER_SCAN_ROWS = 30  # and 填报单位 / 填表人 lines below the table
 
 # Header words by role, compared after `header_key` (NFKC folds （） to ()).
 ROLE_WORDS: dict[str, frozenset[str]] = {
@@ -295,7 +296,8 @@ def _named_regions(sheet: Sheet, h: Header, regions: Regions) -> None:
     """Regions a title above the table or a 填报单位 line (above or below) names."""
     found: list[tuple[str, int, int]] = []
     lines = [(i, r) for i, r in enumerate(sheet.rows[:h.row])]
-    lines += [(i, r) for i, r in enumerate(sheet.rows[h.body:], start=h.body) if is_footnote(r)]
+    tail = max(h.body, len(sheet.rows) - FOOTER_SCAN_ROWS)  # 填报单位 lines sit under the table's end
+    lines += [(i, r) for i, r in enumerate(sheet.rows[tail:], start=tail) if is_footnote(r)]
     for i, cells in lines:
         for j, cell in enumerate(cells):
             if not isinstance(cell, str) or is_blank(cell):
