@@ -16,16 +16,17 @@ from ipdata.store import Store
 from ipdata.views import REVISION_KIND_LABELS, local_time
 
 EVENT_COLUMNS = ["time", "user", "action", "what", "file_name", "sha256", "revision_id",
-                 "n_new", "n_changed", "n_removed", "comment", "source"]
+                 "n_new", "n_changed", "n_removed", "n_warnings", "comment", "source"]
 #   time[str: UTC ISO 8601] user[str] action[str: import|demo|rollback|task-edit|...]
 #   what[str: Chinese description] file_name, sha256[str|None] revision_id[Int64]
-#   n_new, n_changed, n_removed[Int64: counts of changed items] comment[str|None]
+#   n_new, n_changed, n_removed[Int64: counts of changed items] n_warnings[Int64: warnings the
+#   upload was imported with, see Store.revision_warnings] comment[str|None]
 #   source[str: which log the event comes from, "revisions" for data writes]
 
 AUDIT_HEADERS = {
     "time": "时间(北京时间)", "user": "操作人", "action": "操作", "what": "内容", "file_name": "文件名",
     "sha256": "文件SHA-256", "revision_id": "版本号", "n_new": "新增", "n_changed": "修改",
-    "n_removed": "删除", "comment": "说明",
+    "n_removed": "删除", "n_warnings": "警告", "comment": "说明",
 }
 
 
@@ -37,11 +38,11 @@ def revision_events(store: Store) -> pd.DataFrame:
         "time": revs["created_at"], "user": revs["user"], "action": revs["kind"], "what": what,
         "file_name": revs["file_name"], "sha256": revs["sha256"], "revision_id": revs["id"],
         "n_new": revs["n_new"], "n_changed": revs["n_changed"], "n_removed": revs["n_removed"],
-        "comment": revs["comment"], "source": "revisions",
+        "n_warnings": revs["n_warnings"], "comment": revs["comment"], "source": "revisions",
     }, columns=EVENT_COLUMNS)
 
 
-_COUNTS = ("revision_id", "n_new", "n_changed", "n_removed")
+_COUNTS = ("revision_id", "n_new", "n_changed", "n_removed", "n_warnings")
 
 AUTH_LABELS = {"login": "登录", "user-add": "新增用户", "user-passwd": "修改密码", "user-disable": "停用用户",
                "user-enable": "启用用户"}
@@ -65,7 +66,7 @@ def auth_events(store: Store) -> pd.DataFrame:
     return pd.DataFrame({
         "time": ev["happened_at"], "user": [n if pd.isna(a) else a for a, n in zip(ev["actor"], ev["name"], strict=True)],
         "action": ev["event"], "what": what, "file_name": none, "sha256": none, "revision_id": none,
-        "n_new": none, "n_changed": none, "n_removed": none, "comment": none, "source": "auth",
+        "n_new": none, "n_changed": none, "n_removed": none, "n_warnings": none, "comment": none, "source": "auth",
     }, columns=EVENT_COLUMNS)
 
 
@@ -106,7 +107,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 def _describe(rev: dict) -> str:
     kind = rev["kind"]
     if kind == "import":
-        return f"导入文件“{rev['file_name']}”" if rev.get("file_name") else "导入数据"
+        text = f"导入文件“{rev['file_name']}”" if rev.get("file_name") else "导入数据"
+        return text + (f"，删除示例数据 {rev['n_demo_removed']} 项" if rev.get("n_demo_removed") else "")
     if kind == "demo":
         return "载入示例数据（虚构）"
     if kind == "rollback":

@@ -29,8 +29,9 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 TEMPLATE_FILE_NAME = "填报模板.xlsx"
 
 
-def export_file_name(today: dt.date | None = None) -> str:
-    return f"全部数据_{(today or dt.date.today()):%Y%m%d}.xlsx"
+def export_file_name(today: dt.date | None = None, demo: bool = False) -> str:
+    """全部数据_20250301.xlsx; 全部数据_示例数据_20250301.xlsx while the store holds demo data."""
+    return f"全部数据_{'示例数据_' if demo else ''}{(today or dt.date.today()):%Y%m%d}.xlsx"
 
 
 def template_bytes(store: Store) -> bytes:
@@ -47,11 +48,35 @@ def export_bytes(store: Store) -> bytes:
 
 # --- showing a report and a change list ------------------------------------------------------
 
-def problem_table(report: Report) -> pd.DataFrame:
-    """Every problem, errors first: 级别, 工作表, 单元格, 问题."""
+def problem_table(report: Report, severity: str | None = None) -> pd.DataFrame:
+    """Every problem (or those of one severity), errors first: 级别, 工作表, 单元格, 问题."""
+    shown = [p for p in [*report.errors, *report.warnings] if severity in (None, p.severity)]
     rows = [{"级别": SEVERITY_LABELS[p.severity], "工作表": p.sheet or "", "单元格": p.cell or "",
-             "问题": p.message} for p in [*report.errors, *report.warnings]]
+             "问题": p.message} for p in shown]
     return pd.DataFrame(rows, columns=["级别", "工作表", "单元格", "问题"])
+
+
+def revision_warning_table(store: Store, revision_id: int) -> pd.DataFrame:
+    """The warnings a revision's upload was imported with: 工作表, 单元格, 问题."""
+    w = store.revision_warnings(revision_id)
+    return pd.DataFrame({"工作表": w["sheet"].fillna(""), "单元格": w["cell"].fillna(""), "问题": w["message"]},
+                        columns=["工作表", "单元格", "问题"]).astype(object)
+
+
+def warning_revisions(revisions: pd.DataFrame) -> dict[int, str]:
+    """Revisions imported with warnings, newest first, labelled for a choice."""
+    with_warnings = revisions[revisions["n_warnings"] > 0].iloc[::-1]
+    return {int(r["id"]): f"第 {r['id']} 版 · {r['file_name'] or ''} · {r['n_warnings']} 个警告"
+            for r in with_warnings.to_dict("records")}
+
+
+def demo_removal_notice(changes: Changes) -> str | None:
+    """What an official import does to the demo data, or None when there is none to remove."""
+    if not changes.n_demo_removed:
+        return None
+    return (f"将删除示例数据 {changes.n_demo_removed} 项：数据库中现有的示例数据（虚构的数值、分解目标和任务进度）"
+            "将在本次导入中全部删除，正式数据不与示例数据混在一起；确认后“示例数据”标记随之消失。"
+            "如需再看示例数据，可在“回滚”中恢复到导入前的版本。")
 
 
 def _fmt(v: object) -> str:
@@ -114,6 +139,10 @@ class PendingImport:
         same = same_file_revision(store, self.sha256)
         return "文件内容与当前数据完全相同，无需导入" + (f"（与第 {same} 版导入的文件相同）" if same else "") + "。"
 
+    @property
+    def warnings(self) -> int:
+        return len(self.upload.report.warnings)
+
     def refusal(self) -> IpdataError:
         errors = self.upload.report.errors
         return IpdataError(f"文件“{self.file_name}”有 {len(errors)} 个错误，不能导入；已保存的数据没有任何改动。",
@@ -136,14 +165,25 @@ def is_stale(store: Store, pending: PendingImport | RollbackPreview) -> bool:
     return store.latest_revision_id() != pending.base_revision
 
 
-def confirm_import(store: Store, pending: PendingImport, user: User, comment: str | None = None) -> ApplyResult:
-    """Apply exactly the checked upload. Refused unless a statistician or admin is signed in, for an
-    invalid file, or when the bytes no longer match what was checked."""
+WARNINGS_CHECKED = "已核对以上警告中的数据"  # the tick a file with warnings needs before it is imported
+
+
+def confirm_import(store: Store, pending: PendingImport, user: User, comment: str | None = None, *,
+                   warnings_checked: bool = False) -> ApplyResult:
+    """Apply exactly the checked upload, with its warnings and the optional comment (说明).
+
+    Refused unless a statistician or admin is signed in, for an invalid file, when the bytes no
+    longer match what was checked, or for a file with warnings unless `warnings_checked` (the
+    statistician ticked that the figures they name were checked)."""
     require(user, action="导入数据")
     if not pending.valid:
         raise pending.refusal()
     if sha256(pending.data) != pending.sha256 or pending.upload.sha256 != pending.sha256:
         raise IpdataError("待导入的文件与预览时的文件不一致，未导入任何数据。", hint="请重新上传文件。")
+    if pending.warnings and not warnings_checked:
+        raise IpdataError(f"文件“{pending.file_name}”有 {pending.warnings} 个警告，请先逐条核对警告中的数据，"
+                          f"勾选“{WARNINGS_CHECKED}”后再确认导入；未导入任何数据。",
+                          hint="警告不阻止导入：数据无误时勾选后确认，可在“说明”中写明核对情况；数据有误时修改文件后重新上传。")
     return store.apply(pending.upload, user=user.name, comment=(comment or "").strip() or None)
 
 

@@ -75,7 +75,7 @@ def local_time(iso: object, minutes_only: bool = False) -> str:
 REVISION_HEADERS = {
     "id": "版本号", "created_at": "时间(北京时间)", "user": "操作人", "kind": "类型", "file_name": "文件名",
     "sha256": "文件SHA-256", "comment": "说明", "n_new": "新增", "n_changed": "修改",
-    "n_removed": "删除", "rollback_to": "回滚到版本",
+    "n_removed": "删除", "n_demo_removed": "删除示例数据", "n_warnings": "警告", "rollback_to": "回滚到版本",
 }
 REVISION_KIND_LABELS = {"import": "导入", "demo": "示例数据", "rollback": "回滚", "task-edit": "任务进度编辑"}
 
@@ -194,6 +194,59 @@ def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame
         "完成进度": [_pct(x) for x in f["completion"]],
         "状态": f["status"].to_numpy(),
     })
+
+
+CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
+TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度"}
+CHANGE_HEADERS = {"change": "变化", "table": "类型", "name": "名称", "region": "地区", "year": "年份",
+                  "old": "原值", "new": "新值", "unit": "单位"}
+
+
+def change_list(rows: pd.DataFrame) -> pd.DataFrame:
+    """Changes.rows (or some of them) with the headers of the data page's change table: 变化, 类型,
+    名称, 地区, 年份, 原值, 新值, 单位. Values stay values (numbers as numbers, blanks as None);
+    a task's 名称 is "编号 任务名"."""
+    tasks = (rows["table"] == "tasks").to_numpy()
+    name = rows["name"].astype(object).to_numpy().copy()
+    name[tasks] = [f"{t} {n}" for t, n in zip(rows["task_id"][tasks], name[tasks], strict=True)]
+    out = pd.DataFrame({
+        "change": rows["change"].map(CHANGE_LABELS).fillna(rows["change"]),
+        "table": rows["table"].map(TABLE_LABELS).fillna(rows["table"]),
+        "name": name,
+        "region": rows["region"], "year": rows["year"], "old": rows["old"], "new": rows["new"],
+        "unit": rows["unit"],
+    })
+    return out.rename(columns=CHANGE_HEADERS).reset_index(drop=True)
+
+
+def change_counts(plan: Plan, rows: pd.DataFrame) -> pd.DataFrame:
+    """How many values an import adds and changes, per goal (rows, plan order) and year
+    (columns "2022年" …, then 合计); each cell "新增数/修改数", blank where nothing changes.
+    Regional targets are rows of their own ("名称（分解目标）"); task progress is one row 任务进度
+    with its count under 合计 only."""
+    ch = rows[rows["change"].isin(["new", "changed"])]
+    if ch.empty:
+        return pd.DataFrame()
+    # Counted by code first (100,000 rows, a few ms), named afterwards (a few hundred groups).
+    keys = pd.DataFrame({"table": ch["table"].to_numpy(), "series": ch["series"].fillna("").to_numpy(),
+                         "year": ch["year"].fillna(-1).to_numpy("int64"), "change": ch["change"].to_numpy()})
+    n = keys.groupby(["table", "series", "year", "change"], sort=False).size().unstack("change", fill_value=0)
+    n = n.reindex(columns=["new", "changed"], fill_value=0).reset_index()
+    order = {code: i for i, code in enumerate(plan.all_series)}
+    names = {c: s.name for c, s in plan.all_series.items()}
+    tables = list(TABLE_LABELS)
+    n["label"] = [("任务进度" if t == "tasks" else f"{names.get(c, c)}（分解目标）" if t == "targets"
+                   else names.get(c, c)) for t, c in zip(n["table"], n["series"], strict=True)]
+    n["rank"] = [(tables.index(t), order.get(c, len(order)), c) for t, c in zip(n["table"], n["series"], strict=True)]
+    labels = list(dict.fromkeys(n.sort_values("rank", kind="stable")["label"]))
+    total = n.groupby("label")[["new", "changed"]].sum().assign(year=0)
+    cells = pd.concat([n[n["year"] >= 0].groupby(["label", "year"])[["new", "changed"]].sum().reset_index(),
+                       total.reset_index()])
+    cells["text"] = cells["new"].astype(str) + "/" + cells["changed"].astype(str)
+    grid = cells.pivot(index="label", columns="year", values="text").reindex(labels).fillna("")
+    grid.columns = [f"{y}年" if y else "合计" for y in grid.columns]
+    grid = grid[[*grid.columns[1:], "合计"]]  # year 0 (the total) sorts first
+    return grid.rename_axis("指标").reset_index()
 
 
 USER_HEADERS = {"name": "用户名", "role": "角色", "created_at": "创建时间", "created_by": "创建人",

@@ -15,7 +15,8 @@ from ipdata import render, service, settings
 from ipdata.auth import ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError
-from ipdata.figures import IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
+from ipdata.figures import DEMO_MARK, IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
+from ipdata.figures.theme import DEMO_NAME
 from ipdata.store import Store
 from ipdata.trajectory import compute_all
 from ipdata.views import status_frame
@@ -53,10 +54,13 @@ def current_targets() -> pd.DataFrame:
     return _cached_targets(*_revision())
 
 
+DEMO_BANNER = ("**示例数据**：当前显示的数字是虚构的示例数据，仅供演示，不代表官方统计。"
+               "统计人员在“数据管理”导入正式数据时，示例数据会在同一版本中全部删除，此提示随之消失。")
+
+
 def demo_banner() -> None:
     if is_demo():
-        st.warning("**示例数据**：当前显示的数字是虚构的示例数据，仅供演示，不代表官方统计。"
-                   "在“数据管理”上传正式数据后此提示消失。", icon=":material/warning:")
+        st.warning(DEMO_BANNER, icon=":material/warning:")
 
 
 def show_error(exc: IpdataError) -> None:
@@ -159,10 +163,17 @@ def chart(fig, key: str, name: str, container=st) -> None:
     """Show a figure with our theme (not Streamlit's) and a camera button that saves a
     slide-sized PNG under a Chinese file name; below it, server-side downloads: PNG (1920×1080),
     SVG and the data (.xlsx), each made only when clicked."""
+    name = file_name(fig, name)
     config = {"displaylogo": False, "toImageButtonOptions": {
         "format": "png", "filename": name, **IMAGE_ARGS}}
     container.plotly_chart(fig, theme=None, key=key, config=config)
     downloads(fig, key, name, container)
+
+
+def file_name(fig, name: str) -> str:
+    """A chart's file name; one that carries the 示例数据 mark says so in its name too."""
+    demo = any(a.name == DEMO_NAME for a in fig.layout.annotations)
+    return f"{name}_{DEMO_MARK}" if demo and DEMO_MARK not in name else name
 
 
 def downloads(fig, key: str, name: str, container=st) -> None:

@@ -29,35 +29,68 @@ def show_changes(changes) -> None:
         st.dataframe(manage.change_table(changes, ("unchanged",)), hide_index=True, width="stretch")
 
 
+TYPES = ["xlsx", "xlsm", "xls", "ods"]
+LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
+# Streamlit's own uploader text is English: say what it means, and what the page then does.
+UPLOAD_HELP = (f"把文件拖到下面的框里（框中“Drag and drop file here”意为“把文件拖到这里”），或点框中的“Browse files”"
+               f"（浏览文件）选择文件。“Limit {LIMIT_MB}MB per file • {', '.join(t.upper() for t in TYPES)}”意为：每个文件不超过 "
+               f"{LIMIT_MB} MB，可上传 .xlsx、.xlsm、.xls（Excel 97-2003）和 .ods（WPS、LibreOffice）表格。"
+               "上传后先检查并列出将要改动的数据，点“确认导入”之前不会改动任何已保存的数据。")
+
+
+def show_problems(report) -> None:
+    """Errors and warnings in two labelled tables: errors refuse the file, warnings only inform."""
+    st.markdown(f"**检查结果**：{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
+    for severity, title in (("error", ":red[**错误**]（必须修改：有错误的文件整份不导入）"),
+                            ("warning", ":orange[**警告**]（请逐条核对：警告不阻止导入）")):
+        table = manage.problem_table(report, severity).drop(columns="级别")
+        if not table.empty:
+            st.markdown(title)
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
 def upload_section(s) -> None:
     st.subheader("上传数据")
     if (user := ui.need_role()) is None:
         return None
-    # Streamlit's own uploader text is English ("Drag and drop", "Browse files", "Limit 20MB"): say it in Chinese.
-    st.caption(f"把文件拖到下面的框里，或点框中的“Browse files”按钮选择文件；每个文件不超过 {MAX_UPLOAD_BYTES // 2**20} MB，仅限 .xlsx。"
-               "上传后先检查并列出将要改动的数据，点“确认导入”之前不会改动任何已保存的数据。")
-    file = st.file_uploader("选择填好的 Excel 文件（.xlsx）", type=["xlsx"], key=f"upload_{st.session_state.get(UPLOADER, 0)}")
+    st.caption(UPLOAD_HELP)
+    file = st.file_uploader("选择填好的表格文件（.xlsx、.xlsm、.xls、.ods）", type=TYPES,
+                            key=f"upload_{st.session_state.get(UPLOADER, 0)}")
     if file is None:
         return st.session_state.pop(PENDING, None)
     data, pending = file.getvalue(), st.session_state.get(PENDING)
     stale = pending is not None and pending.sha256 == manage.sha256(data) and manage.is_stale(s, pending)
     if pending is None or pending.sha256 != manage.sha256(data) or stale:
         pending = st.session_state[PENDING] = manage.prepare_import(s, data, file.name)
-    report = pending.upload.report
-    st.markdown(f"**检查结果**：{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
-    if report.problems:
-        st.dataframe(manage.problem_table(report), hide_index=True, width="stretch")
+    show_problems(pending.upload.report)
     if not pending.valid:
         return ui.show_error(pending.refusal())
     if pending.noop:
         return st.info(pending.noop_message(s))
     st.markdown("**将要发生的变化**")
     show_changes(pending.changes)
-    comment = st.text_input("说明", key="import_comment", placeholder="例如：2025年年报")
+    if notice := manage.demo_removal_notice(pending.changes):
+        st.warning(notice, icon=":material/delete_sweep:")
+    # a fresh tick for every file: ticking one file's warnings never confirms another's
+    checked = not pending.warnings or st.checkbox(manage.WARNINGS_CHECKED, key=f"warnings_checked_{pending.sha256}")
+    comment = st.text_input("说明（可选，随版本保存）", key="import_comment",
+                            placeholder="例如：2025年年报；警告中的数据已与填报单位核实")
     if stale:  # someone saved since the preview: never apply what the user has not seen
         st.warning("预览之后数据已有变化，上面是重新检查的结果，请核对后再确认。")
-    if st.button(f"确认导入（操作人：{user.name}）", type="primary") and not stale:
-        done(manage.confirm_import(s, pending, user, comment).message, reset_upload=True)
+    if not checked:
+        st.caption(f"文件有 {pending.warnings} 个警告：逐条核对后勾选“{manage.WARNINGS_CHECKED}”，才能确认导入。")
+    if st.button(f"确认导入（操作人：{user.name}）", type="primary", disabled=not checked) and not stale:
+        done(manage.confirm_import(s, pending, user, comment, warnings_checked=checked).message, reset_upload=True)
+
+
+def warnings_section(s, revisions) -> None:
+    """Read the warnings any earlier import was saved with."""
+    options = manage.warning_revisions(revisions)
+    if not options:
+        return
+    with st.expander(f"导入时的警告（{len(options)} 个版本）"):
+        n = st.selectbox("查看哪一版导入时的警告", list(options), format_func=options.get, key="warnings_of")
+        st.dataframe(manage.revision_warning_table(s, n), hide_index=True, width="stretch")
 
 
 def rollback_section(s, revisions) -> None:
@@ -89,13 +122,15 @@ def render() -> None:
         st.success(message, icon=":material/check_circle:")
     left, right = st.columns(2)
     left.download_button("下载填报模板", lambda: manage.template_bytes(s), manage.TEMPLATE_FILE_NAME, on_click="ignore")
-    right.download_button("导出全部数据", lambda: manage.export_bytes(s), manage.export_file_name(), on_click="ignore")
+    right.download_button("导出全部数据", lambda: manage.export_bytes(s), manage.export_file_name(demo=ui.is_demo()),
+                          on_click="ignore")
     upload_section(s)
     st.subheader("版本记录")
     revisions = s.revisions()
     if revisions.empty:
         return st.info("还没有任何版本。下载填报模板，填写后在上方上传；每次导入保存为一个新版本，可随时回滚。")
     st.dataframe(revision_table(revisions)[::-1], hide_index=True, width="stretch")
+    warnings_section(s, revisions)
     with st.expander("操作记录（导入、回滚、任务修改、登录和用户变更）"):
         st.dataframe(audit.audit_table(audit.events(s))[::-1], hide_index=True, width="stretch")
     rollback_section(s, revisions)

@@ -6,7 +6,7 @@ from ipdata import manage, service
 from ipdata.auth import STATISTICIAN, User
 from ipdata.views import local_time
 from tests.conftest import metrics, run_page
-from tests.test_manage import BAD, GOOD, filled_template
+from tests.test_manage import BAD, DEMO_ITEMS, GOOD, WARNED, filled_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,8 +83,10 @@ def test_bad_file_lists_problems_and_stores_nothing(store):
     at.file_uploader[0].set_value(("坏.xlsx", filled_template(store, BAD), XLSX))
     at.run()
     assert not at.exception
+    assert ":red[**错误**]（必须修改：有错误的文件整份不导入）" in [m.value for m in at.markdown]
+    assert not any("警告**]" in m.value for m in at.markdown)
     assert at.dataframe[0].value.values.tolist() == [
-        ["错误", "指标数据", "G5", "“很多”不是数字。请填写数字(如 12 或 12.5)；没有数据请留空或填“-”，不要填 0。"]]
+        ["指标数据", "G5", "“很多”不是数字。请填写数字(如 12 或 12.5)；没有数据请留空或填“-”，不要填 0。"]]
     assert [e.value for e in at.error] == ["文件“坏.xlsx”有 1 个错误，不能导入；已保存的数据没有任何改动。"]
     assert not [b for b in at.button if b.label.startswith("确认导入")]
     assert snapshot(store) == before
@@ -113,8 +115,10 @@ def test_rollback_with_confirmation(store):
         "第 1 版 · " + local_time(store.revisions()["created_at"][0], minutes_only=True) + " · demo · 示例数据.xlsx"]
     button(at, "查看回滚会改变什么").click()
     at.run()
-    assert metrics(at) == {"新增": "0", "修改": "1", "未变": str(len(store.values()) + 27 + len(store.targets()) - 1)}
-    assert at.dataframe[2].value[["名称", "年份", "原值", "新值"]].values.tolist() == [
+    # the import removed the demo: going back restores all of it, one item over the official 2022 value
+    assert metrics(at) == {"新增": str(DEMO_ITEMS - 1), "修改": "1", "未变": "0"}
+    shown = at.dataframe[2].value
+    assert shown[shown["变化"] == "修改"][["名称", "年份", "原值", "新值"]].values.tolist() == [
         ["新增海外专利授权", "2022", "100", "6"]]
     assert store.latest_revision_id() == 2  # previewing changes nothing
     button(at, "确认回滚到第 1 版").click()
@@ -125,6 +129,7 @@ def test_rollback_with_confirmation(store):
     assert (rev["kind"], rev["rollback_to"], rev["user"]) == ("rollback", 1, "张三")
     assert store.values().query("series == 'overseas_patents_new' and year == 2022")["value"].tolist() == [6.0]
     assert manage.preview_rollback(store, 1).changes.is_noop
+    assert any(w.value.startswith("**示例数据**") for w in at.warning)  # the demo is back, and says so
 
 
 def test_viewers_cannot_upload_or_roll_back(store):
@@ -138,3 +143,61 @@ def test_viewers_cannot_upload_or_roll_back(store):
     assert any("回滚数据需要以统计人员身份登录" in n for n in notes)
     assert not [b for b in at.button if b.label.startswith("查看回滚")]
     assert [d.label for d in at.get("download_button")] == ["下载填报模板", "导出全部数据"]  # reading is open
+
+
+def test_uploader_takes_every_spreadsheet_type_and_says_what_its_english_means(store):
+    at = page()
+    assert at.file_uploader[0].allowed_type == [".xlsx", ".xlsm", ".xls", ".ods"]
+    [help_text] = [c.value for c in at.caption if "Drag and drop file here" in c.value]
+    for words in ("“把文件拖到这里”", "“Browse files”", "Limit 20MB per file • XLSX, XLSM, XLS, ODS", "不超过 20 MB",
+                  ".xls（Excel 97-2003）", ".ods"):
+        assert words in help_text
+
+
+def test_official_upload_over_demo_says_it_removes_the_demo_and_does(store):
+    service.load_demo(store)
+    at = page()
+    at.file_uploader[0].set_value(("年报.xlsx", filled_template(store, GOOD), XLSX))
+    at.run()
+    assert metrics(at) == {"新增": "2", "修改": "0", "未变": "0"}
+    notes = [w.value for w in at.warning]
+    assert any(n.startswith("**示例数据**") for n in notes)  # still the demo until confirmed
+    assert any(n.startswith("将删除示例数据 167 项：") for n in notes)
+    button(at, "确认导入").click()
+    at.run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["已保存为第 2 版：新增 2 项，修改 0 项，未变 0 项；已删除示例数据 167 项。"]
+    assert not any("示例数据" in w.value for w in at.warning)  # no banner: nothing shown is demo now
+    assert not store.has_demo_data() and len(store.values()) == 2
+    history = at.dataframe[0].value
+    assert history[["版本号", "类型", "删除示例数据"]].values.tolist() == [[2, "导入", 167], [1, "示例数据", 0]]
+    assert [d.proto.label for d in at.get("download_button")] == ["下载填报模板", "导出全部数据"]
+
+
+def test_a_file_with_warnings_needs_the_tick_and_keeps_them_with_the_revision(store):
+    at = page()
+    at.file_uploader[0].set_value(("年报.xlsx", filled_template(store, WARNED), XLSX))
+    at.run()
+    assert any("0 个错误，1 个警告" in m.value for m in at.markdown)
+    assert ":orange[**警告**]（请逐条核对：警告不阻止导入）" in [m.value for m in at.markdown]
+    assert not any("错误**]" in m.value for m in at.markdown)
+    assert at.dataframe[0].value[["工作表", "单元格"]].values.tolist() == [["指标数据", "G11"]]
+    [tick] = at.checkbox
+    assert (tick.label, tick.value) == ("已核对以上警告中的数据", False)
+    assert button(at, "确认导入").disabled
+    assert any("逐条核对后勾选“已核对以上警告中的数据”，才能确认导入" in c.value for c in at.caption)
+    tick.check()
+    at.text_input(key="import_comment").set_value("G11 已与文广局核实")
+    at.run()
+    assert not button(at, "确认导入").disabled
+    button(at, "确认导入").click()
+    at.run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["已保存为第 1 版：新增 3 项，修改 0 项，未变 0 项。"]
+    rev = store.revisions().iloc[-1]
+    assert (rev["comment"], rev["n_warnings"]) == ("G11 已与文广局核实", 1)
+    assert at.dataframe[0].value[["版本号", "警告", "说明"]].values.tolist() == [[1, 1, "G11 已与文广局核实"]]
+    assert at.selectbox(key="warnings_of").options == ["第 1 版 · 年报.xlsx · 1 个警告"]
+    warned = at.dataframe[1].value
+    assert warned[["工作表", "单元格"]].values.tolist() == [["指标数据", "G11"]]
+    assert "若为 0.8% 无需修改" in warned["问题"][0]
