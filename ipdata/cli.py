@@ -17,11 +17,13 @@ import pandas as pd
 
 from ipdata import service, settings
 from ipdata.auth import ROLE_LABELS, ROLES, User, Users, local_operator
-from ipdata.errors import IpdataError
+from ipdata.catalogue import Plan
+from ipdata.errors import IpdataError, Problem
 from ipdata.store import Changes, Store
-from ipdata.views import user_table
+from ipdata.views import change_counts, change_list, user_table
 
-CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
+SHOWN_CHANGES = 50  # changes listed on screen; --changes FILE.xlsx holds all of them
+SHOWN_PROBLEMS = 50  # warnings listed on screen (errors are all listed); the file holds all
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("import", help="导入填好的 .xlsx（先校验，全部无误才保存为新版本）")
     s.add_argument("file", type=Path)
     s.add_argument("--dry-run", action="store_true", help="只校验并列出将要发生的变化，不保存")
+    s.add_argument("--changes", type=Path, metavar="FILE.xlsx",
+                   help=f"把全部变化写入这个 .xlsx（屏幕上只列前 {SHOWN_CHANGES} 项）")
     s.add_argument("--user", help="操作人（默认 IPDATA_USER 或系统用户名）")
     s.add_argument("--comment", help="本次导入的说明")
     s = sub.add_parser("values", help="列出当前数据")
@@ -131,24 +135,69 @@ def _print_frame(frame: pd.DataFrame) -> None:
         print(frame.to_string(index=False))
 
 
-TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度"}
+def _problem_lines(problems: Sequence[Problem], rest_hint: str) -> list[str]:
+    """Every error, then the first SHOWN_PROBLEMS warnings (a file can raise thousands)."""
+    errors = [str(p) for p in problems if p.severity == "error"]
+    warnings = [str(p) for p in problems if p.severity != "error"]
+    lines = errors + warnings[:SHOWN_PROBLEMS]
+    rest = len(warnings) - SHOWN_PROBLEMS
+    if rest > 0:
+        lines.append(f"… 另有 {rest} 条警告{rest_hint}")
+    return lines
 
 
-def _print_changes(changes: Changes) -> None:
+def _refusal(exc: IpdataError) -> int:
+    """A refused file: the message, every error, then warnings; what to do; exit code 1."""
+    lines = [exc.message, *(f"  {line}" for line in _problem_lines(exc.problems, "未列出"))]
+    if exc.hint:
+        lines.append(f"处理办法：{exc.hint}")
+    print("\n".join(lines), file=sys.stderr)
+    return 1
+
+
+def _cell_text(v: object) -> str:
+    """A change's value for the screen: 12 rather than 12.0, blank rather than None/NaN."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
+def _print_changes(plan: Plan, changes: Changes, out: Path | None) -> pd.DataFrame:
+    """The goal × year counts and the first SHOWN_CHANGES changes; returns all of them (for
+    --changes). Only small frames are formatted: pandas' to_string of 100,000 rows took 25 s."""
     rows = changes.rows
     changed = rows[rows["change"] != "unchanged"]
-    print(f"新增 {changes.n_new} 项，修改 {changes.n_changed} 项，未变 {changes.n_unchanged} 项")
-    if changed.empty:
-        return
-    view = changed.assign(change=changed["change"].map(CHANGE_LABELS).fillna(changed["change"]),
-                          table=changed["table"].map(TABLE_LABELS))
-    # only the key columns that this change uses (a values-only file has no task column)
-    cols = [c for c in ("change", "table", "name", "region", "year", "task_id", "old", "new", "unit")
-            if c in view and view[c].notna().any()]
-    view = view[cols].astype(object).where(view[cols].notna(), "")
-    _print_frame(view.rename(columns={
-        "change": "变化", "table": "类型", "name": "名称", "region": "地区", "year": "年份", "task_id": "任务",
-        "old": "原值", "new": "新值", "unit": "单位"}))
+    if not changed.empty:
+        print("各指标、各年份的变化（每格：新增/修改 项数）：")
+        _print_frame(change_counts(plan, changed))
+        shown = change_list(changed.head(SHOWN_CHANGES))
+        # only the columns these changes use (a values-only file has no task text)
+        shown = shown[[c for c in shown.columns if shown[c].notna().any()]].map(_cell_text)
+        head = "全部" if len(changed) <= SHOWN_CHANGES else f"前 {SHOWN_CHANGES} 项，共"
+        print(f"\n变化明细（{head} {len(changed)} 项）：")
+        _print_frame(shown)
+        rest = len(changed) - SHOWN_CHANGES
+        if rest > 0 and out is None:
+            print(f"… 另有 {rest} 项变化，用 --changes 文件.xlsx 查看全部")
+    return changed
+
+
+def _write_changes(changed: pd.DataFrame, warnings: Sequence[Problem], out: Path) -> None:
+    """Every change (sheet 全部变化, headers as on the data page: 变化 … 单位) and every warning
+    (sheet 警告: 工作表, 单元格, 问题) into one workbook."""
+    from ipdata.sheetfile import write_sheets
+
+    problems = pd.DataFrame({"工作表": [p.sheet for p in warnings], "单元格": [p.cell for p in warnings],
+                             "问题": [p.message for p in warnings]})
+    try:
+        write_sheets(out, [("全部变化", change_list(changed), (6, 9, 36, 14, 7, 12, 12, 8)),
+                           ("警告", problems, (16, 8, 100))])
+    except OSError as exc:
+        raise IpdataError(f"无法写入文件：{out}（{exc.strerror or exc}）",
+                          hint="检查路径和写入权限；若该文件正在 Excel 或 WPS 中打开，请先关闭。") from exc
+    print(f"全部 {len(changed)} 项变化" + (f"和 {len(warnings)} 条警告" if warnings else "") + f"已写入：{out}")
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -163,22 +212,32 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise IpdataError(f"找不到文件：{args.file}", hint="检查文件路径。")
+    if args.changes is not None and args.changes.suffix.lower() != ".xlsx":
+        raise IpdataError(f"--changes 的文件应以 .xlsx 结尾：{args.changes}")
     store = _store(args)
     if args.dry_run:
         upload, changes = service.check_file(store, args.file)
-        for p in upload.report.problems:
-            print(p)
         if changes is None:
-            raise IpdataError(f"文件“{upload.file_name}”有 {len(upload.report.errors)} 个错误，不能导入。",
-                              hint="按上面的提示修改文件后重试。")
-        _print_changes(changes)
-        print("（试运行：未保存任何数据）")
-        return 0
-    upload, result = service.import_file(store, args.file, user=_operator(args), comment=args.comment)
-    for p in upload.report.warnings:
-        print(p)
-    _print_changes(result.changes)
-    print(result.message)
+            return _refusal(IpdataError(
+                f"文件“{upload.file_name}”有 {len(upload.report.errors)} 个错误，不能导入。",
+                upload.report.problems, hint="按提示修改文件中标出的单元格后重试。"))
+        print(changes.summary())  # counts, and the demo values an official import would remove
+    else:
+        try:
+            upload, result = service.import_file(store, args.file, user=_operator(args), comment=args.comment)
+        except IpdataError as exc:
+            if not exc.problems:
+                raise
+            return _refusal(exc)
+        changes = result.changes
+    rest = f"，全部见 {args.changes}" if args.changes else "，用 --changes 文件.xlsx 查看全部"
+    for line in _problem_lines(upload.report.warnings, rest):
+        print(line)
+    changed = _print_changes(store.plan, changes, args.changes)
+    # the revision and its counts, in the store's own sentence; or that nothing was saved
+    print("（试运行：未保存任何数据）" if args.dry_run else result.message)
+    if args.changes is not None:
+        _write_changes(changed, upload.report.warnings, args.changes)
     return 0
 
 

@@ -9,7 +9,8 @@ import sys
 
 from tests.conftest import ROOT
 
-FIGURES = ["import long workbook", "import wide workbook", "peak RSS", "tracemalloc peak",
+FIGURES = ["import long workbook", "CLI import of the long workbook", "import wide workbook", "peak RSS",
+           "tracemalloc peak",
            "all trajectories", "overview rerun, demo data", "goal page rerun, demo data",
            "overview rerun at scale", "goal page rerun at scale", "build a 20-goal deck",
            "one PNG with a warm renderer"]
@@ -30,7 +31,7 @@ def test_small_benchmark_reports_every_figure(tmp_path):
         assert isinstance(f["ours"], float) or f["figure"].startswith(("build a", "one PNG")), f
         assert f["ours"] is not None
     with_baseline = [f for f in figures if f["baseline"] is not None]
-    assert len(with_baseline) == 3 and all(f["ratio"] > 0 for f in with_baseline)
+    assert len(with_baseline) == 4 and all(f["ratio"] > 0 for f in with_baseline)
     table = done.stdout
     assert "| figure | ours | baseline | ratio | target | met? |" in table and "nproc" in table
 
