@@ -49,7 +49,8 @@ def test_cli_import_and_backup_while_the_dashboard_runs(tmp_path):
     db, xlsx = tmp_path / "demo.duckdb", tmp_path / "2025.xlsx"
     service.load_demo(service.open_store(db))
     assert _cli(db, "template", xlsx).returncode == 0
-    fill_template(xlsx, {("新增贯标单位", "全区"): {2025: 77}})
+    # every year of a cumulative goal: an official import removes the demo's own 2022-2024 figures
+    fill_template(xlsx, {("新增贯标单位", "全区"): {2022: 18, 2023: 20, 2024: 21, 2025: 77}})
     with ExitStack() as stack:
         url = stack.enter_context(streamlit_server(db, tmp_path / "streamlit.log"))
         for _ in range(3):
@@ -68,7 +69,7 @@ def test_cli_import_and_backup_while_the_dashboard_runs(tmp_path):
             {k: v[k] for k in ("code", "year", "value")} for v in values]
 
         assert _get(f"{url}/_stcore/health") == (200, "ok")
-        if page is not None:  # the running dashboard shows the new revision on reload: 59 + 77
+        if page is not None:  # the running dashboard shows the new revision on reload: 18 + 20 + 21 + 77
             page.goto(f"{url}/goal?code=ip_standard_units_new")
             page.get_by_text("2022年以来累计136家").first.wait_for(timeout=30_000)
     assert "Traceback" not in (tmp_path / "streamlit.log").read_text(encoding="utf-8")
