@@ -165,11 +165,11 @@ def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str],
     if records:
         parts.append(pd.DataFrame.from_records(records, columns=cols))
     if len(parts) == 1 and not fast:
-        return parts[0].astype(dtypes).assign(_pct=lambda f: f["_pct"].fillna(False).astype(bool))
+        return parts[0].astype(dtypes).assign(_pct=lambda f: f["_pct"].astype(object).fillna(False).astype(bool))
     frame = pd.concat(parts, ignore_index=True)
     frame["_sheet_no"] = frame["sheet"].map(order or {})
     frame = frame.sort_values(["_sheet_no", "_row", "_col"], kind="stable", ignore_index=True)
-    frame["_pct"] = frame["_pct"].fillna(False).astype(bool)
+    frame["_pct"] = frame["_pct"].astype(object).fillna(False).astype(bool)
     return frame[cols].astype(dtypes)
 
 

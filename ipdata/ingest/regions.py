@@ -18,6 +18,9 @@ from ipdata.ingest.cells import is_blank, nfkc
 
 # Words that follow a region's name in an office's own name (川姜镇人民政府, 金沙街道办事处).
 _OFFICE = re.compile(r"(人民政府|政府|办事处|管委会|管理委员会|党工委)$")
+# A department of the district's own government (区市场监管局, 区科技局 for a 全区 plan; 市… for 全市):
+# its figures are the district's.
+_DEPARTMENT = r"^{level}.{{1,12}}(局|委员会|委|办公室|办|中心|院|所|站|队|部|分局)(\(.*\))?$"
 # The level word a short form leaves out: 金沙街道 -> 金沙, 川姜镇 -> 川姜.
 _LEVEL = re.compile(r"(街道办事处|街道|镇|乡|管理区|社区)$")
 
@@ -46,6 +49,8 @@ class Regions:
                 cores.setdefault(core, set()).add(name)
         self._short = {c: next(iter(ns)) for c, ns in cores.items() if len(ns) == 1 and c not in self._district}
         self._cache: dict[str, str | None] = {}
+        level = plan.district[-1] if len(plan.district) == 2 and plan.district[0] == "全" else None
+        self._department = re.compile(_DEPARTMENT.format(level=re.escape(level))) if level else None
 
     def is_district(self, text: str) -> bool:
         return normalise_name(text) in self._district
@@ -70,7 +75,9 @@ class Regions:
         for k in (key, _OFFICE.sub("", key)):
             if k in self._exact:
                 return self._exact[k]
-        return self._short.get(_core(key))
+        if (short := self._short.get(_core(key))) is not None:
+            return short
+        return self.plan.district if self._department and self._department.match(key) else None
 
     def is_region(self, raw: Any) -> bool:
         """Whether a cell names the district or a listed region (for finding a region column)."""
