@@ -1,16 +1,21 @@
 # Two commands do all the set-up on a fresh Debian machine with Python 3.11 and make:
 #   make run    start the dashboard on the demo data (http://localhost:8501)
 #   make test   run the whole test suite (ruff + pytest)
+# A deployment runs `make serve` instead: the same dashboard, never loading the demo, so a new
+# database starts empty. Both take PORT=... (default 8501) and IPDATA_DB=... (see README).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 
-.PHONY: run test setup sysdeps demo lint clean
+.PHONY: run serve test setup sysdeps demo lint clean
 
 run: setup
 	$(BIN)/python -m ipdata demo --if-empty
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+serve: setup
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
 # pytest exits 5 when it collects no test: that is not a failure of the suite.
