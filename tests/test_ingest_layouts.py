@@ -141,3 +141,26 @@ def test_a_number_typed_with_its_unit(tmp_path, typed, outcome):
         assert upload.report.flatten() == [] and upload.observations["value"].tolist() == [value]
     else:
         assert upload.report.flatten(["cell", "code"]) == [["B2", kind]]
+
+
+def test_section_headings_merged_across_the_table_are_no_rows(tmp_path):
+    path = write_book(tmp_path / "s.xlsx", {"表": [
+        ["指标名称", "单位", "2023年", "2024年"],
+        ["一、知识产权创造", None, None, None],
+        ["马德里商标注册量累计", "件", 53, 61],
+    ]}, merges={"表": ["A2:D2"]})
+    upload = read_upload(path, PLAN)
+    assert upload.report.flatten() == []
+    assert tidy(upload.observations, ["year", "value"]) == [(2023, 53.0), (2024, 61.0)]
+
+
+def test_an_indicator_merged_down_over_its_towns(tmp_path):
+    path = write_book(tmp_path / "m.xlsx", {"表": [
+        ["指标名称", "镇(街道)", "2024年"],
+        ["新增贯标单位", "川姜镇", 3], [None, "兴仁镇", 4], [None, "合计", 21],
+    ]}, merges={"表": ["A2:A4"]})
+    upload = read_upload(path, PLAN)
+    assert upload.report.flatten() == []
+    assert tidy(upload.observations, ["series", "region", "value"]) == [
+        ("ip_standard_units_new", "川姜镇", 3.0), ("ip_standard_units_new", "兴仁镇", 4.0),
+        ("ip_standard_units_new", "全区", 21.0)]

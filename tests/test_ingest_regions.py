@@ -134,3 +134,10 @@ def test_regions_as_columns_without_a_year_is_refused_at_the_header(tmp_path):
                                    ["新增贯标单位", 3, 2]]})
     assert upload.report.flatten(["cell", "code"]) == [["B2", "bad-year"]]
     assert "标题中没有写明是哪一年" in upload.report.errors[0].message
+
+
+def test_a_column_headed_unit_holding_region_names_is_the_region(tmp_path):
+    # In many forms 单位 is the reporting unit: its values decide, not the word
+    upload = read(tmp_path, {"表": [["单位", "指标名称", "2024年"], ["川姜镇", "新增贯标单位", 3], ["兴仁镇", "新增贯标单位", 4]]})
+    assert upload.report.flatten() == []
+    assert tidy(upload.observations, ["region", "value"]) == [("川姜镇", 3.0), ("兴仁镇", 4.0)]

@@ -272,24 +272,29 @@ def _body_texts(sheet: Sheet, h: Header, col: int, limit: int = 200) -> list[Any
 
 def _region_column(sheet: Sheet, h: Header, regions: Regions) -> None:
     """No region header: a column whose values are region names is the region column, whatever
-    its header says (rows must never fall to the district because a header was not known)."""
+    its header says (rows must never fall to the district because a header was not known). A
+    column headed 单位 that holds region names is the reporting unit (地区), not the measure."""
     if "region" in h.roles or h.kind == "tasks":
         return
     used = set(h.roles.values()) | {c for c, _ in h.years} | {c for c, _ in h.targets}
     width = max((len(r) for r in sheet.rows[h.row:h.row + 1]), default=0)
-    for col in range(width):
-        if col in used:
-            continue
-        texts = _body_texts(sheet, h, col)
-        strings = [t for t in texts if isinstance(t, str)]
-        if len(strings) < max(1, len(texts) // 2):
-            continue
-        named = [t for t in strings if regions.is_region(t)]
-        # Region names, not a column that happens to hold one 合计 row.
-        if len(named) * 2 >= len(strings) and any(not regions.is_district(t) for t in named):
+    unit_col = h.roles.get("unit")
+    for col in [c for c in range(width) if c not in used or c == unit_col]:
+        if _holds_region_names(_body_texts(sheet, h, col), regions):
             h.roles["region"] = col
             h.region_found_by_values = True
+            if col == unit_col:
+                del h.roles["unit"]
             return
+
+
+def _holds_region_names(texts: list[Any], regions: Regions) -> bool:
+    strings = [t for t in texts if isinstance(t, str)]
+    if len(strings) < max(1, len(texts) // 2):
+        return False
+    named = [t for t in strings if regions.is_region(t)]
+    # Region names, not a column that happens to hold one 合计 row.
+    return len(named) * 2 >= len(strings) and any(not regions.is_district(t) for t in named)
 
 
 def _named_regions(sheet: Sheet, h: Header, regions: Regions) -> None:
@@ -353,8 +358,16 @@ def _get(cells: list[Any], roles: dict[str, int], role: str) -> Any:
     return cells[col] if col is not None and col < len(cells) else None
 
 
+def is_section_row(cells: list[Any]) -> bool:
+    """一、知识产权创造 merged across the table: the merge filled the one heading into every cell."""
+    filled = [c for c in cells if not is_blank(c)]
+    return len(filled) >= 2 and isinstance(filled[0], str) and all(c == filled[0] for c in filled)
+
+
 def _read_data_row(sheet: str, h: Header, cells: list[Any], i: int) -> DataRow | None:
     r = i + 1
+    if is_section_row(cells):
+        return None
     entries: list[Entry] = []
     if h.kind == "wide":
         entries += [Entry("value", cells[c], r, c, y, h.row + 1, c) for c, y in h.years if not is_blank(cells[c])]
