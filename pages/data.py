@@ -29,15 +29,6 @@ def show_changes(changes) -> None:
         st.dataframe(manage.change_table(changes, ("unchanged",)), hide_index=True, width="stretch")
 
 
-TYPES = ["xlsx", "xlsm", "xls", "ods"]
-LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
-# Streamlit's own uploader text is English: say what it means, and what the page then does.
-UPLOAD_HELP = (f"把文件拖到下面的框里（框中“Drag and drop file here”意为“把文件拖到这里”），或点框中的“Browse files”"
-               f"（浏览文件）选择文件。“Limit {LIMIT_MB}MB per file • {', '.join(t.upper() for t in TYPES)}”意为：每个文件不超过 "
-               f"{LIMIT_MB} MB，可上传 .xlsx、.xlsm、.xls（Excel 97-2003）和 .ods（WPS、LibreOffice）表格。"
-               "上传后先检查并列出将要改动的数据，点“确认导入”之前不会改动任何已保存的数据。")
-
-
 def show_problems(report) -> None:
     """Errors and warnings in two labelled tables: errors refuse the file, warnings only inform."""
     st.markdown(f"**检查结果**：{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
@@ -53,8 +44,8 @@ def upload_section(s) -> None:
     st.subheader("上传数据")
     if (user := ui.need_role()) is None:
         return None
-    st.caption(UPLOAD_HELP)
-    file = st.file_uploader("选择填好的表格文件（.xlsx、.xlsm、.xls、.ods）", type=TYPES,
+    st.caption(manage.upload_help(MAX_UPLOAD_BYTES))
+    file = st.file_uploader("选择填好的表格文件（.xlsx、.xlsm、.xls、.ods）", type=list(manage.UPLOAD_TYPES),
                             key=f"upload_{st.session_state.get(UPLOADER, 0)}")
     if file is None:
         return st.session_state.pop(PENDING, None)

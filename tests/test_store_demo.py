@@ -73,6 +73,12 @@ def test_a_file_with_only_tasks_still_removes_the_demo_values(demo_store):
     assert rows(demo_store.task_progress(), ["task_id", "status", "is_demo"]) == [["一.1.1", "推进中", False]]
 
 
+def test_an_empty_upload_leaves_the_demo_alone(demo_store):
+    result = demo_store.apply(upload(), user="张三")
+    assert result.noop and result.message == "文件中没有可导入的数据，未产生新版本。"
+    assert demo_store.has_demo_data() and demo_store.latest_revision_id() == 1
+
+
 def test_demo_over_official_data_is_refused(tmp_path):
     store = new_store(tmp_path / "ipdata.duckdb")
     store.apply(upload(tasks="task_id,status\n一.1.1,推进中"), user="张三")  # official: one task status

@@ -247,7 +247,8 @@ class Store:
         if kind == "task-edit" and holds_demo:
             for frame in frames.values():
                 set_demo(frame, True)
-        purge = kind == "import" and holds_demo
+        # an upload with nothing in it stays a no-op: it does not remove the demo on its own
+        purge = kind == "import" and holds_demo and any(len(f) for f in frames.values())
         deltas = {}
         for spec in SPECS:
             name = f"_incoming_{spec.name}"
