@@ -113,7 +113,8 @@ def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
     lines = [
         f"{plan.title}：指标数据填报说明",
         "1. “指标数据”表每行一个指标、一个地区，年份为列(2021年…2025年)；早于基期的历史数据可在右侧加列(如“2019年”)。",
-        f"2. 地区：“{plan.district}”为全区合计；南通高新区和各镇(街道)请复制指标行，在“地区”列填写名称(如“川姜镇”)。",
+        f"2. 地区：“{plan.district}”为{plan.district}合计；{plan.region_level}的数据请复制指标行，在“地区”列填写名称"
+        + (f"(从下拉列表选择：{'、'.join(plan.region_names)})。" if plan.regions else "(如各地区的全称)。"),
         "3. 累计新增类指标(如新增贯标单位)填写“当年新增数”，不要填累计数，系统自动累计。",
         "4. 百分比指标按百分数填写：16% 填 16，不要填 0.16(设成百分比格式、显示为 16% 的单元格也可以)。",
         "5. 没有数据的单元格留空或填“-”，不要填 0(0 表示确实为零)。",
@@ -122,7 +123,7 @@ def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
         + "可计算的指标：" + "；".join(
             f"{g.name}={g.derive.numerator.name}÷{_series_name(plan, g.derive.denominator)}"
             + ("×10000" if g.derive.factor == 10000 else "") for g in plan.goals if g.derive),
-        "8. “目标分解”表填写南通高新区、各镇(街道)各自的目标值(目标管理绩效考核)。",
+        f"8. “目标分解”表填写各{plan.region_level}各自的目标值(目标管理绩效考核)。",
         f"9. “任务进度”表按任务编号填写状态({'/'.join(TASK_STATUSES)})和进展说明。",
         f"规划期：{y0}年(基期)—{y1}年(目标年)。数据来源请填在“数据来源”列。",
     ]
@@ -149,8 +150,17 @@ def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
         ws.cell(i, 3, s.name)
         ws.cell(i, 4, s.unit)
     _name_list(ws, "base_names", 3, b0 + 1, b0 + len(base))
+    # Third list: the plan's regions (named range for the 地区 drop-downs), the district first.
+    r0 = b0 + len(base) + 2
+    ws.cell(r0, 1, f"地区({plan.region_level})").font = _BOLD
+    for i, name in enumerate((plan.district, *plan.region_names), start=r0 + 1):
+        ws.cell(i, 3, name)
+    _name_list(ws, REGION_NAMES, 3, r0 + 1, r0 + 1 + len(plan.regions))
     for col, w in zip("ABCDEF", (30, 8, 36, 8, 10, 12), strict=True):
         ws.column_dimensions[col].width = w
+
+
+REGION_NAMES = "region_names"
 
 
 def _series_name(plan: Plan, code: str) -> str:
@@ -204,6 +214,16 @@ def _wide(ws: Worksheet, plan: Plan, series: list[Series], obs: pd.DataFrame, ye
     dv = DataValidation(type="list", formula1=f"={names_range}", allow_blank=True, showErrorMessage=False)
     dv.add(f"C{HEADER_ROW + 1}:C{r + SPARE_ROWS}")
     ws.add_data_validation(dv)
+    _region_list(ws, plan, f"E{HEADER_ROW + 1}:E{r + SPARE_ROWS}")
+
+
+def _region_list(ws: Worksheet, plan: Plan, cells: str) -> None:
+    """A drop-down of the plan's regions where it lists them (other text stays allowed: the reader
+    names any unknown region at its cell)."""
+    if plan.regions:
+        dv = DataValidation(type="list", formula1=f"={REGION_NAMES}", allow_blank=True, showErrorMessage=False)
+        dv.add(cells)
+        ws.add_data_validation(dv)
 
 
 def _row_groups(obs: pd.DataFrame, district: str) -> list[tuple[str, Any, Any, pd.DataFrame]]:
@@ -226,7 +246,7 @@ def _row_groups(obs: pd.DataFrame, district: str) -> list[tuple[str, Any, Any, p
 def _targets(ws: Worksheet, plan: Plan, targets: pd.DataFrame, banner: str | None) -> None:
     headers = ["指标代码", "指标名称", "单位", "地区", "目标值", "目标年份", "备注"]
     _title(ws, f"{plan.short_title}：目标分解",
-           "南通高新区、各镇(街道)各自的目标值(目标管理绩效考核)；每行一个指标和地区；目标年份默认"
+           f"各{plan.region_level}各自的目标值(目标管理绩效考核)；每行一个指标和地区；目标年份默认"
            f"{plan.target_year}年。", banner, len(headers))
     _header(ws, headers, [22, 36, 8, 12, 10, 10, 24])
     r = HEADER_ROW + 1
@@ -244,6 +264,7 @@ def _targets(ws: Worksheet, plan: Plan, targets: pd.DataFrame, banner: str | Non
     dv = DataValidation(type="list", formula1="=goal_names", allow_blank=True, showErrorMessage=False)
     dv.add(f"B{HEADER_ROW + 1}:B{r + SPARE_ROWS}")
     ws.add_data_validation(dv)
+    _region_list(ws, plan, f"D{HEADER_ROW + 1}:D{r + SPARE_ROWS}")
 
 
 def _tasks(ws: Worksheet, plan: Plan, tasks: pd.DataFrame, banner: str | None) -> None:

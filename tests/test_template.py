@@ -187,3 +187,16 @@ def test_demo_frames_round_trip(tmp_path):
     cols = ["series", "region", "year", "value", "source", "note"]
     assert _sorted(upload.observations, cols) == _sorted(demo.demo_observations(PLAN), cols)
     assert len(upload.tasks) == 27
+
+
+def test_the_template_offers_the_plans_regions(tmp_path):
+    path = tmp_path / "t.xlsx"
+    write_template(path, PLAN)
+    wb = load_workbook(path)
+    guide = wb["填报说明"]
+    ref = wb.defined_names["region_names"].attr_text.split("!")[1].replace("$", "")
+    names = [c.value for row in guide[ref] for c in row]
+    assert names[0] == "全区" and names[1:] == list(PLAN.region_names) and len(names) == 18
+    lists = {str(dv.sqref): dv.formula1 for dv in wb["指标数据"].data_validations.dataValidation}
+    assert lists["E4:E324"] == "=region_names"
+    assert any("从下拉列表选择：南通高新区、金沙街道" in str(c.value) for c in guide["A"][:12])
