@@ -75,7 +75,6 @@ class Header:
     others: list[int] = field(default_factory=list)  # columns about a year that hold none of its values (增长率)
     sub_row: int | None = None  # the second row of a two-row header (目标 | 实际 under a merged year)
     fixed_region: str | None = None  # the one region a title or 填报单位 line names, for a table without region column
-    region_found_by_values: bool = False  # the region column was recognised by its values, not its header
     named_regions: tuple[tuple[str, int, int], ...] = ()  # (region, row, col) of every title naming a region
     col_regions: dict[int, str] = field(default_factory=dict)  # regions as columns: column -> region text
 
@@ -282,7 +281,6 @@ def _region_column(sheet: Sheet, h: Header, regions: Regions) -> None:
     for col in [c for c in range(width) if c not in used or c == unit_col]:
         if _holds_region_names(_body_texts(sheet, h, col), regions):
             h.roles["region"] = col
-            h.region_found_by_values = True
             if col == unit_col:
                 del h.roles["unit"]
             return

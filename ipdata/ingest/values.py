@@ -39,12 +39,6 @@ def _problem(code: str, message: str, sheet: str, row: int | None, col: int | No
                    value=value, severity=severity)  # type: ignore[arg-type]
 
 
-def region_name(raw: str | None, plan: Plan) -> str | None:
-    """Blank or a district alias (通州区, 合计…) -> plan.district; a listed region's name, alias or
-    short form -> its name; None for a name the plan's region list does not have."""
-    return Regions(plan).resolve(raw)
-
-
 class RowReader:
     """Turns DataRows into observation and target records; collects problems as it goes."""
 
