@@ -127,7 +127,7 @@ def test_a_part_of_a_year_is_read_as_that_year_with_a_warning(tmp_path):
     upload = read(tmp_path, {"表": [["指标名称", "2024年1-12月", "2025年1-10月"], ["新增贯标单位", 21, 17]]})
     assert tidy(upload.observations, ["year", "value"]) == [(2024, 21.0), (2025, 17.0)]
     assert upload.report.flatten(["cell", "code", "severity"]) == [["C1", "partial-year", "warning"]]
-    assert "只是2025年1-10月的数据，不是全年" in upload.report.warnings[0].message
+    assert "表头“2025年1-10月”表明这是2025年1-10月的数据，不是全年" in upload.report.warnings[0].message
 
 
 @pytest.mark.parametrize("typed, outcome", [

@@ -133,7 +133,7 @@ def test_regions_as_columns_without_a_year_is_refused_at_the_header(tmp_path):
     upload = read(tmp_path, {"表": [["各镇(街道)知识产权主要指标"], ["指标名称", "川姜镇", "兴仁镇"],
                                    ["新增贯标单位", 3, 2]]})
     assert upload.report.flatten(["cell", "code"]) == [["B2", "bad-year"]]
-    assert "标题中没有写明是哪一年" in upload.report.errors[0].message
+    assert "标题(或工作表名称)中没有写明是哪一年" in upload.report.errors[0].message
 
 
 def test_a_column_headed_unit_holding_region_names_is_the_region(tmp_path):

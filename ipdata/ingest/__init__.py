@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from ipdata.catalogue import Plan
-from ipdata.errors import Problem, column_letter
+from ipdata.errors import Problem, Report, column_letter
 from ipdata.ingest import checks, columns, sheet_checks
 from ipdata.ingest.known import Known
 from ipdata.ingest.matching import Matcher
 from ipdata.ingest.regions import Regions
-from ipdata.ingest.tables import EXPECTED_HEADERS, Header, find_header, read_table
+from ipdata.ingest.tables import EXPECTED_HEADERS, Header, find_tables, read_table
 from ipdata.ingest.upload import (
     OBSERVATION_COLUMNS,
     TARGET_COLUMNS,
@@ -27,7 +27,7 @@ from ipdata.ingest.upload import (
     empty_frame,
 )
 from ipdata.ingest.values import RowReader, read_tasks, today_year
-from ipdata.ingest.workbook import load_sheets
+from ipdata.ingest.workbook import Sheet, load_sheets
 
 __all__ = ["MAX_UPLOAD_BYTES", "Known", "read_upload"]
 
@@ -87,34 +87,20 @@ def _read(data: bytes, plan: Plan, upload: Upload, known: Known) -> None:
     for sheet in sheets:
         if sheet.is_empty:
             continue
-        header = find_header(sheet, regions)
-        if _skipped_for_name(sheet.name, header):
+        headers = find_tables(sheet, regions)
+        if _skipped_for_name(sheet.name, headers[0] if headers else None):
             continue
         if sheet.hidden:
             report.add(Problem("hidden-sheet", "这是隐藏的工作表，已跳过，其中的数据没有导入。如需导入，请在 Excel 中取消隐藏后重新上传。",
                                sheet=sheet.name, severity="warning"))
             continue
-        if header is None:
+        if not headers:
+            report.add(sheet_checks.sheet_not_read(sheet, reader.matcher))
             continue
         found_table = True
-        if (problem := sheet_checks.ambiguous_region(sheet, header, plan)
-                or sheet_checks.regions_without_year(sheet, header)) is not None:
-            report.add(problem)
-            continue
-        report.add(sheet_checks.ignored_columns(sheet, header))
-        report.add(sheet_checks.partial_years(sheet, header))
-        fast = columns.read_rows(sheet, header, reader) if FAST and header.kind != "tasks" else None
-        if fast is not None:
-            fast_obs += fast[0]
-            fast_targets += fast[1]
-            report.add(fast[2])
-            continue
-        table = read_table(sheet, header)
-        for row in table.rows:
-            report.add(reader.read(row))
-        records, task_problems = read_tasks(table.tasks, plan)
-        task_records += records
-        report.add(task_problems)
+        for k, header in enumerate(headers):
+            above = headers[k - 1].end or 0 if k else 0
+            _read_table(sheet, header, above, plan, reader, report, fast_obs, fast_targets, task_records)
 
     order = {s.name: i for i, s in enumerate(sheets)}
     obs = _frame(reader.observations, OBSERVATION_COLUMNS, {"year": "int64", "value": "float64"}, fast_obs, order)
@@ -125,6 +111,7 @@ def _read(data: bytes, plan: Plan, upload: Upload, known: Known) -> None:
     tasks, p3 = checks.duplicate_conflicts(tasks, ["task_id"], "status")
     report.add(p1 + p2 + p3)
     report.add(checks.skipped_rows(reader.skipped, reader.matcher))
+    report.add(checks.subtotal_rows(reader.subtotals))
     report.add(checks.hidden_cells(obs, targets, sheets))
     fractions = list(checks.fraction_percents(obs, targets, plan))
     report.add(fractions)
@@ -152,6 +139,29 @@ def _read(data: bytes, plan: Plan, upload: Upload, known: Known) -> None:
     upload.observations = _public(obs, OBSERVATION_COLUMNS)
     upload.targets = _public(targets, TARGET_COLUMNS)
     upload.tasks = _public(tasks, TASK_COLUMNS)
+
+
+def _read_table(sheet: Sheet, header: Header, above: int, plan: Plan, reader: RowReader, report: Report,
+                fast_obs: list[pd.DataFrame], fast_targets: list[pd.DataFrame], task_records: list[dict]) -> None:
+    """One table of a sheet: layout checks, then its rows (column-wise where the table allows)."""
+    if (problem := sheet_checks.ambiguous_region(sheet, header, plan)
+            or sheet_checks.year_missing(sheet, header)) is not None:
+        report.add(problem)
+        return
+    report.add(sheet_checks.ignored_columns(sheet, header))
+    report.add(sheet_checks.partial_years(sheet, header, above))
+    fast = columns.read_rows(sheet, header, reader) if FAST and header.kind != "tasks" else None
+    if fast is not None:
+        fast_obs += fast[0]
+        fast_targets += fast[1]
+        report.add(fast[2])
+        return
+    table = read_table(sheet, header)
+    for row in table.rows:
+        report.add(reader.read(row))
+    records, task_problems = read_tasks(table.tasks, plan)
+    task_records += records
+    report.add(task_problems)
 
 
 def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str],

@@ -14,7 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 # Cell contents meaning "no data" (compared after NFKC, so full-width forms are covered).
-NO_DATA = frozenset({"", "-", "--", "—", "——", "–", "―", "…", "……", "...", "/", "无", "暂无", "无数据", "暂无数据", "不适用", "n/a", "na"})
+NO_DATA = frozenset({"", "-", "--", "—", "——", "–", "―", "…", "……", "...", "/", "无", "暂无", "无数据", "暂无数据", "不适用", "n/a", "na",
+                     "未统计", "暂缺", "待统计", "暂未统计"})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width: pasted from web pages
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -25,8 +27,8 @@ NO = frozenset({"0", "否", "未建成", "未完成", "false", "no", "n", "×"})
 
 
 def nfkc(value: Any) -> str:
-    """Text form of a cell: full-width folded, trimmed."""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    """Text form of a cell: full-width folded, zero-width characters removed, trimmed."""
+    return unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip()
 
 
 def is_blank(value: Any) -> bool:
@@ -99,6 +101,16 @@ _MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _PARTIAL = re.compile(rf"(?:{_MONTH}[-－~～至到])?({_MONTH})月(?:份)?(?:末|底)?|上半年|前三季度|一季度|二季度|三季度|半年")
 
 
+_DATE_TEXT = re.compile(r"\d{4}(年\d{1,2}月(\d{1,2}日)?|[-/.]\d{1,2}[-/.]\d{1,2})")
+
+
+def is_date_text(value: Any) -> bool:
+    """A cell that is a date (2025年1月10日, 2025年1月, 2025-01-10): a report date, not a data year."""
+    if isinstance(value, dt.date | dt.datetime):
+        return True
+    return isinstance(value, str) and _DATE_TEXT.fullmatch("".join(nfkc(value).split())) is not None
+
+
 def partial_year(value: Any) -> str | None:
     """The part of a year a header covers when it is not the whole year (2025年1-10月, 上半年),
     else None: a year's figure from January to December (or 年底) is the whole year."""
@@ -142,7 +154,7 @@ _CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
 _ANY_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _TARGET_WORDS = ("目标", "计划", "任务数", "预期")
 _OTHER_WORDS = ("增长", "增速", "增幅", "增减", "同比", "环比", "比上年", "较上年", "比较", "变化", "差额", "差距",
-                "排名", "进度", "预计", "预测", "累计增", "占比变化", "完成率", "完成比例")
+                "排名", "进度", "预计", "预测", "累计增", "占比变化", "完成率", "完成比例", "同期", "占比", "比重")
 
 
 def header_year(value: Any) -> tuple[str, Any]:
@@ -167,12 +179,11 @@ def header_year(value: Any) -> tuple[str, Any]:
         return ("bad", value) if _YEARISH.fullmatch(text) else ("none", None)
     if any(w in folded for w in _OTHER_WORDS):
         return "other", value
+    if any(w in folded for w in _TARGET_WORDS):  # 2022-2025年目标: the period's target, due at its end
+        return "target", max(years)
     if len(years) > 1:
         return "bad", value
-    year = years.pop()
-    if any(w in folded for w in _TARGET_WORDS):
-        return "target", year
-    return "value", year
+    return "value", years.pop()
 
 
 # --- targets as the plan words them ----------------------------------------------------------

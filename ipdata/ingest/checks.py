@@ -122,6 +122,18 @@ def skipped_rows(skipped: list[tuple[str, int, int | None, str]], matcher: Match
         sheet=sheet, row=row, column=None if col is None else column_letter(col), severity="warning")
 
 
+def subtotal_rows(subtotals: list[tuple[str, int, int | None, str]]) -> Iterator[Problem]:
+    """小计 rows (街道小计, 镇小计) add up some regions: not a region's own figure, not stored."""
+    if not subtotals:
+        return
+    sheet, row, col, _ = subtotals[0]
+    rows = [f"第 {r} 行“{name}”" for _, r, _, name in subtotals]
+    yield Problem(
+        "subtotal-rows",
+        f"{_listing(rows)}是小计，不是某一地区自己的数值，未导入(各地区和全区的数值照常导入)。",
+        sheet=sheet, row=row, column=None if col is None else column_letter(col), severity="warning")
+
+
 def hidden_cells(obs: pd.DataFrame, targets: pd.DataFrame, sheets: list) -> Iterator[Problem]:
     """Numbers imported from hidden rows or columns: imported (they are the statistician's), told
     per sheet with the cells, since nobody looking at the sheet saw them."""

@@ -26,6 +26,7 @@ from ipdata.ingest.cells import (
     parse_year,
     text_or_none,
 )
+from ipdata.ingest.matching import units_match
 from ipdata.ingest.tables import Header, _read_data_row, is_footnote
 from ipdata.ingest.values import FIRST_YEAR, MAX_MAGNITUDE, NON_NEGATIVE_UNITS, RowReader
 from ipdata.ingest.workbook import Sheet
@@ -61,7 +62,7 @@ def read_rows(sheet: Sheet, h: Header, reader: RowReader) -> tuple[list[pd.DataF
                                                                    list[Problem]] | None:
     """(observation frames, target frames, problems) for the table under header `h`, or None when
     the table is one the fast path does not take (then read it with `tables.read_table`)."""
-    body = sheet.rows[h.body:]
+    body = h.rows(sheet)
     if h.col_regions:  # regions as columns: a small table, read row by row
         return None
     if not body:
@@ -116,8 +117,10 @@ class _Table:
         rows = ~self._skipped() & has_entry
         text = {role: (self.cols[h.roles[role]].map(text_or_none) if role in h.roles else np.full(self.n, None))
                 for role in ROW_TEXTS}
-        if "region" not in h.roles:  # the one region a title or 填报单位 line names, or the district
-            text["region"] = np.full(self.n, h.fixed_region, dtype=object)
+        if "region" not in h.roles:  # the one region a title, 填报单位 line or sheet name gives, or the district
+            text["region"] = np.full(self.n, h.fixed_region or h.sheet_region, dtype=object)
+        if "unit" not in h.roles and h.table_unit:  # 单位：万元 above the table
+            text["unit"] = np.full(self.n, h.table_unit[0], dtype=object)
         series, clean = self._series(text)
         clean &= rows
         region = Column(text["region"]).map(reader.region)
@@ -128,6 +131,8 @@ class _Table:
         values: list[tuple[str, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         for kind, c, year, year_col in entries:
             ok, number, pct = self._numbers(c, kind, milestone, unit)
+            if c in h.col_units:  # 2023年（万元）: rows of goals in other units are told row by row
+                ok &= np.array([s is not None and units_match(h.col_units[c], s) for s in series], bool)
             year_ok, year_value = self._years(kind, year, year_col)
             good = ok & year_ok
             clean &= ~filled[c] | good

@@ -12,6 +12,8 @@ from ipdata.ingest.cells import nfkc
 # "1.", "1、", "(1)", "（一）", "其中：" before a name; "（件）", "(%)" after it.
 _PREFIX = re.compile(r"^(其中[:：]?|\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．])\s*")
 _UNIT_SUFFIX = re.compile(r"^(.+?)\s*[(（]([^()（）]+)[)）]$")
+# Footnote marks after a name: 新增贯标单位*, ①, （注1）, [1], ※.
+_MARKS = re.compile(r"(\s*([*＊※#△▲]+|[①-⑳]|[(（\[【]\s*注?\s*\d{1,2}\s*[)）\]】]|注\d{1,2}))+$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,15 @@ def units_match(written: str, series: Series) -> bool:
     return bool(m) and m.group(1) == unit and is_ratio(series)
 
 
+COMMON_UNITS = frozenset(unit_key(u) for u in ("件", "个", "家", "人", "人次", "次", "项", "户", "%", "万元", "亿元", "元",
+                                                "万人", "万件", "千元", "万户", "平方米", "公顷", "吨", "台", "套", "所"))
+
+
+def is_unit_text(text: str) -> bool:
+    """Whether a text is a unit of measure (万元, 件, %, 件/万人), not a word such as 实际."""
+    return unit_key(text) in COMMON_UNITS or looks_like_unit(text)
+
+
 def looks_like_unit(text: str) -> bool:
     key = unit_key(text)
     return key in _POINTS or bool(_PER.match(key))
@@ -70,7 +81,9 @@ class Matcher:
             return Match(s, None)
         if not name:
             return Match(None, None)
-        for candidate in (name, _PREFIX.sub("", nfkc(name))):
+        # marks stripped before NFKC, which turns ① into 1
+        unmarked = nfkc(_MARKS.sub("", str(name).strip()))
+        for candidate in dict.fromkeys((name, _PREFIX.sub("", nfkc(name)), _PREFIX.sub("", unmarked))):
             if s := self.by_name.get(normalise_name(candidate)):
                 return Match(s, None)
             m = _UNIT_SUFFIX.match(nfkc(candidate))

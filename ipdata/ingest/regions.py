@@ -17,7 +17,13 @@ from ipdata.catalogue import Plan, normalise_name
 from ipdata.ingest.cells import is_blank, nfkc
 
 # Words that follow a region's name in an office's own name (川姜镇人民政府, 金沙街道办事处).
-_OFFICE = re.compile(r"(人民政府|政府|办事处|管委会|管理委员会|党工委)$")
+_OFFICE = re.compile(r"(人民政府|政府|办事处|街道办|管委会|管理委员会|党工委)$")
+# What may stand around a name in a table: 其中：高新区, 石港镇（含原东社）, 通州区（全区）, 通州区合计.
+_LEAD = re.compile(r"^(其中[:：]?|含[:：]?|\d+[.、．])")
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+_TOTAL = re.compile(r"(合计|总计|汇总|全区|全市|全县)$")
+# A subtotal of some regions (街道小计, 镇小计): derived, not a region's figure.
+SUBTOTAL = re.compile(r"(小计|分计)$")
 # A department of the district's own government (区市场监管局, 区科技局 for a 全区 plan; 市… for 全市):
 # its figures are the district's.
 _DEPARTMENT = r"^{level}.{{1,12}}(局|委员会|委|办公室|办|中心|院|所|站|队|部|分局)(\(.*\))?$"
@@ -66,10 +72,16 @@ class Regions:
             found = self._cache[text] = self._resolve(text)
         return found
 
+    def is_subtotal(self, raw: Any) -> bool:
+        return isinstance(raw, str) and SUBTOTAL.search(normalise_name(raw)) is not None
+
     def _resolve(self, text: str) -> str | None:
         key = normalise_name(text)
-        if key in self._district or _OFFICE.sub("", key) in self._district:
-            return self.plan.district
+        bare = _BRACKETS.sub("", _LEAD.sub("", key)) or key
+        for k in (key, bare, _OFFICE.sub("", bare), _TOTAL.sub("", bare)):
+            if k in self._district:
+                return self.plan.district
+        key = bare
         if not self.listed:
             return "".join(nfkc(text).split())
         for k in (key, _OFFICE.sub("", key)):

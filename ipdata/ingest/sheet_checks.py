@@ -7,7 +7,15 @@ from collections.abc import Iterator
 
 from ipdata.catalogue import Plan
 from ipdata.errors import Problem, column_letter
-from ipdata.ingest.cells import header_key, is_blank, parse_number, partial_year
+from ipdata.ingest.cells import (
+    header_key,
+    header_year,
+    is_blank,
+    is_date_text,
+    parse_number,
+    partial_year,
+)
+from ipdata.ingest.matching import Matcher
 from ipdata.ingest.tables import Header, is_footnote
 from ipdata.ingest.workbook import Sheet
 
@@ -29,15 +37,21 @@ def ambiguous_region(sheet: Sheet, h: Header, plan: Plan) -> Problem | None:
         sheet=sheet.name, row=second[0], column=column_letter(second[1]))
 
 
-def regions_without_year(sheet: Sheet, h: Header) -> Problem | None:
-    """A table with one column per region needs the year in its title: without it, refused."""
-    if not h.col_regions or h.years:
+def year_missing(sheet: Sheet, h: Header) -> Problem | None:
+    """A table whose year can only come from its title (regions as columns, or a single 完成值
+    column) needs exactly one year there: without it, refused at the header."""
+    if not h.year_from_title or h.years:
         return None
-    first = min(h.col_regions)
+    if h.col_regions:
+        first = min(h.col_regions)
+        what = "按列填写各地区(" + "、".join(list(h.col_regions.values())[:4]) + "…)"
+    else:
+        first = h.roles["value"]
+        what = f"只有一列“{header_key(sheet.rows[h.row][first])}”"
     return Problem(
         "bad-year",
-        "这张表按列填写各地区(" + "、".join(list(h.col_regions.values())[:4]) + "…)，但表头上方的标题中没有写明是哪一年的数据。"
-        "请在标题中写明年份(如“2024年各镇(街道)知识产权主要指标”)，或改用填报模板后重新上传。",
+        f"这张表{what}，但表头上方的标题(或工作表名称)中没有写明是哪一年的数据(或写了几个年份)。"
+        "请在标题中写明一个年份(如“2024年各镇(街道)知识产权主要指标”)，或改用填报模板后重新上传。",
         sheet=sheet.name, row=h.row + 1, column=column_letter(first))
 
 
@@ -52,7 +66,7 @@ def ignored_columns(sheet: Sheet, h: Header) -> Iterator[Problem]:
     for c in range(len(header)):
         if c in used:
             continue
-        numbers = sum(1 for row in sheet.rows[h.body:]
+        numbers = sum(1 for row in h.rows(sheet)
                       if c < len(row) and not is_blank(row[c]) and parse_number(row[c]) is not None
                       and not is_footnote(row))
         if not numbers:
@@ -66,16 +80,70 @@ def ignored_columns(sheet: Sheet, h: Header) -> Iterator[Problem]:
             sheet=sheet.name, row=h.row + 1, column=column_letter(c), severity="warning")
 
 
-def partial_years(sheet: Sheet, h: Header) -> Iterator[Problem]:
-    """A year column that covers part of the year (2025年1-10月, 上半年): read as that year's
-    figure, with a warning, since a cumulative goal's total or a level's year-end value would be
-    understated until the whole year is sent."""
+def partial_years(sheet: Sheet, h: Header, above: int = 0) -> Iterator[Problem]:
+    """Values that cover part of a year (2025年1-10月, 上半年) — said in a year header, in the title
+    above the table, or in a long table's 年份 cells: read as that year's figure, with a warning,
+    since a cumulative goal's total or a level's year-end value is understated until the whole
+    year is sent."""
     top = sheet.rows[h.row]
+    titled = _partial_title_years(sheet, above, h.row)
     for c, year in h.years:
-        part = partial_year(top[c]) if c < len(top) else None
-        if part and isinstance(year, int):
-            yield Problem(
-                "partial-year",
-                f"表头“{header_key(top[c])}”只是{year}年{part}的数据，不是全年，已作为{year}年的数值导入。"
-                f"全年数据出来后请再次上传，以全年数更新；如需说明，可在确认时填写。",
-                sheet=sheet.name, row=h.row + 1, column=column_letter(c), severity="warning")
+        if not isinstance(year, int):
+            continue
+        own = partial_year(top[c]) if c < len(top) and not h.year_from_title else None
+        part, said = (own, f"表头“{header_key(top[c])}”") if own else (titled.get(year), "标题")
+        if part:
+            yield _partial(sheet, h.row + 1, c, said, year, part)
+            if h.year_from_title:  # one column stands for all: told once
+                return
+    if h.kind == "long":
+        col = h.roles["year"]
+        seen: set[str] = set()
+        for i, row in enumerate(h.rows(sheet), start=h.body):
+            cell = row[col] if col < len(row) else None
+            if isinstance(cell, str) and cell not in seen and (part := partial_year(cell)):
+                seen.add(cell)
+                what, year = header_year(cell)
+                if what == "value":
+                    yield _partial(sheet, i + 1, col, f"年份“{header_key(cell)}”", year, part)
+
+
+def _partial_title_years(sheet: Sheet, start: int, stop: int) -> dict[int, str]:
+    """Year -> the part of it a title row names (2025年1-10月…主要指标完成情况)."""
+    out = {}
+    for cells in sheet.rows[start:stop]:
+        if is_footnote(cells):
+            continue
+        for cell in cells:
+            if isinstance(cell, str) and not is_date_text(cell) and (part := partial_year(cell)):
+                what, year = header_year(cell)
+                if what == "value":
+                    out[year] = part
+    return out
+
+
+def _partial(sheet: Sheet, row: int, col: int, said: str, year: int, part: str) -> Problem:
+    return Problem(
+        "partial-year",
+        f"{said}表明这是{year}年{part}的数据，不是全年，已作为{year}年的数值导入。"
+        "全年数据出来后请再次上传，以全年数更新；如需说明，可在确认时填写。",
+        sheet=sheet.name, row=row, column=column_letter(col), severity="warning")
+
+
+def sheet_not_read(sheet: Sheet, matcher: Matcher, scan_rows: int = 200) -> Iterator[Problem]:
+    """A sheet that looks like data of the plan (a plan indicator's name or a year header beside
+    numbers) but has no header the reader knows: said, never skipped without a word. A contact
+    list or a cover sheet stays silent."""
+    rows = sheet.rows[:scan_rows]
+    numbers = sum(1 for row in rows for v in row if parse_number(v) is not None)
+    if not numbers:
+        return
+    texts = {v for row in rows for v in row if isinstance(v, str) and not is_blank(v)}
+    plan_like = any(matcher.match(None, t).series is not None or header_year(t)[0] in ("value", "target")
+                    for t in texts)
+    if plan_like:
+        yield Problem(
+            "sheet-not-read",
+            f"这张工作表像是本规划的数据(有指标名称或年份和 {numbers} 个数字)，但没有找到可识别的表头"
+            "(如“指标名称 | 单位 | 2023年 …”)，没有导入。请按填报模板调整表头(指标名称一列、每年一列)后重新上传。",
+            sheet=sheet.name, severity="warning")

@@ -16,10 +16,12 @@ from ipdata.ingest.cells import (
     header_key,
     header_year,
     is_blank,
+    is_date_text,
     looks_like_year,
     nfkc,
     text_or_none,
 )
+from ipdata.ingest.matching import is_unit_text
 from ipdata.ingest.regions import Regions
 from ipdata.ingest.workbook import Sheet
 
@@ -29,7 +31,8 @@ FOOTER_SCAN_ROWS = 30  # and 填报单位 / 填表人 lines below the table
 # Header words by role, compared after `header_key` (NFKC folds （） to ()).
 ROLE_WORDS: dict[str, frozenset[str]] = {
     "code": frozenset({"指标代码", "代码", "指标编码", "编码", "指标编号"}),
-    "name": frozenset({"指标名称", "指标", "名称", "项目", "指标项目", "项目名称", "主要指标", "统计指标", "指标内容"}),
+    "name": frozenset({"指标名称", "指标", "名称", "项目", "指标项目", "项目名称", "主要指标", "统计指标", "指标内容",
+                       "考核指标", "评价指标", "监测指标", "具体指标", "指标项", "指标名称及单位"}),
     "unit": frozenset({"单位", "计量单位"}),
     "region": frozenset({"地区", "区域", "地区名称", "镇(街道)", "镇街", "镇(街道)名称", "板块", "区镇", "乡镇(街道)",
                          "乡镇", "街道", "镇(街道、园区)", "单位名称", "县(市、区)", "填报单位", "镇区", "园区"}),
@@ -44,16 +47,25 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
     "progress": frozenset({"进展说明", "进展情况", "工作进展"}),
     "updated": frozenset({"更新日期", "更新时间", "日期"}),
     "seq": frozenset({"序号", "行次", "栏次", "序"}),
+    # departments answerable for an indicator: never the region of its figures
+    "responsible": frozenset({"责任单位", "牵头单位", "责任部门", "配合单位", "牵头部门", "主管部门", "责任科室",
+                              "数据提供单位", "提供单位", "报送部门"}),
 }
 _WORD_ROLE = {w: role for role, words in ROLE_WORDS.items() for w in words}
 # Any header made only of administrative level words names a region column: 镇(街道、园区),
 # 县(市、区), 乡镇/街道, 镇街名称 … (but not 单位 alone, the unit column).
 _REGION_HEADER = re.compile(r"^(?:[乡镇街道县市区园板块、/()]|名称|地区|单位名称)+$")
 _REGION_LEVEL = re.compile(r"乡|镇|街道|县|区")
-_FOOTNOTE = re.compile(r"(注|附注|备注|说明|资料来源|数据来源|填报单位|填表单位|报送单位|填表人|填报人|制表|审核|联系电话|单位负责人|统计负责人)\d*[:：]?")
-_UNIT_LINE = re.compile(r"^(填报单位|填表单位|报送单位|单位名称)[:：](.+?)(?:(填报|填表|报送|统计|制表|日期|时间|单位)[^:：]*[:：].*)?$")
+_FOOTNOTE = re.compile(r"(注|附注|备注|说明|资料来源|数据来源|填报单位|填表单位|报送单位|填表人|填报人|制表|审核|联系电话|单位负责人|统计负责人"
+                       r"|填报日期|报送日期|填表日期|制表日期|统计日期|日期)\d*[:：]?")
+# "单位：万元" / "计量单位：亿元" above a table without unit column: the unit of all its numbers.
+_UNIT_OF_TABLE = re.compile(r"^(?:计量)?单位[:：](.+)$")
+_UNIT_LINE = re.compile(r"^(填报单位|填表单位|报送单位|单位名称|单位)[:：](.+?)(?:(填报|填表|报送|统计|制表|日期|时间|单位)[^:：]*[:：].*)?$")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+_UNIT_IN_HEADER = re.compile(r"[(（]([^()（）]{1,8})[)）]$")
 # Sub-headers of a two-row header (a year merged over 目标 | 实际): which is a value, which a target.
-SUB_VALUE = frozenset({"实际", "实际值", "完成", "完成值", "完成数", "实绩", "实际完成", "完成情况", "数值"})
+SUB_VALUE = frozenset({"实际", "实际值", "完成", "完成值", "完成数", "实绩", "实际完成", "完成情况", "数值", "数量", "全年",
+                       "全年数", "总量", "绝对数", "年末数", "期末数"})
 SUB_TARGET = frozenset({"目标", "目标值", "计划", "计划值", "任务", "目标任务", "计划数", "目标数"})
 
 EXPECTED_HEADERS = (
@@ -77,11 +89,20 @@ class Header:
     fixed_region: str | None = None  # the one region a title or 填报单位 line names, for a table without region column
     named_regions: tuple[tuple[str, int, int], ...] = ()  # (region, row, col) of every title naming a region
     col_regions: dict[int, str] = field(default_factory=dict)  # regions as columns: column -> region text
+    end: int | None = None  # 0-based index after the last body row (the next table's header, or the sheet's end)
+    sheet_region: str | None = None  # the region the sheet's own name is (a sheet per town)
+    table_unit: tuple[str, int, int] | None = None  # (unit, row, col): a 单位：万元 line above the table
+    col_units: dict[int, str] = field(default_factory=dict)  # a unit written in a year header: 2023年(万元)
+    year_from_title: bool = False  # the year of its value columns comes from the title (or is missing there)
 
     @property
     def body(self) -> int:
         """0-based index of the first data row."""
         return (self.sub_row if self.sub_row is not None else self.row) + 1
+
+    def rows(self, sheet: Sheet) -> list[list[Any]]:
+        """The table's body rows."""
+        return sheet.rows[self.body:self.end]
 
 
 @dataclass
@@ -95,6 +116,7 @@ class Entry:
     year: Any  # raw year (int from a header, cell content in long tables, None = plan target year)
     year_row: int | None = None
     year_col: int | None = None
+    unit: str | None = None  # the unit its column's header gives (2023年（万元）)
 
 
 @dataclass
@@ -112,6 +134,7 @@ class DataRow:
     source: str | None
     note: str | None
     entries: list[Entry]
+    unit_row: int | None = None  # 1-based row of the unit cell when it is not on this row (单位：万元 line)
 
 
 @dataclass
@@ -139,6 +162,34 @@ def _role(key: str, region_level: str | None) -> str | None:
     if role is None and key and (key == region_level or (_REGION_HEADER.fullmatch(key) and _REGION_LEVEL.search(key))):
         role = "region"
     return role
+
+
+def classify_roles(cells: list[Any], region_level: str | None = None) -> Header:
+    """The roles of a row's cells alone (a header that `classify` takes for no known table kind)."""
+    roles: dict[str, int] = {}
+    targets: list[tuple[int, int | None]] = []
+    for col, cell in enumerate(cells):
+        role = _role(header_key(cell), region_level) if header_key(cell) else None
+        if role == "target":
+            targets.append((col, None))
+        elif role:
+            roles.setdefault(role, col)
+    return Header(-1, "none", roles, targets=targets)
+
+
+def _value_column(sheet: Sheet, roles: Header, row: int) -> Header | None:
+    """指标名称 | 单位 | (目标值 |) 完成值 under a title giving one year ("2025年…完成情况", or a sheet
+    called 2025年): the 完成值 column holds that year's values, the 目标值 column its targets.
+    Without one year there, the header is still found (no value columns) and the sheet refused."""
+    if not ("name" in roles.roles or "code" in roles.roles) or "value" not in roles.roles or "year" in roles.roles:
+        return None
+    years = title_years(sheet, 0, row)
+    h = Header(row, "wide", dict(roles.roles), year_from_title=True)
+    if len(years) == 1:
+        year = next(iter(years))
+        h.years = [(roles.roles["value"], year)]
+        h.targets = [(c, year) for c, _ in roles.targets]
+    return h
 
 
 def classify(cells: list[Any], row: int, region_level: str | None = None) -> Header | None:
@@ -183,19 +234,60 @@ def classify(cells: list[Any], row: int, region_level: str | None = None) -> Hea
     return None
 
 
-def find_header(sheet: Sheet, regions: Regions | None = None) -> Header | None:
-    """The first header row of the sheet, completed by what lies around it: a second header row,
-    a region column recognised by its values, the one region named in a title or 填报单位 line."""
+def find_tables(sheet: Sheet, regions: Regions | None = None) -> list[Header]:
+    """Every table of the sheet: the first header row (within the first rows), then each later row
+    that is a header again (a second table below the first, with its own columns). Each header is
+    completed by what lies around it: a second header row, a region column recognised by its
+    values, the one region named in a title, a 填报单位 line or the sheet's name, a unit line."""
     level = header_key(regions.plan.region_level) if regions is not None else None
-    for i, cells in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        header = classify(cells, i, level) or (_regions_across(sheet, cells, i, regions) if regions else None)
-        if header:
-            _second_row(sheet, header)
-            if regions is not None:
-                _region_column(sheet, header, regions)
-                _named_regions(sheet, header, regions)
-            return header
-    return None
+
+    def header_at(i: int) -> Header | None:
+        cells = sheet.rows[i]
+        h = classify(cells, i, level)
+        if h is None or (h.kind == "targets" and "value" in h.roles):
+            h = _value_column(sheet, h or classify_roles(cells, level), i) or h
+        return h or (_regions_across(sheet, cells, i, regions) if regions else None)
+
+    first = next((h for i in range(min(HEADER_SCAN_ROWS, len(sheet.rows))) if (h := header_at(i))), None)
+    if first is None:
+        return []
+    headers = [first]
+    _second_row(sheet, first, regions)
+    for i in _header_candidates(sheet, first.body):
+        if i >= headers[-1].body and (h := header_at(i)) is not None:
+            _second_row(sheet, h, regions)
+            headers.append(h)
+    for h, after in zip(headers, [*headers[1:], None], strict=True):
+        h.end = after.row if after is not None else len(sheet.rows)
+    for k, h in enumerate(headers):
+        above = headers[k - 1].end if k else 0
+        if regions is not None:
+            _region_column(sheet, h, regions)
+            _named_regions(sheet, h, regions, above, last=k == len(headers) - 1)
+        _units(sheet, h, above)
+    return headers
+
+
+def find_header(sheet: Sheet, regions: Regions | None = None) -> Header | None:
+    """The sheet's first table (see find_tables)."""
+    return next(iter(find_tables(sheet, regions)), None)
+
+
+def _header_candidates(sheet: Sheet, start: int) -> list[int]:
+    """Rows after `start` that may be another table's header: they hold a name or code header word.
+    Each distinct cell text is looked at once (a 100,000-row table repeats a few hundred)."""
+    words: dict[Any, bool] = {}
+    out = []
+    for i in range(start, len(sheet.rows)):
+        for v in sheet.rows[i]:
+            if isinstance(v, str):
+                hit = words.get(v)
+                if hit is None:
+                    hit = words[v] = _WORD_ROLE.get(header_key(v)) in ("name", "code")
+                if hit:
+                    out.append(i)
+                    break
+    return out
 
 
 def _regions_across(sheet: Sheet, cells: list[Any], row: int, regions: Regions) -> Header | None:
@@ -215,31 +307,39 @@ def _regions_across(sheet: Sheet, cells: list[Any], row: int, regions: Regions) 
         return None
     if not any(not regions.is_district(t) for t in across.values()):
         return None
-    years = {y for r in sheet.rows[:row] for c in r if (y := _title_year(c)) is not None}
-    header = Header(row, "wide", roles, col_regions=across)
+    years = title_years(sheet, 0, row)
+    header = Header(row, "wide", roles, col_regions=across, year_from_title=True)
     if len(years) == 1:
         year = years.pop()
         header.years = [(c, year) for c in across]
     return header
 
 
-def _title_year(cell: Any) -> int | None:
-    if not isinstance(cell, str) or is_blank(cell) or is_footnote([cell]):
-        return None
-    what, year = header_year(cell)
-    return year if what == "value" else None
+def title_years(sheet: Sheet, start: int, stop: int) -> set[int]:
+    """The years the title rows between `start` and `stop` name (2024年各镇…), and the sheet's name
+    (a sheet called 2024年); dates (填报日期：2025年1月10日) are when it was filled in, not the data's year."""
+    years = set()
+    for cells in [[sheet.name], *sheet.rows[start:stop]]:
+        if is_footnote(cells):
+            continue
+        for cell in cells:
+            if isinstance(cell, str) and not is_blank(cell) and not is_date_text(cell):
+                what, year = header_year(cell)
+                if what == "value":
+                    years.add(year)
+    return years
 
 
-def _second_row(sheet: Sheet, h: Header) -> None:
-    """A year over 目标 | 实际 (or 计划 | 完成): the 实际 column holds the year's values, the 目标
-    column its target. The year may have been merged over both (filled into each) or written over
-    the first only (then the next blank header cells take it)."""
+def _second_row(sheet: Sheet, h: Header, regions: Regions | None = None) -> None:
+    """A year over sub-headers in the row below: 实际/完成/全年 columns hold the year's values,
+    目标/计划 its targets, region names (a year over 川姜镇 | 金沙街道) that region's values of the
+    year, anything else (占比, 上半年, 同比 …) none (the reader says so). The year may have been
+    merged over its columns (filled into each) or written over the first only (then the blank
+    header cells after it take it)."""
     if h.kind != "wide" or h.row + 1 >= len(sheet.rows):
         return
     top, sub = sheet.rows[h.row], sheet.rows[h.row + 1]
     subs = {c: header_key(v) for c, v in enumerate(sub)}
-    if not any(k in SUB_VALUE or k in SUB_TARGET for k in subs.values()):
-        return
     # A data row is no sub-header: it names an indicator (the header's name cell merged down
     # repeats the header's text) or holds a number.
     name_col = h.roles.get("name", h.roles.get("code"))
@@ -248,20 +348,32 @@ def _second_row(sheet: Sheet, h: Header) -> None:
     if any(isinstance(v, int | float) and not isinstance(v, bool) for v in sub):
         return
     year_of = dict(h.years)
-    years: list[tuple[int, Any]] = []
-    targets = [t for t in h.targets]
+    spans: dict[int, Any] = {}  # column -> the year written over it
     current = None
     for c in range(len(top)):
         if c in year_of:
             current = year_of[c]
-        elif not is_blank(top[c]):
+        elif not is_blank(top[c]) or not subs.get(c):
             current = None
-        if current is None:
-            continue
-        if subs.get(c) in SUB_TARGET:
-            targets.append((c, current if isinstance(current, int) else None))
-        elif subs.get(c) in SUB_VALUE or (c in year_of and not subs.get(c)):
-            years.append((c, current))
+        if current is not None:
+            spans[c] = current
+    known = any(k in SUB_VALUE or k in SUB_TARGET for k in subs.values())
+    shared = len(spans) > len(set(map(str, spans.values())))  # some year stands over two columns
+    if not known and not (shared and any(subs.get(c) for c in spans)):
+        return
+    years: list[tuple[int, Any]] = []
+    targets = list(h.targets)
+    for c, year in spans.items():
+        word = subs.get(c)
+        if word in SUB_TARGET:
+            targets.append((c, year if isinstance(year, int) else None))
+        elif word in SUB_VALUE or not word:
+            years.append((c, year))
+        elif regions is not None and regions.is_region(sub[c]):
+            years.append((c, year))
+            h.col_regions[c] = str(sub[c])
+        else:
+            h.others.append(c)
     h.years, h.targets, h.sub_row = years, targets, h.row + 1
 
 
@@ -295,26 +407,55 @@ def _holds_region_names(texts: list[Any], regions: Regions) -> bool:
     return len(named) * 2 >= len(strings) and any(not regions.is_district(t) for t in named)
 
 
-def _named_regions(sheet: Sheet, h: Header, regions: Regions) -> None:
-    """Regions a title above the table or a 填报单位 line (above or below) names."""
-    found: list[tuple[str, int, int]] = []
-    lines = [(i, r) for i, r in enumerate(sheet.rows[:h.row])]
-    tail = max(h.body, len(sheet.rows) - FOOTER_SCAN_ROWS)  # 填报单位 lines sit under the table's end
-    lines += [(i, r) for i, r in enumerate(sheet.rows[tail:], start=tail) if is_footnote(r)]
+def _named_regions(sheet: Sheet, h: Header, regions: Regions, above: int, last: bool) -> None:
+    """The regions the table's title rows, its 填报单位 lines (above, or under the sheet's last
+    table) and the sheet's own name give. Footnotes (注：…, 数据来源…) and names in brackets
+    ("通州区（含南通高新区）") never make a table a region's."""
+    found: list[tuple[str, int | None, int | None]] = []
+    own = regions.resolve(sheet.name) if regions.listed else None
+    if own is not None and own != regions.plan.district:
+        h.sheet_region = own
+        found.append((own, None, None))
+    lines = list(enumerate(sheet.rows[above:h.row], start=above))
+    if last:
+        tail = max(h.body, len(sheet.rows) - FOOTER_SCAN_ROWS)  # 填报单位 lines sit under the table's end
+        lines += [(i, r) for i, r in enumerate(sheet.rows[tail:], start=tail) if is_footnote(r)]
     for i, cells in lines:
+        footnote = is_footnote(cells)
         for j, cell in enumerate(cells):
             if not isinstance(cell, str) or is_blank(cell):
                 continue
             text = "".join(nfkc(cell).split())
             unit = _UNIT_LINE.match(text)
-            names = regions.named_in(unit.group(2)) if unit else regions.named_in(text)
-            if unit and not names and (r := regions.resolve(unit.group(2))) and r != regions.plan.district:
-                names = {r}
+            if unit:
+                names = regions.named_in(unit.group(2))
+                if not names and (r := regions.resolve(unit.group(2))) and r != regions.plan.district:
+                    names = {r}
+            elif footnote or i >= h.row:
+                continue
+            else:
+                names = regions.named_in(_BRACKETED.sub("", text))
             found += [(n, i + 1, j) for n in sorted(names)]
     h.named_regions = tuple(found)
     distinct = {n for n, _, _ in found}
     if "region" not in h.roles and len(distinct) == 1:
         h.fixed_region = distinct.pop()
+
+
+def _units(sheet: Sheet, h: Header, above: int) -> None:
+    """A unit given for the whole table (单位：万元 above it, no unit column) or for a year column
+    (2023年（万元）): the reader checks each goal's unit against it."""
+    if "unit" not in h.roles:
+        for i, cells in enumerate(sheet.rows[above:h.row], start=above):
+            for j, cell in enumerate(cells):
+                m = _UNIT_OF_TABLE.match("".join(nfkc(cell).split())) if isinstance(cell, str) else None
+                if m and is_unit_text(m.group(1)):
+                    h.table_unit = (m.group(1), i + 1, j)
+    top = sheet.rows[h.row]
+    for c, _ in h.years:
+        m = _UNIT_IN_HEADER.search("".join(nfkc(top[c]).split())) if c < len(top) and isinstance(top[c], str) else None
+        if m and is_unit_text(m.group(1)):
+            h.col_units[c] = m.group(1)
 
 
 def is_footnote(cells: list[Any]) -> bool:
@@ -334,7 +475,7 @@ def read_table(sheet: Sheet, header: Header | None = None, regions: Regions | No
         return None
     table = SheetTable(sheet.name, header)
     reader = _read_task_row if header.kind == "tasks" else _read_data_row
-    for i in range(header.body, len(sheet.rows)):
+    for i in range(header.body, header.end if header.end is not None else len(sheet.rows)):
         cells = sheet.rows[i]
         if all(is_blank(c) for c in cells) or is_footnote(cells):
             continue
@@ -368,7 +509,8 @@ def _read_data_row(sheet: str, h: Header, cells: list[Any], i: int) -> DataRow |
         return None
     entries: list[Entry] = []
     if h.kind == "wide":
-        entries += [Entry("value", cells[c], r, c, y, h.row + 1, c) for c, y in h.years if not is_blank(cells[c])]
+        entries += [Entry("value", cells[c], r, c, y, h.row + 1, c, h.col_units.get(c))
+                    for c, y in h.years if not is_blank(cells[c])]
     elif h.kind == "long":
         c = h.roles["value"]
         if not is_blank(cells[c]):
@@ -391,9 +533,10 @@ def _read_data_row(sheet: str, h: Header, cells: list[Any], i: int) -> DataRow |
         name_col=h.roles.get("name"),
         code=text_or_none(_get(cells, h.roles, "code")),
         code_col=h.roles.get("code"),
-        unit=text_or_none(_get(cells, h.roles, "unit")),
-        unit_col=h.roles.get("unit"),
-        region=text_or_none(_get(cells, h.roles, "region")) if "region" in h.roles else h.fixed_region,
+        unit=text_or_none(_get(cells, h.roles, "unit")) if "unit" in h.roles or not h.table_unit else h.table_unit[0],
+        unit_col=h.roles.get("unit", h.table_unit[2] if h.table_unit else None),
+        unit_row=None if "unit" in h.roles or not h.table_unit else h.table_unit[1],
+        region=text_or_none(_get(cells, h.roles, "region")) if "region" in h.roles else (h.fixed_region or h.sheet_region),
         region_col=h.roles.get("region"),
         source=text_or_none(_get(cells, h.roles, "source")),
         note=text_or_none(_get(cells, h.roles, "note")),

@@ -50,6 +50,7 @@ class RowReader:
         self.observations: list[dict[str, Any]] = []
         self.targets: list[dict[str, Any]] = []
         self.skipped: list[tuple[str, int, int | None, str]] = []  # rows that are no plan indicator
+        self.subtotals: list[tuple[str, int, int | None, str]] = []  # 街道小计 rows: derived, not stored
         self.indicator_rows = 0  # rows that named a plan indicator (a file with none is refused)
         self._milestones = {g.code for g in plan.goals if g.kind == "milestone"}
         self._trends = {g.code for g in plan.goals if g.kind == "trend"}
@@ -62,6 +63,9 @@ class RowReader:
             return
         self.indicator_rows += 1
         region = self.region(row.region)
+        if region is None and self.regions.is_subtotal(row.region):
+            self.subtotals.append((row.sheet, row.row, row.region_col, row.region or ""))
+            return
         if region is None:
             yield self._unknown_region(row)
             return
@@ -121,12 +125,13 @@ class RowReader:
                 self.skipped.append((row.sheet, row.row, col, row.name or row.code or ""))
             return None
         bad = False
-        for unit, unit_col in ((match.unit, row.name_col), (row.unit, row.unit_col)):
+        for unit, unit_row, unit_col in ((match.unit, row.row, row.name_col),
+                                         (row.unit, row.unit_row or row.row, row.unit_col)):
             if unit and not units_match(unit, match.series):
                 bad = True
                 yield _problem("unit-mismatch",
-                               f"“{match.series.name}”的单位应为“{match.series.unit}”，这里写的是“{unit}”。"
-                               f"请把数值换算为{match.series.unit}后填写，并改正单位。", row.sheet, row.row, unit_col, unit)
+                               f"“{match.series.name}”的单位应为“{match.series.unit}”，这里写的是“{unit}”(第 {row.row} 行)。"
+                               f"请把数值换算为{match.series.unit}后填写，并改正单位。", row.sheet, unit_row, unit_col, unit)
         return None if bad else match.series
 
     def _value(self, series: Series, entry: Entry, row: DataRow) -> Iterator[Problem]:
@@ -135,6 +140,11 @@ class RowReader:
         if is_error_text(entry.value):
             yield _problem("formula-error", f"单元格的结果是错误值“{str(entry.value).strip()}”(公式出错，如除数为 0 或引用的数据不存在)，"
                            "不能当作“无数据”。请改正公式或填入数值；确实没有数据请留空或填“-”。", *at)
+            return None, False
+        if entry.unit and not units_match(entry.unit, series):  # 2023年（万元） over a goal in 亿元
+            yield _problem("unit-mismatch", f"表头写明单位“{entry.unit}”，但“{series.name}”(第 {row.row} 行)的单位应为"
+                           f"“{series.unit}”。请把这一行换算为{series.unit}，或把它移到单位相同的表中。",
+                           row.sheet, entry.year_row, entry.col, entry.unit)
             return None, False
         if series.code in self._milestones and entry.kind == "value":
             value = parse_milestone(entry.value)
