@@ -119,6 +119,8 @@ class _Table:
                 for role in ROW_TEXTS}
         if "region" not in h.roles:  # the one region a title, 填报单位 line or sheet name gives, or the district
             text["region"] = np.full(self.n, h.fixed_region or h.sheet_region, dtype=object)
+        if "name" not in h.roles and h.fixed_name:  # the one indicator a title names
+            text["name"] = np.full(self.n, h.fixed_name, dtype=object)
         if "unit" not in h.roles and h.table_unit:  # 单位：万元 above the table
             text["unit"] = np.full(self.n, h.table_unit[0], dtype=object)
         series, clean = self._series(text)

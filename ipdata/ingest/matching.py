@@ -106,3 +106,20 @@ class Matcher:
         names = self._goal_names + [s.name for s in self.plan.all_series.values() if s.role != "goal"]
         scored = sorted(names, key=lambda x: -difflib.SequenceMatcher(None, key, normalise_name(x)).ratio())
         return scored[:n]
+
+
+def named_series(plan: Plan, text: str) -> set[str]:
+    """The names of the plan's series that a free text (a title) names, longest spellings first:
+    "各镇新增贯标单位情况" -> {"新增贯标单位"} (not also a shorter name inside it)."""
+    key = normalise_name(text)
+    spellings = sorted(((normalise_name(n), s) for s in plan.all_series.values() for n in (s.name, *s.aliases)),
+                       key=lambda x: -len(x[0]))
+    found: dict[str, str] = {}
+    taken: list[tuple[int, int]] = []
+    for spelling, s in spellings:
+        at = key.find(spelling)
+        if len(spelling) < 3 or at < 0 or any(a <= at < b or a < at + len(spelling) <= b for a, b in taken):
+            continue
+        taken.append((at, at + len(spelling)))
+        found[s.code] = s.name
+    return set(found.values())

@@ -4,6 +4,7 @@ reader does not take. Each returns located Problems; none raises."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ipdata.catalogue import Plan
 from ipdata.errors import Problem, column_letter
@@ -71,11 +72,12 @@ def ignored_columns(sheet: Sheet, h: Header) -> Iterator[Problem]:
                       and not is_footnote(row))
         if not numbers:
             continue
-        title = header_key(header[c]) or (header_key(sub[c]) if sub is not None else "")
+        parts = [header_key(header[c]), header_key(sub[c]) if sub is not None and c < len(sub) else ""]
+        title = " ".join(dict.fromkeys(p for p in parts if p))  # 2024年 占全区比重 under a two-row header
         shown = f"“{title}”" if title else "(没有表头)"
         yield Problem(
             "ignored-column",
-            f"第 {column_letter(c)} 列{shown}有 {numbers} 个数字，但表头不是年份(如“2023年”)或“目标”，这一列没有导入。"
+            f"第 {column_letter(c)} 列{shown}有 {numbers} 个数字，但不是某一年的数值(如“2023年”“2023年 实际”)或目标，这一列没有导入。"
             "如果是某一年的数据，请把表头改为该年份；如果是增长率、排名等计算列，无需处理。",
             sheet=sheet.name, row=h.row + 1, column=column_letter(c), severity="warning")
 
@@ -98,14 +100,15 @@ def partial_years(sheet: Sheet, h: Header, above: int = 0) -> Iterator[Problem]:
                 return
     if h.kind == "long":
         col = h.roles["year"]
-        seen: set[str] = set()
-        for i, row in enumerate(h.rows(sheet), start=h.body):
-            cell = row[col] if col < len(row) else None
-            if isinstance(cell, str) and cell not in seen and (part := partial_year(cell)):
-                seen.add(cell)
+        column = [row[col] if col < len(row) else None for row in h.rows(sheet)]
+        first: dict[Any, int] = {}
+        for i, cell in enumerate(column):  # each distinct 年份 text once, at its first row
+            first.setdefault(cell, i)
+        for cell, i in first.items():
+            if isinstance(cell, str) and (part := partial_year(cell)):
                 what, year = header_year(cell)
                 if what == "value":
-                    yield _partial(sheet, i + 1, col, f"年份“{header_key(cell)}”", year, part)
+                    yield _partial(sheet, h.body + i + 1, col, f"年份“{header_key(cell)}”", year, part)
 
 
 def _partial_title_years(sheet: Sheet, start: int, stop: int) -> dict[int, str]:
@@ -130,10 +133,13 @@ def _partial(sheet: Sheet, row: int, col: int, said: str, year: int, part: str) 
         sheet=sheet.name, row=row, column=column_letter(col), severity="warning")
 
 
+MIN_TABLE_NUMBERS = 4  # numbers (not text) that make a sheet a table of figures rather than a list or a cover
+
+
 def sheet_not_read(sheet: Sheet, matcher: Matcher, scan_rows: int = 200) -> Iterator[Problem]:
-    """A sheet that looks like data of the plan (a plan indicator's name or a year header beside
-    numbers) but has no header the reader knows: said, never skipped without a word. A contact
-    list or a cover sheet stays silent."""
+    """A sheet of figures (a plan indicator's name or a year beside numbers, or a few numbers
+    typed as numbers) but no header the reader knows: said, never skipped without a word. A
+    contact list or a cover sheet stays silent."""
     rows = sheet.rows[:scan_rows]
     numbers = sum(1 for row in rows for v in row if parse_number(v) is not None)
     if not numbers:
@@ -141,9 +147,10 @@ def sheet_not_read(sheet: Sheet, matcher: Matcher, scan_rows: int = 200) -> Iter
     texts = {v for row in rows for v in row if isinstance(v, str) and not is_blank(v)}
     plan_like = any(matcher.match(None, t).series is not None or header_year(t)[0] in ("value", "target")
                     for t in texts)
-    if plan_like:
+    typed = sum(1 for row in rows for v in row if isinstance(v, int | float) and not isinstance(v, bool))
+    if plan_like or typed >= MIN_TABLE_NUMBERS:
         yield Problem(
             "sheet-not-read",
-            f"这张工作表像是本规划的数据(有指标名称或年份和 {numbers} 个数字)，但没有找到可识别的表头"
-            "(如“指标名称 | 单位 | 2023年 …”)，没有导入。请按填报模板调整表头(指标名称一列、每年一列)后重新上传。",
+            f"这张工作表有 {numbers} 个数字，但没有找到可识别的表头(如“指标名称 | 单位 | 2023年 …”)，没有导入。"
+            "如果其中有本规划的数据，请按填报模板调整表头(指标名称一列、每年一列)后重新上传；否则无需处理。",
             sheet=sheet.name, severity="warning")

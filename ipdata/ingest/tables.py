@@ -21,12 +21,13 @@ from ipdata.ingest.cells import (
     nfkc,
     text_or_none,
 )
-from ipdata.ingest.matching import is_unit_text
+from ipdata.ingest.matching import is_unit_text, named_series
 from ipdata.ingest.regions import Regions
 from ipdata.ingest.workbook import Sheet
 
 HEADER_SCAN_ROWS = 30  # title and note rows may sit above the header
 FOOTER_SCAN_ROWS = 30  # and 填报单位 / 填表人 lines below the table
+FULL_SCAN_ROWS = 5000  # a sheet up to this long is searched in every column for a second table's header
 
 # Header words by role, compared after `header_key` (NFKC folds （） to ()).
 ROLE_WORDS: dict[str, frozenset[str]] = {
@@ -60,6 +61,7 @@ _FOOTNOTE = re.compile(r"(注|附注|备注|说明|资料来源|数据来源|填
                        r"|填报日期|报送日期|填表日期|制表日期|统计日期|日期)\d*[:：]?")
 # "单位：万元" / "计量单位：亿元" above a table without unit column: the unit of all its numbers.
 _UNIT_OF_TABLE = re.compile(r"^(?:计量)?单位[:：](.+)$")
+_UNIT_IN_TITLE = re.compile(r"[(（](?:计量)?单位[:：]([^()（）]+)[)）]")  # …情况（单位：家）
 _UNIT_LINE = re.compile(r"^(填报单位|填表单位|报送单位|单位名称|单位)[:：](.+?)(?:(填报|填表|报送|统计|制表|日期|时间|单位)[^:：]*[:：].*)?$")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 _UNIT_IN_HEADER = re.compile(r"[(（]([^()（）]{1,8})[)）]$")
@@ -94,6 +96,7 @@ class Header:
     table_unit: tuple[str, int, int] | None = None  # (unit, row, col): a 单位：万元 line above the table
     col_units: dict[int, str] = field(default_factory=dict)  # a unit written in a year header: 2023年(万元)
     year_from_title: bool = False  # the year of its value columns comes from the title (or is missing there)
+    fixed_name: str | None = None  # the one indicator a title names, for a table without name column
 
     @property
     def body(self) -> int:
@@ -177,6 +180,61 @@ def classify_roles(cells: list[Any], region_level: str | None = None) -> Header:
     return Header(-1, "none", roles, targets=targets)
 
 
+_VALUE_WORDS = ("完成", "实际", "数值", "全年", "实绩")
+
+
+def _years_below(sheet: Sheet, row: int, level: str | None) -> Header | None:
+    """指标名称 | 单位 | 实际完成 (merged or not) over 2022年 | 2023年 | 2024年 in the row below, 目标 over
+    2025年: the years come from the second row, what each column holds from the first."""
+    if row + 1 >= len(sheet.rows):
+        return None
+    top, sub = sheet.rows[row], sheet.rows[row + 1]
+    roles = classify_roles(top, level)
+    name_col = roles.roles.get("name", roles.roles.get("code"))
+    if name_col is None or (name_col < len(sub) and not is_blank(sub[name_col]) and sub[name_col] != top[name_col]):
+        return None
+    years: list[tuple[int, Any]] = []
+    targets: list[tuple[int, int | None]] = []
+    others: list[int] = []
+    word = ""
+    for c in range(len(sub)):
+        if c < len(top) and not is_blank(top[c]):
+            word = header_key(top[c])
+        if c in roles.roles.values():
+            continue
+        what, year = header_year(sub[c])
+        if what not in ("value", "target"):
+            continue
+        if what == "target" or word in SUB_TARGET or _WORD_ROLE.get(word) == "target":
+            targets.append((c, year))
+        elif not word or word in SUB_VALUE or any(w in word for w in _VALUE_WORDS):
+            years.append((c, year))
+        else:
+            others.append(c)
+    if not years:
+        return None
+    return Header(row, "wide", dict(roles.roles), years, targets, others, sub_row=row + 1)
+
+
+def _indicator_in_title(sheet: Sheet, cells: list[Any], row: int, level: str | None,
+                        regions: Regions) -> Header | None:
+    """镇(街道) | 2023年 | 2024年 under a title naming one indicator ("各镇（街道）新增贯标单位情况"):
+    every row is that indicator's, by region."""
+    roles = classify_roles(cells, level)
+    if "name" in roles.roles or "code" in roles.roles or "region" not in roles.roles:
+        return None
+    years = [(c, y) for c, cell in enumerate(cells) for what, y in [header_year(cell)] if what == "value"]
+    if not years:
+        return None
+    names = {s for r in sheet.rows[:row] for cell in r if isinstance(cell, str)
+             for s in named_series(regions.plan, _BRACKETED.sub("", cell))}
+    if len(names) != 1:
+        return None
+    h = Header(row, "wide", dict(roles.roles), years)
+    h.fixed_name = names.pop()
+    return h
+
+
 def _value_column(sheet: Sheet, roles: Header, row: int) -> Header | None:
     """指标名称 | 单位 | (目标值 |) 完成值 under a title giving one year ("2025年…完成情况", or a sheet
     called 2025年): the 完成值 column holds that year's values, the 目标值 column its targets.
@@ -244,9 +302,12 @@ def find_tables(sheet: Sheet, regions: Regions | None = None) -> list[Header]:
     def header_at(i: int) -> Header | None:
         cells = sheet.rows[i]
         h = classify(cells, i, level)
+        if h is None or h.kind == "targets":
+            h = _years_below(sheet, i, level) or h
         if h is None or (h.kind == "targets" and "value" in h.roles):
             h = _value_column(sheet, h or classify_roles(cells, level), i) or h
-        return h or (_regions_across(sheet, cells, i, regions) if regions else None)
+        h = h or (_regions_across(sheet, cells, i, regions) if regions else None)
+        return h or (_indicator_in_title(sheet, cells, i, level, regions) if regions else None)
 
     first = next((h for i in range(min(HEADER_SCAN_ROWS, len(sheet.rows))) if (h := header_at(i))), None)
     if first is None:
@@ -275,19 +336,21 @@ def find_header(sheet: Sheet, regions: Regions | None = None) -> Header | None:
 
 def _header_candidates(sheet: Sheet, start: int) -> list[int]:
     """Rows after `start` that may be another table's header: they hold a name or code header word.
-    Each distinct cell text is looked at once (a 100,000-row table repeats a few hundred)."""
-    words: dict[Any, bool] = {}
-    out = []
-    for i in range(start, len(sheet.rows)):
-        for v in sheet.rows[i]:
-            if isinstance(v, str):
-                hit = words.get(v)
-                if hit is None:
-                    hit = words[v] = _WORD_ROLE.get(header_key(v)) in ("name", "code")
-                if hit:
-                    out.append(i)
-                    break
-    return out
+    Looked at column by column, each distinct cell text once (a 100,000-row table repeats a few
+    hundred)."""
+    rows = sheet.rows[start:]
+    width = max(map(len, rows), default=0)
+    found: set[int] = set()
+    columns = range(width)
+    if len(rows) > FULL_SCAN_ROWS:  # a big table: only columns that hold text near its top
+        columns = [j for j in columns if any(isinstance(r[j], str) for r in rows[:FULL_SCAN_ROWS // 5] if j < len(r))]
+    for j in columns:
+        column = [r[j] if j < len(r) else None for r in rows]
+        hits = {v for v in dict.fromkeys(column)
+                if isinstance(v, str) and _WORD_ROLE.get(header_key(v)) in ("name", "code")}
+        if hits:
+            found.update(i for i, v in enumerate(column, start=start) if v in hits)
+    return sorted(found)
 
 
 def _regions_across(sheet: Sheet, cells: list[Any], row: int, regions: Regions) -> Header | None:
@@ -448,7 +511,8 @@ def _units(sheet: Sheet, h: Header, above: int) -> None:
     if "unit" not in h.roles:
         for i, cells in enumerate(sheet.rows[above:h.row], start=above):
             for j, cell in enumerate(cells):
-                m = _UNIT_OF_TABLE.match("".join(nfkc(cell).split())) if isinstance(cell, str) else None
+                text = "".join(nfkc(cell).split()) if isinstance(cell, str) else ""
+                m = _UNIT_OF_TABLE.match(text) or _UNIT_IN_TITLE.search(text)
                 if m and is_unit_text(m.group(1)):
                     h.table_unit = (m.group(1), i + 1, j)
     top = sheet.rows[h.row]
@@ -529,7 +593,7 @@ def _read_data_row(sheet: str, h: Header, cells: list[Any], i: int) -> DataRow |
     return DataRow(
         sheet=sheet,
         row=r,
-        name=text_or_none(_get(cells, h.roles, "name")),
+        name=text_or_none(_get(cells, h.roles, "name")) if "name" in h.roles else h.fixed_name,
         name_col=h.roles.get("name"),
         code=text_or_none(_get(cells, h.roles, "code")),
         code_col=h.roles.get("code"),
