@@ -95,3 +95,38 @@ def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
     tile = page.locator("a.ip-tile", has_text="万人高价值发明专利拥有量")
     tile.wait_for(timeout=30_000)
     assert "14.9件" in tile.inner_text()
+
+
+def test_a_town_table_from_calc_with_a_warning_on_a_phone(browser, demo_server, tmp_path):
+    """A statistician on a 390 px phone uploads a town table saved by LibreOffice Calc whose 0.8 % is
+    warned: the warning says both readings, confirming needs the tick, and the official figures
+    replace the demo (its banner goes)."""
+    from tests.conftest import ROOT
+
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{demo_server}/account")
+    page.get_by_label("用户名").fill("王统计")
+    page.get_by_label("密码").fill("password123")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("已登录：王统计（统计人员）").wait_for(timeout=30_000)
+    page.get_by_test_id("stExpandSidebarButton").click()  # on a phone the pages sit in the side menu
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="数据管理").click()
+    page.get_by_text("示例数据").first.wait_for(timeout=30_000)
+    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    page.locator("input[type=file]").set_input_files(str(ROOT / "tests/data/calc/percent-typed.xlsx"))
+    page.get_by_text("0 个错误，1 个警告").wait_for(timeout=30_000)  # the table itself is drawn on a canvas
+    page.get_by_text("将删除示例数据").first.wait_for(timeout=30_000)
+    confirm = page.get_by_role("button", name="确认导入（操作人：王统计）")
+    assert confirm.is_disabled()
+    page.get_by_test_id("stCheckbox").filter(has_text="已核对以上警告中的数据").locator("label").click()
+    confirm.wait_for(state="visible")
+    page.wait_for_function("""() => [...document.querySelectorAll('button')]
+        .some(b => b.innerText.includes('确认导入') && !b.disabled)""", timeout=30_000)
+    confirm.click()
+    page.get_by_text("已保存为第 2 版").wait_for(timeout=30_000)
+    page.screenshot(path=tmp_path / "phone-import.png", full_page=True)
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="总览").click()
+    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    page.locator("a.ip-tile").first.wait_for(timeout=30_000)
+    assert page.get_by_text("当前显示的数字是虚构的示例数据").count() == 0
