@@ -138,16 +138,23 @@ class Report:
 
 
 class IpdataError(Exception):
-    """Work cannot go on. `message` is Chinese; `hint` says what to do next."""
+    """Work cannot go on. `message` is Chinese; `hint` says what to do next.
 
-    def __init__(self, message: str, problems: Sequence[Problem] = (), hint: str | None = None):
+    `detail` is for the server's operator only (a file path, the database's own words): the CLI
+    prints it, pages log it and never show it, so no server path reaches a visitor.
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = (), hint: str | None = None,
+                 detail: str | None = None):
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
         self.hint = hint
+        self.detail = detail
 
     def user_text(self, limit: int | None = None) -> str:
-        """The text shown to a user, identical in the CLI and on pages."""
+        """The text the CLI prints (pages show the same message, problems and hint; `detail` only
+        goes to the server log there)."""
         lines = [self.message]
         shown = self.problems if limit is None else self.problems[:limit]
         lines += [f"  {p}" for p in shown]
@@ -155,6 +162,8 @@ class IpdataError(Exception):
             lines.append(f"  ……另有 {len(self.problems) - limit} 个问题未列出")
         if self.hint:
             lines.append(f"处理办法：{self.hint}")
+        if self.detail:
+            lines.append(f"详细信息：{self.detail}")
         return "\n".join(lines)
 
 
