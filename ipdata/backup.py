@@ -1,38 +1,69 @@
 """Backup and restore: a consistent copy of one store, checked by sha256 when it comes back.
 
 A backup directory holds
-  database/      DuckDB `EXPORT DATABASE` (schema.sql, load.sql, one parquet file per table)
+  database/      one Parquet file per table of the store (`<table>.parquet`)
   全部数据.xlsx   every current value, target and task status plus the revision log (re-importable)
   manifest.json  time, plan, latest revision, row counts and the sha256 of every file above
 
-Everything is written while this process holds the database file (the in-process file lock plus
-an open connection), so no other thread or process can write in between: the export and the
-workbook show the same revision. `restore` checks every sha256 first and then imports the whole
-export in one transaction into a new or empty file (or, with `force`, replacing what is there):
-the target holds either its old content or the backup, never a mix.
+`backup` writes everything while this process holds the database file (the in-process file lock
+plus an open connection), so no other thread or process can write in between: the tables and the
+workbook show the same revision. It writes into a hidden directory beside the target and renames
+it at the end, so a failed backup (disk full, no permission) leaves no half-written directory.
+
+`restore` never executes anything from a backup. It checks every path named in the manifest
+(relative, inside the backup directory, no symlink) and every sha256 first; then it creates the
+known tables from our own DDL and reads only the known Parquet files into them, by column names
+of our own. Version 1 backups (DuckDB `EXPORT DATABASE`) are read the same way: their
+`schema.sql` and `load.sql` are ignored. Into a file that already holds data (`force`) it first
+writes an automatic safety backup beside the file, then replaces the data in one transaction, so
+the file holds either its old content or the backup's, never a mix. Users and login events stay
+as they are unless `with_users`; meta, catalogue and the restore log are always the file's own.
+Each restore is recorded (table `restores`, shown in the audit) and renews the store's
+generation, which the pages' caches key on, so a running dashboard shows the restored data at
+its next rerun. A DuckDB file that is not an ipdata store is never touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
-from dataclasses import dataclass
-from pathlib import Path
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 import duckdb
+import pyarrow.parquet as pq
 
 from ipdata.catalogue import Plan, load_plan
 from ipdata.errors import IpdataError
 from ipdata.store import SCHEMA_VERSION, Store
-from ipdata.store.connection import DEFAULT_BUSY_TIMEOUT, connect, file_lock, sql_text, transaction
-from ipdata.store.schema import existing_tables
+from ipdata.store import schema as ddl
+from ipdata.store.connection import (
+    DEFAULT_BUSY_TIMEOUT,
+    StoreFileError,
+    connect,
+    file_error,
+    file_lock,
+    quote_ident,
+    sql_text,
+    transaction,
+)
+from ipdata.store.revisions import latest_revision_id
 
 MANIFEST = "manifest.json"
 DATABASE_DIR = "database"
 WORKBOOK = "全部数据.xlsx"
 FORMAT = "ipdata-backup"
-FORMAT_VERSION = 1
+# 2: one Parquet file per table, written by COPY; 1: DuckDB EXPORT DATABASE (read, never run)
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
+REQUIRED_TABLES = ("revisions", "observations", "targets", "task_progress")
+SAFETY_SUFFIX = ".恢复前备份"  # <store file name> + this: the sibling directory of safety backups
 
 
 @dataclass(frozen=True)
@@ -43,69 +74,189 @@ class Manifest:
     latest_revision: int
     counts: dict[str, int]  # rows in the current state: values, targets, tasks; and revisions
     files: dict[str, str]  # path relative to the backup directory (posix) -> sha256
+    tables: dict[str, int] = field(default_factory=dict)  # table -> rows in database/<table>.parquet
 
     def as_json(self) -> str:
         return json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, **self.__dict__},
                           ensure_ascii=False, indent=1, sort_keys=True)
 
+    def table_file(self, table: str) -> str | None:
+        """The manifest's file for `table` (same name in both formats), if the backup has one."""
+        name = f"{DATABASE_DIR}/{table}.parquet"
+        return name if name in self.files else None
+
+
+@dataclass(frozen=True)
+class Restored:
+    store: Store
+    manifest: Manifest
+    safety_backup: Path | None  # where the replaced content was saved first (None: nothing replaced)
+
+
+# --- backup ----------------------------------------------------------------------------------
 
 def backup(store: Store, out_dir: Path | str) -> Manifest:
     """Write a consistent backup of `store` into `out_dir` (new or empty directory)."""
-    out = Path(out_dir).resolve()
+    out = Path(out_dir).absolute()
     if not store.path.exists():
-        raise IpdataError(f"数据库文件不存在：{store.path}", hint="检查 --db 或 IPDATA_DB 指向的文件。")
+        raise IpdataError("数据库文件不存在，没有可备份的数据。", hint="检查 --db 或 IPDATA_DB 指向的文件。",
+                          detail=f"数据库文件 {store.path.absolute()}")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise IpdataError(f"备份目录 {out} 已存在且不是空目录，未写入任何内容。",
                           hint="为每次备份指定一个新的目录，例如带上日期：backup/2025-01-31。")
-    from ipdata.export import export_workbook  # openpyxl only when a backup is made
-
-    # Holding the file lock and a connection keeps other threads and processes out until the
-    # export and the workbook are both written; the store's own calls below re-enter the lock.
-    # The manifest is written last: a directory without one (a failed backup) is refused by
-    # `restore`.
-    with file_lock(store.path), connect(store.path, store.busy_timeout) as con:
-        out.mkdir(parents=True, exist_ok=True)
-        con.execute(f"EXPORT DATABASE {sql_text(str(out / DATABASE_DIR))} (FORMAT parquet)")
-        export_workbook(store, out / WORKBOOK)
-        latest = store.latest_revision_id()
-        counts = {"values": len(store.values()), "targets": len(store.targets()),
-                  "tasks": len(store.task_progress()), "revisions": len(store.revisions())}
-    manifest = Manifest(
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        plan_id=store.plan.id, schema_version=SCHEMA_VERSION, latest_revision=latest,
-        counts=counts, files=_hashes(out),
-    )
-    (out / MANIFEST).write_text(manifest.as_json(), encoding="utf-8")
+    tmp = out.parent / f".{out.name}.{uuid.uuid4().hex[:8]}.partial"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir(mode=0o700)  # it holds password hashes: for the server's account only
+        manifest = _write_backup(store, tmp, out)
+        (tmp / MANIFEST).write_text(manifest.as_json(), encoding="utf-8")
+        _sync(tmp)
+        if out.exists():
+            out.rmdir()  # empty (checked above); rename needs the name free
+        tmp.rename(out)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError | duckdb.Error) and not isinstance(exc, IpdataError):
+            raise backup_failed(exc, out) from exc
+        raise
     return manifest
 
 
+def _write_backup(store: Store, tmp: Path, out: Path) -> Manifest:
+    from ipdata.export import export_workbook  # openpyxl only when a backup is made
+
+    # Holding the file lock and a connection keeps other threads and processes out until the
+    # tables and the workbook are both written; the store's own calls below re-enter the lock.
+    with file_lock(store.path), connect(store.path, store.busy_timeout) as con:
+        (tmp / DATABASE_DIR).mkdir()
+        have = set(ddl.existing_tables(con))
+        tables: dict[str, int] = {}
+        with transaction(con):
+            for table in (t for t in ddl.TABLES if t in have and t not in ddl.SESSION_TABLES):  # ours only
+                target = tmp / DATABASE_DIR / f"{table}.parquet"
+                try:
+                    rows = con.execute(f"COPY (SELECT * FROM {quote_ident(table)}) "
+                                       f"TO {sql_text(str(target))} (FORMAT parquet)").fetchone()
+                except duckdb.Error as exc:
+                    if str(tmp) not in str(exc):  # about the store itself: connect() says so
+                        raise
+                    raise backup_failed(exc, out) from exc
+                tables[table] = int(rows[0])
+            latest = latest_revision_id(con)
+        export_workbook(store, tmp / WORKBOOK)
+        counts = {"values": len(store.values()), "targets": len(store.targets()),
+                  "tasks": len(store.task_progress()), "revisions": tables.get("revisions", 0)}
+    return Manifest(
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        plan_id=store.plan.id, schema_version=SCHEMA_VERSION, latest_revision=latest,
+        counts=counts, files=_hashes(tmp), tables=tables,
+    )
+
+
+def _sync(root: Path) -> None:
+    """Flush the backup's files to disk before it gets its final name."""
+    for p in root.rglob("*"):
+        if p.is_file():
+            fd = os.open(p, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+_BACKUP_CAUSES = (
+    ((errno.ENOSPC, errno.EDQUOT), ("No space left on device", "Disk quota exceeded"),
+     "磁盘空间不足", "清理磁盘空间，或换一个空间足够的磁盘或目录，再重新备份"),
+    ((errno.EACCES, errno.EPERM, errno.EROFS), ("Permission denied", "Read-only file system"),
+     "没有写入该目录的权限（或是只读位置）", "换一个当前账户可以写入的目录，或请管理员改正该目录的权限，再重新备份"),
+    ((errno.ENOENT, errno.ENOTDIR), ("No such file or directory", "Not a directory"),
+     "目录不存在，也无法在那里创建", "检查备份目录的路径，换一个可以创建目录的位置，再重新备份"),
+)
+
+
+def backup_failed(exc: BaseException, out: Path) -> IpdataError:
+    """The refusal for a backup that could not be written: the cause, and that nothing was left."""
+    text, code = str(exc), getattr(exc, "errno", None)
+    cause, way_out = next(
+        ((cause, way_out) for codes, markers, cause, way_out in _BACKUP_CAUSES
+         if code in codes or any(m in text for m in markers)),
+        ("写入文件时出错", "换一个目录重新备份；如仍失败，请把这段提示发给维护人员"))
+    return IpdataError(f"备份失败：{cause}。没有留下不完整的备份目录，数据库没有任何改动。",
+                       hint=f"{way_out}。", detail=f"备份目录 {out}：{exc}")
+
+
+# --- reading a backup ------------------------------------------------------------------------
+
 def read_manifest(backup_dir: Path | str) -> Manifest:
-    """The manifest of a backup directory, after checking every file against its sha256."""
+    """The manifest of a backup directory, after checking every path it names and every sha256."""
     root = Path(backup_dir).resolve()
     try:
         raw = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IpdataError(f"{root} 不是 ipdata 备份目录（缺少或无法读取 {MANIFEST}）",
                           hint="指定 `python -m ipdata backup` 写出的目录。") from exc
-    if raw.get("format") != FORMAT or raw.get("format_version") != FORMAT_VERSION:
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("format_version") not in READABLE_FORMATS:
         raise IpdataError(f"{root / MANIFEST} 不是本程序能识别的备份清单",
                           hint="用同一版本 ipdata 写出的备份恢复。")
-    manifest = Manifest(**{k: raw[k] for k in Manifest.__dataclass_fields__})
-    found = _hashes(root)
-    bad = [name for name, sha in manifest.files.items() if found.get(name) != sha]
+    try:
+        manifest = Manifest(**{k: raw[k] for k in Manifest.__dataclass_fields__ if k in raw})
+        files = {str(k): str(v) for k, v in manifest.files.items()}
+        {str(k): int(v) for k, v in manifest.tables.items()}
+        int(manifest.schema_version), int(manifest.latest_revision)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise IpdataError(f"{root / MANIFEST} 内容不完整或已被改动，未恢复任何数据。",
+                          hint="换一份完好的备份；备份目录中的文件不要手工修改。") from exc
+    outside = [name for name in files if _inside(root, name) is None]
+    if outside:
+        raise IpdataError(
+            f"备份清单指向备份目录以外的文件，未恢复任何数据：{'、'.join(sorted(outside)[:5])}",
+            hint="这份备份已被改动，不能使用；换一份完好的备份。")
+    bad = [name for name, sha in files.items() if _sha256(_inside(root, name)) != sha]
     if bad:
         raise IpdataError(
-            f"备份不完整或已被改动，未恢复任何数据：{'、'.join(bad)} 与清单记录的 sha256 不符或缺失",
+            f"备份不完整或已被改动，未恢复任何数据：{'、'.join(sorted(bad))} 与清单记录的 sha256 不符或缺失",
             hint="换一份完好的备份；备份目录中的文件不要手工修改。",
         )
     return manifest
 
 
+def _inside(root: Path, name: str) -> Path | None:
+    """The file `name` (a manifest path) inside `root`, or None when the name could reach out of
+    it: absolute, with `..`, through a symlink anywhere below root, or not a plain relative path."""
+    rel = PurePosixPath(name)
+    if not name or "\0" in name or rel.is_absolute() or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    path = root.joinpath(*rel.parts)
+    step = root
+    for part in rel.parts:  # no symlink on the way, even one that points back inside
+        step = step / part
+        if step.is_symlink():
+            return None
+    if not path.resolve().is_relative_to(root):
+        return None
+    return path
+
+
+def _sha256(path: Path | None) -> str | None:
+    if path is None or not path.is_file():
+        return None
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): _sha256(p)
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+
+# --- restore ---------------------------------------------------------------------------------
+
 def restore(
     backup_dir: Path | str, db: Path | str, plan: Plan | str | None = None, *, force: bool = False,
-    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-) -> tuple[Store, Manifest]:
-    """Bring a backup back into `db` (new or empty; with `force`, replace its content)."""
+    with_users: bool = False, user: str = "unknown", busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+) -> Restored:
+    """Bring a backup back into `db`: a new file, an empty one, or (with `force`) a store that
+    holds data, which is first saved to a safety backup beside it. `user` is recorded."""
     root = Path(backup_dir).resolve()
     manifest = read_manifest(root)
     if not isinstance(plan, Plan):
@@ -113,11 +264,24 @@ def restore(
     if plan.id != manifest.plan_id:
         raise IpdataError(f"备份属于规划“{manifest.plan_id}”，与指定的规划“{plan.id}”不符",
                           hint="不加 --plan 即按备份中的规划恢复。")
+    if int(manifest.schema_version) > SCHEMA_VERSION:
+        raise IpdataError(f"备份由更新版本的 ipdata 写出（数据结构版本 {manifest.schema_version}），本程序无法恢复。",
+                          hint="升级 ipdata 后再恢复。")
+    missing = [t for t in REQUIRED_TABLES if manifest.table_file(t) is None]
+    if missing or (with_users and manifest.table_file("users") is None):
+        raise IpdataError(f"备份中缺少{'、'.join(missing) or '用户'}数据，未恢复任何数据。",
+                          hint="换一份由 `python -m ipdata backup` 完整写出的备份"
+                               + ("" if missing else "；或不加 --with-users，保留现有用户") + "。")
     path = Path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IpdataError(f"{path} 是一个目录，不是数据库文件。", hint="--db 应指向一个 .duckdb 文件。")
     new_file = not path.exists()
     try:
-        return _restore_into(path, root, plan, manifest, force, busy_timeout)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_error(exc, path) or backup_failed(exc, path) from exc
+    try:
+        return _restore_into(path, root, plan, manifest, force, with_users, user, busy_timeout)
     except BaseException:
         if new_file:  # a failed restore into a new path leaves no half-made database behind
             for leftover in (path, path.with_name(path.name + ".wal")):
@@ -125,33 +289,141 @@ def restore(
         raise
 
 
-def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force: bool,
-                  busy_timeout: float) -> tuple[Store, Manifest]:
-    with file_lock(path), connect(path, busy_timeout) as con, transaction(con):
-        tables = existing_tables(con)
-        revisions = _count_revisions(con) if "revisions" in tables else 0
-        if revisions and not force:
-            raise IpdataError(
-                f"数据库 {path} 中已有 {revisions} 个版本的数据，未恢复（不会覆盖已有数据）。",
-                hint="恢复到一个新的数据库文件（--db 新文件.duckdb）；确需覆盖时加 --force，"
-                     "覆盖前最好先备份该数据库。",
-            )
-        for table in tables:
-            con.execute(f'DROP TABLE "{table}"')
-        con.execute(f"IMPORT DATABASE {sql_text(str(root / DATABASE_DIR))}")
-    store = Store(path, plan, busy_timeout=busy_timeout)
-    if store.latest_revision_id() != manifest.latest_revision:
-        raise IpdataError(f"恢复后的最新版本为第 {store.latest_revision_id()} 版，与备份记录的第 "
-                          f"{manifest.latest_revision} 版不符", hint="请把备份目录发给维护人员。")
-    return store, manifest
+def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force: bool, with_users: bool,
+                  user: str, busy_timeout: float) -> Restored:
+    replaced = [*ddl.BACKUP_DATA_TABLES, *(ddl.BACKUP_USER_TABLES if with_users else ())]
+    # The lock and the connection are held from the first look to the commit: nobody writes in
+    # between, so the safety backup holds exactly what the restore replaces.
+    with file_lock(path), connect(path, busy_timeout) as con:
+        _refuse_foreign(con, path)
+        store = Store(path, plan, busy_timeout=busy_timeout)  # creates or upgrades our tables
+        held = _row_counts(con, replaced)
+        before = latest_revision_id(con)
+        safety = None
+        if any(held.values()):
+            if not force:
+                raise IpdataError(
+                    f"数据库中已有数据（最新为第 {before} 版），未恢复（不会覆盖已有数据）。"
+                    if before else "数据库中已有用户或登录记录，未恢复（不会覆盖已有数据）。",
+                    hint="恢复到一个新的数据库文件（--db 新文件.duckdb）；确需覆盖时加 --force，"
+                         "覆盖前会自动把现有数据备份到数据库文件旁的“恢复前备份”目录。",
+                    detail=f"数据库文件 {path.absolute()}")
+            safety = _safety_backup(store)
+        with transaction(con):
+            ddl.create_missing(con)
+            for table in replaced:
+                _load_table(con, root, manifest, table)
+            if with_users:  # other users, other passwords: every web login ends
+                for table in set(ddl.SESSION_TABLES) & set(ddl.existing_tables(con)):
+                    con.execute(f"DELETE FROM {quote_ident(table)}")
+            if int(manifest.schema_version) < 3:  # an older backup: work out what 3 added
+                ddl.mark_demo_rows(con)
+            _check_loaded(con, manifest, replaced)
+            _record(con, manifest, root, user, before if held.get("revisions") else None, safety, with_users)
+    return Restored(Store(path, plan, busy_timeout=busy_timeout), manifest, safety)
 
 
-def _count_revisions(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT count(*) FROM revisions").fetchone()[0])
+def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a DuckDB file that holds anything but an ipdata store: its tables are never touched."""
+    tables = ddl.existing_tables(con)
+    views = [r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal").fetchall()]
+    meta = {}
+    if "meta" in tables:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    ours = "plan_id" in meta and "schema_version" in meta
+    # before the first store opens it, a file may hold only the user tables (`user add` first)
+    if not tables and not views or not views and (ours or set(tables) <= {*ddl.BACKUP_USER_TABLES, *ddl.SESSION_TABLES}):
+        return
+    foreign = sorted({*tables, *views} - (set(ddl.TABLES) if ours else set()))[:5]
+    raise IpdataError(
+        "目标文件是一个 DuckDB 数据库，但不是 ipdata 的数据库"
+        + (f"（其中有 {'、'.join(foreign)} 等表）" if foreign else "") + "，未做任何改动。",
+        hint="恢复到一个新的数据库文件（--db 新文件.duckdb）；这个文件可能属于其他程序，不要覆盖它。",
+        detail=f"数据库文件 {path.absolute()}")
 
 
-def _hashes(root: Path) -> dict[str, str]:
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST
-    }
+def _row_counts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, int]:
+    have = set(ddl.existing_tables(con))
+    return {t: int(con.execute(f"SELECT count(*) FROM {quote_ident(t)}").fetchone()[0]) if t in have else 0
+            for t in tables}
+
+
+def safety_dir(db: Path) -> Path:
+    """The sibling directory that receives the automatic backups taken before a restore."""
+    return db.absolute().parent / f"{db.name}{SAFETY_SUFFIX}"
+
+
+def _safety_backup(store: Store) -> Path:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = safety_dir(store.path)
+    out = base / stamp
+    n = 1
+    while out.exists():
+        n += 1
+        out = base / f"{stamp}-{n}"
+    try:
+        backup(store, out)
+    except IpdataError as exc:
+        raise IpdataError(f"恢复前的自动备份没有成功，未恢复，数据库没有任何改动。{exc.message}",
+                          hint=exc.hint, detail=exc.detail) from exc
+    return out
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest, table: str) -> None:
+    """Replace `table` with the rows of its Parquet file: only our own columns, by our names."""
+    name = manifest.table_file(table)
+    con.execute(f"DELETE FROM {quote_ident(table)}")
+    if name is None:  # an optional table the backup's version did not have (revision_problems)
+        return
+    columns = [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()]
+    try:
+        data = pq.read_table(_inside(root, name))  # pyarrow opens exactly this file (no globbing)
+        common = [c for c in columns if c in data.column_names]
+        data = data.select(common)
+    except Exception as exc:  # a damaged Parquet file whose hash was rewritten with it
+        raise _unreadable(table, exc) from exc
+    if not common:
+        raise _unreadable(table, "没有可识别的列")
+    cols = ", ".join(quote_ident(c) for c in common)
+    con.register("_restore_in", data)
+    try:
+        con.execute(f"INSERT INTO {quote_ident(table)} ({cols}) SELECT {cols} FROM _restore_in")
+    except duckdb.Error as exc:  # a column missing, a value of the wrong type, a broken constraint
+        raise _unreadable(table, exc) from exc
+    finally:
+        with contextlib.suppress(duckdb.Error):  # after a failed insert: gone with the transaction
+            con.unregister("_restore_in")
+
+
+def _unreadable(table: str, exc: object) -> IpdataError:
+    return IpdataError(f"备份中的 {table} 数据无法读入，未恢复任何数据。",
+                       hint="换一份完好的备份；如果这份备份确实是本程序写出的，请把它发给维护人员。",
+                       detail=str(exc))
+
+
+def _check_loaded(con: duckdb.DuckDBPyConnection, manifest: Manifest, tables: list[str]) -> None:
+    """Before the commit: the backup's latest revision and row counts, as its manifest says."""
+    latest = latest_revision_id(con)
+    counts = _row_counts(con, tables)
+    wrong = [t for t, n in manifest.tables.items() if t in counts and counts[t] != n]
+    if latest != manifest.latest_revision or wrong:
+        raise IpdataError(
+            f"读入的备份与其清单不符（最新第 {latest} 版，清单记为第 {manifest.latest_revision} 版"
+            + (f"；{'、'.join(wrong)} 的行数不同" if wrong else "") + "），未恢复任何数据。",
+            hint="换一份完好的备份；或把备份目录发给维护人员。")
+
+
+def _record(con: duckdb.DuckDBPyConnection, manifest: Manifest, root: Path, user: str,
+            replaced_revision: int | None, safety: Path | None, with_users: bool) -> None:
+    """The restore in the audit, and a new generation: the pages' caches see other data."""
+    con.execute("INSERT INTO restores VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), (user or "").strip() or "unknown", str(root),
+        manifest.created_at, int(manifest.latest_revision), replaced_revision,
+        None if safety is None else str(safety), with_users])
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", [uuid.uuid4().hex])
+
+
+__all__ = ["Manifest", "Restored", "StoreFileError", "backup", "read_manifest", "restore", "safety_dir"]

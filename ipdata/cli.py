@@ -53,10 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("out", type=Path)
     s = sub.add_parser("backup", help="备份数据库（DuckDB 导出＋全部数据 .xlsx＋校验清单）到一个新目录")
     s.add_argument("dir", type=Path)
-    s = sub.add_parser("restore", help="由 backup 写出的目录恢复到新的或空的数据库")
+    s = sub.add_parser("restore", help="由 backup 写出的目录恢复到新的或空的数据库（不执行备份中的任何 SQL）")
     s.add_argument("dir", type=Path)
     s.add_argument("--db", dest="restore_db", help="恢复到这个数据库文件（默认同全局 --db）")
-    s.add_argument("--force", action="store_true", help="覆盖已有数据的数据库")
+    s.add_argument("--force", action="store_true",
+                   help="覆盖已有数据的数据库（覆盖前自动备份到数据库文件旁的“恢复前备份”目录）")
+    s.add_argument("--with-users", action="store_true",
+                   help="连同备份中的用户和登录记录一起恢复（默认保留数据库现有的用户）")
+    s.add_argument("--user", help="操作人，记入操作记录（默认 IPDATA_USER 或系统用户名）")
     s = sub.add_parser("audit", help="操作记录：谁在何时导入、回滚、修改了什么")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("revisions", help="列出全部版本")
@@ -296,7 +300,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     if not _db_path(args).exists():
         raise IpdataError(f"数据库文件不存在：{_db_path(args)}", hint="检查 --db 或 IPDATA_DB。")
-    m = backup(_store(args), args.dir)
+    m = backup(_store(args), args.dir)  # written to a temporary directory, renamed at the end
     print(f"已备份到 {args.dir}：最新版本第 {m.latest_revision} 版，共 {m.counts['revisions']} 个版本、"
           f"{m.counts['values']} 个数值；文件校验值见 manifest.json。")
     return 0
@@ -306,8 +310,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from ipdata.backup import restore
 
     db = Path(args.restore_db) if args.restore_db else _db_path(args)
-    _, m = restore(args.dir, db, args.plan, force=args.force)
+    done = restore(args.dir, db, args.plan, force=args.force, with_users=args.with_users,
+                   user=_operator(args).name)
+    m = done.manifest
     print(f"已从 {args.dir} 恢复到 {db}：最新版本第 {m.latest_revision} 版（备份时间 {m.created_at}）。")
+    if done.safety_backup is not None:
+        print(f"恢复前的数据已自动备份到：{done.safety_backup}（需要时可用 restore 恢复回去）")
+    print("用户和登录记录" + ("已按备份恢复。" if args.with_users else "保留为恢复前的状态。")
+          + "本次恢复已记入操作记录（python -m ipdata audit）。")
     return 0
 
 

@@ -23,8 +23,7 @@ def open_store(db: Path | str | None = None, plan: Plan | str | None = None) -> 
     if not isinstance(plan, Plan):
         plan = load_plan(plan)
     path = Path(db) if db else settings.db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return Store(path, plan)
+    return Store(path, plan)  # makes the directory, or says in Chinese why it cannot
 
 
 def known_data(store: Store) -> Known:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ipdata import render, service, settings
 from ipdata.auth import ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.chart_export import chart_workbook, file_stem
-from ipdata.errors import IpdataError
+from ipdata.errors import IpdataError, StoreBusyError
 from ipdata.figures import DEMO_MARK, IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
 from ipdata.figures.theme import DEMO_NAME
 from ipdata.store import Store
@@ -35,12 +37,12 @@ def store() -> Store:
 
 
 @st.cache_data(show_spinner=False)
-def _cached_values(db: str, plan: str, revision: int) -> pd.DataFrame:
+def _cached_values(db: str, plan: str, revision: str) -> pd.DataFrame:
     return _store(db, plan).values()
 
 
 @st.cache_data(show_spinner=False)
-def _cached_targets(db: str, plan: str, revision: int) -> pd.DataFrame:
+def _cached_targets(db: str, plan: str, revision: str) -> pd.DataFrame:
     return _store(db, plan).targets()
 
 
@@ -64,7 +66,10 @@ def demo_banner() -> None:
 
 
 def show_error(exc: IpdataError) -> None:
-    """One way to show any refused action: the message, the located problems, what to do."""
+    """One way to show any refused action: the message, the located problems, what to do. The
+    error's `detail` (a server path, the database's words) goes to the server log only."""
+    if exc.detail:
+        _log.warning("%s (%s)", exc.message, exc.detail)
     st.error(exc.message, icon=":material/block:")
     if exc.problems:
         st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems])[["sheet", "cell", "message"]]
@@ -88,9 +93,50 @@ def _through_router() -> None:
         st.rerun()
 
 
+DOWNLOAD_PATIENCE = 60.0  # seconds a download waits while another process writes the store
+_failed_downloads: dict[str, IpdataError] = {}  # session id -> why its last download failed
+
+
+def from_store(make: Callable[[], Any]) -> Callable[[], Any]:
+    """The deferred data of a download that reads the store when clicked. While another process
+    writes (an import, a backup: seconds) it waits up to DOWNLOAD_PATIENCE instead of failing. A
+    download that fails even so (a store held for minutes, a damaged file) is told in Chinese at
+    the session's next run: the note Streamlit itself shows under the button is English."""
+    ctx = get_script_run_ctx()
+    session = ctx.session_id if ctx else None
+
+    def run() -> Any:
+        deadline = time.monotonic() + DOWNLOAD_PATIENCE
+        while True:
+            try:
+                return make()
+            except StoreBusyError as exc:
+                if time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    continue
+                failure: IpdataError = exc
+            except IpdataError as exc:
+                failure = exc
+            _log.warning("download failed: %s (%s)", failure.message, failure.detail)
+            if session:
+                _failed_downloads[session] = failure
+            raise failure
+
+    return run
+
+
+def _failed_download() -> None:
+    ctx = get_script_run_ctx()
+    failure = _failed_downloads.pop(ctx.session_id, None) if ctx else None
+    if failure is not None:
+        st.warning("刚才的下载没有完成，原因如下。", icon=":material/download:")
+        show_error(failure)
+
+
 def guarded(fn: Callable[[], Any]) -> Any:
     """Run page code; an IpdataError becomes a Chinese message, never a traceback."""
     _through_router()
+    _failed_download()
     try:
         return fn()
     except IpdataError as exc:
@@ -101,25 +147,27 @@ def guarded(fn: Callable[[], Any]) -> Any:
     return None
 
 
-def _revision() -> tuple[str, str, int]:
+def _revision() -> tuple[str, str, str]:
+    """(file, plan, what the store shows): the key of every cached frame. A restore renews the
+    store's generation, so even the same revision number after a restore is new data."""
     s = store()
-    return str(s.path), s.plan.id, s.latest_revision_id()
+    return str(s.path), s.plan.id, s.cache_key()
 
 
 @st.cache_data(show_spinner=False)
-def _cached_status(db: str, plan: str, revision: int, region: str | None) -> pd.DataFrame:
+def _cached_status(db: str, plan: str, revision: str, region: str | None) -> pd.DataFrame:
     s = _store(db, plan)
     return status_frame(s.plan, s.values(), s.targets(), region)
 
 
 @st.cache_data(show_spinner=False)
-def _cached_status_all(db: str, plan: str, revision: int) -> pd.DataFrame:
+def _cached_status_all(db: str, plan: str, revision: str) -> pd.DataFrame:
     s = _store(db, plan)
     return compute_all(s.plan, s.values(), s.targets())
 
 
 @st.cache_data(show_spinner=False)
-def _cached_revisions(db: str, plan: str, revision: int) -> pd.DataFrame:
+def _cached_revisions(db: str, plan: str, revision: str) -> pd.DataFrame:
     return _store(db, plan).revisions()
 
 
@@ -138,7 +186,7 @@ def revisions() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _cached_is_demo(db: str, plan: str, revision: int) -> bool:
+def _cached_is_demo(db: str, plan: str, revision: str) -> bool:
     return _store(db, plan).has_demo_data()
 
 

@@ -112,8 +112,10 @@ def render() -> None:
     if message := st.session_state.pop(FLASH, None):
         st.success(message, icon=":material/check_circle:")
     left, right = st.columns(2)
-    left.download_button("下载填报模板", lambda: manage.template_bytes(s), manage.TEMPLATE_FILE_NAME, on_click="ignore")
-    right.download_button("导出全部数据", lambda: manage.export_bytes(s), manage.export_file_name(demo=ui.is_demo()),
+    left.download_button("下载填报模板", ui.from_store(lambda: manage.template_bytes(s)), manage.TEMPLATE_FILE_NAME,
+                         on_click="ignore")
+    right.download_button("导出全部数据", ui.from_store(lambda: manage.export_bytes(s)),
+                          manage.export_file_name(demo=ui.is_demo()),
                           on_click="ignore")
     upload_section(s)
     st.subheader("版本记录")

@@ -41,12 +41,12 @@ def render() -> None:
 
     stem = f"知识产权强县监测_{dt.date.today():%Y%m%d}" + ("_示例数据" if ui.is_demo() else "")
     row = st.container(horizontal=True)
-    row.download_button("演示文稿 (.pptx)", data=lambda: build_deck(inputs(), goals, categories, places),
+    row.download_button("演示文稿 (.pptx)", data=ui.from_store(lambda: build_deck(inputs(), goals, categories, places)),
                         file_name=f"{stem}.pptx", mime=PPTX, on_click="ignore", type="primary",
                         icon=":material/slideshow:", key="export_deck")
-    row.download_button("图表数据 (.xlsx)", data=lambda: chart_workbook(figures()), file_name=f"{stem}_图表数据.xlsx",
+    row.download_button("图表数据 (.xlsx)", data=ui.from_store(lambda: chart_workbook(figures())), file_name=f"{stem}_图表数据.xlsx",
                         mime=XLSX, on_click="ignore", icon=":material/table_view:", key="export_data")
-    row.download_button("全部图片 (.zip)", data=lambda: png_zip(figures()), file_name=f"{stem}_图片.zip",
+    row.download_button("全部图片 (.zip)", data=ui.from_store(lambda: png_zip(figures())), file_name=f"{stem}_图片.zip",
                         mime="application/zip", on_click="ignore", icon=":material/photo_library:",
                         key="export_zip", help="每个图表一张 1920×1080 PNG；每张约 1 秒，请稍候")
     st.caption("文件在点击时生成。每个页面上的图表下方也可单独下载 PNG、SVG 和数据。")

@@ -193,7 +193,30 @@ CREATE TABLE auth_events (
     actor VARCHAR, detail VARCHAR
 );
 """,
+    # Every restore from a backup into this file (ipdata/backup.py writes it; the audit shows it).
+    "restores": """
+CREATE TABLE restores (
+    restored_at VARCHAR NOT NULL,   -- UTC, ISO 8601
+    "user" VARCHAR NOT NULL,
+    backup_dir VARCHAR NOT NULL,
+    backup_created_at VARCHAR,
+    backup_revision BIGINT,         -- the backup's latest revision, now the store's
+    replaced_revision BIGINT,       -- the latest revision the file held before (NULL: none)
+    safety_backup VARCHAR,          -- where that content was saved first (NULL: nothing replaced)
+    with_users BOOLEAN NOT NULL     -- users and login events came from the backup too
+);
+""",
 }
+RESTORE_COLUMNS = ["restored_at", "user", "backup_dir", "backup_created_at", "backup_revision",
+                   "replaced_revision", "safety_backup", "with_users"]
+
+# What backup and restore do with each table (ipdata/backup.py). The data tables come from the
+# backup; users and login events only when asked (`--with-users`), which also ends every web login
+# (sessions are never backed up); every other table (meta, catalogue, restores, and any table a
+# later version adds) stays as the file has it.
+BACKUP_DATA_TABLES = ("revisions", "observations", "targets", "task_progress", "revision_problems")
+BACKUP_USER_TABLES = ("users", "auth_events")
+SESSION_TABLES = ("logins",)
 
 
 def catalogue_frame(plan: Plan) -> pd.DataFrame:
@@ -271,7 +294,7 @@ def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         # gain is_demo, revisions n_demo_removed; the same rebuild adds them with their defaults.
         for table in (*(spec.table for spec in SPECS), "revisions"):
             _rebuild(con, table)
-        _mark_demo_rows(con)
+        mark_demo_rows(con)
     create_missing(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
@@ -293,7 +316,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(f"DROP TABLE {old}")
 
 
-def _mark_demo_rows(con: duckdb.DuckDBPyConnection) -> None:
+def mark_demo_rows(con: duckdb.DuckDBPyConnection) -> None:
     """Work out is_demo of target and task rows written before the flag existed: rows a "demo"
     revision wrote are demo; a rollback's rows take the provenance of the row they restore (the
     state right after `rollback_to`, already settled because rollbacks are visited in order)."""

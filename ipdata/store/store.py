@@ -16,7 +16,13 @@ from ipdata.errors import IpdataError
 from ipdata.ingest.upload import Upload
 from ipdata.store import revisions, schema
 from ipdata.store.changes import ApplyResult, Changes, build_changes
-from ipdata.store.connection import DEFAULT_BUSY_TIMEOUT, connect, file_lock, transaction
+from ipdata.store.connection import (
+    DEFAULT_BUSY_TIMEOUT,
+    connect,
+    file_error,
+    file_lock,
+    transaction,
+)
 from ipdata.store.frames import normalise, set_demo
 from ipdata.store.schema import SPECS, TARGETS, TASKS, VALUES
 
@@ -49,7 +55,13 @@ class Store:
         self.path = Path(path)
         self.plan = plan
         self.busy_timeout = busy_timeout
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a read-only or missing parent: say so, not a traceback
+            refusal = file_error(exc, self.path)
+            if refusal is None:
+                raise
+            raise refusal from exc
         with self._writing() as con:
             self._ensure_schema(con)
 
@@ -121,9 +133,24 @@ class Store:
             return {spec.name: revisions.read_state(con, spec, n) for spec in SPECS}
 
     def latest_revision_id(self) -> int:
-        """0 for an empty store. Cheap, for cache keys."""
+        """0 for an empty store."""
         with self._reading() as con:
             return revisions.latest_revision_id(con)
+
+    def cache_key(self) -> str:
+        """Changes whenever what the store shows changes: the latest revision, and the store's
+        generation, which a restore renews (a restored file may hold other data under the same
+        revision number). Cheap, for the pages' caches."""
+        with self._reading() as con:
+            generation = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            return f"{generation[0] if generation else 0}:{revisions.latest_revision_id(con)}"
+
+    def restores(self) -> pd.DataFrame:
+        """Every restore from a backup into this file, oldest first (see ipdata.backup)."""
+        with self._reading() as con:
+            if "restores" not in schema.existing_tables(con):
+                return pd.DataFrame(columns=schema.RESTORE_COLUMNS)
+            return con.execute("SELECT * FROM restores ORDER BY restored_at").df()
 
     def has_demo_data(self) -> bool:
         """Whether any current value, target or task status is demo data (the UI then shows 示例数据)."""
