@@ -3,20 +3,23 @@
 #   make test   run the whole test suite (ruff + pytest)
 # A deployment runs `make serve` instead: the same dashboard, never loading the demo, so a new
 # database starts empty. Both take PORT=... (default 8501) and IPDATA_DB=... (see README).
+# Both listen on 127.0.0.1 only: serve a network through nginx (deploy/nginx.conf: HTTPS and
+# security headers), or knowingly with ADDRESS=0.0.0.0 (plain HTTP, no headers).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run serve test setup sysdeps demo lint clean
 
 run: setup
 	$(BIN)/python -m ipdata demo --if-empty
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
 serve: setup
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # pytest exits 5 when it collects no test: that is not a failure of the suite.
 test: setup
@@ -33,13 +36,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Chromium (image export, browser tests) and Noto CJK fonts (Chinese in charts) come from Debian.
+# From Debian: Chromium (image export, browser tests), Noto CJK fonts (Chinese in charts), and
+# nginx + openssl (the HTTPS front of deploy/nginx.conf, tested for real by tests/test_deploy.py).
+# RUNLEVEL=1: installing nginx must not start Debian's default site on port 80.
 sysdeps:
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
+		&& [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing chromium and fonts-noto-cjk from Debian"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "warning: chromium / fonts-noto-cjk missing; run as root: apt-get install -y chromium fonts-noto-cjk"; fi
+		echo "installing chromium, fonts-noto-cjk, nginx and openssl from Debian"; \
+		apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium fonts-noto-cjk nginx openssl >/dev/null; \
+	else echo "warning: chromium / fonts-noto-cjk / nginx / openssl missing; run as root:" \
+		"apt-get install -y chromium fonts-noto-cjk nginx openssl"; fi
 
 demo: setup
 	$(BIN)/python -m ipdata demo
