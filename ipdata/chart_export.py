@@ -4,8 +4,8 @@
     chart_workbook(figs) -> bytes   one sheet per chart: the rows of chart_data (Chinese headers)
     png_zip(figs) -> bytes          one 1920×1080 PNG per chart
 
-Text cells are always written as text (data_type "s"): a name starting with = + - @ never runs
-as a formula when the workbook is opened.
+Text is always text: a region or name starting with = + - @ (tab, CR) is an inert text cell
+(ipdata.inert), never a formula when the workbook is opened.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from ipdata.deck.inputs import Inputs, check_regions, select_goals
 from ipdata.figures import DEMO_MARK, chart_data, goal_chart
 from ipdata.figures.theme import DEMO_NAME
+from ipdata.inert import neutralise_workbook
 
 _BAD_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _BAD_SHEET_CHARS = re.compile(r"[\\/:*?\[\]]")
@@ -81,13 +82,11 @@ def chart_workbook(figs: Mapping[str, go.Figure]) -> bytes:
             cell.font = Font(bold=True)
         for rec in table.itertuples(index=False):
             ws.append([None if _missing(v) else v for v in rec])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
         for col, width in zip("ABCDEF", (30, 14, 16, 8, 12, 8), strict=True):
             ws.column_dimensions[col].width = width
     if not figs:
         wb.create_sheet("无图表").append(["没有选中任何图表"])
+    neutralise_workbook(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

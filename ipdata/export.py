@@ -9,6 +9,7 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
+from ipdata.inert import neutralise_workbook
 from ipdata.store import Store
 from ipdata.template import write_template
 from ipdata.views import REVISION_HEADERS, REVISION_KIND_LABELS
@@ -33,9 +34,8 @@ def export_workbook(store: Store, out: Path | io.BytesIO) -> None:
                 v = REVISION_KIND_LABELS.get(v, v)
             if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
                 continue
-            cell = ws.cell(r, c, v if isinstance(v, int | float | str) else str(v))
-            if isinstance(v, str):
-                cell.data_type = "s"  # user text (comments, file names) is never run as a formula
+            ws.cell(r, c, v if isinstance(v, int | float | str) else str(v))
     for col, width in zip("ABCDEFGHIJK", (8, 22, 12, 12, 28, 20, 30, 8, 8, 8, 10), strict=True):
         ws.column_dimensions[col].width = width
+    neutralise_workbook(wb)  # comments, file names, user names: never a formula (ipdata.inert)
     wb.save(out)

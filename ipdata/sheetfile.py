@@ -2,8 +2,9 @@
 
 openpyxl and XlsxWriter spend ~10 µs a cell in Python: the 100,000 changes of a big import
 (8 columns) took 9–17 s to write with either. This writer formats each distinct value of a
-column once and joins the sheet's XML with whole-array string operations. Text is always a text cell (a name or note that
-starts with "=" never becomes a formula), numbers are numbers, None/NaN are empty cells.
+column once and joins the sheet's XML with whole-array string operations. Text is always a text
+cell, and one that starts with = + - @ tab or CR also carries Excel's quote prefix (ipdata.inert),
+so it stays text even when edited; numbers are numbers, None/NaN are empty cells.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ipdata.errors import column_letter
+from ipdata.inert import formula_like
 
 # Characters XML 1.0 does not allow (Excel refuses a file holding them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -51,14 +53,15 @@ _WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>"""
 _SHEET_REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
               'relationships/worksheet" Target="worksheets/sheet{n}.xml"/>')
-# Style 0: plain; style 1: bold (the header row).
+# Style 0: plain; 1: bold (the header row); 2 and 3: the same with Excel's quote prefix (text that
+# looks like a formula stays text).
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>
+<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" quotePrefix="1"/></cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
 
@@ -73,16 +76,20 @@ class _Strings:
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
 
-    def body(self, value: object) -> str:
-        """What follows '<c r="A1"' for one value: a number, or a reference to its text."""
+    def body(self, value: object, bold: bool = False) -> str:
+        """What follows '<c r="A1"' for one value: its style, then a number or a reference to its text."""
+        style = ' s="1"' if bold else ""
         if isinstance(value, bool | np.bool_):
             value = "是" if value else "否"
         if isinstance(value, int | np.integer):
-            return f"><v>{int(value)}</v></c>"
+            return f"{style}><v>{int(value)}</v></c>"
         if isinstance(value, float | np.floating):
-            return f"><v>{float(value)!r}</v></c>" if math.isfinite(value) else ""
-        n = self.index.setdefault(_text(str(value)), len(self.index))
-        return f' t="s"><v>{n}</v></c>'
+            return f"{style}><v>{float(value)!r}</v></c>" if math.isfinite(value) else ""
+        text = _text(str(value))
+        if formula_like(text):
+            style = f' s="{3 if bold else 2}"'
+        n = self.index.setdefault(text, len(self.index))
+        return f'{style} t="s"><v>{n}</v></c>'
 
     def xml(self) -> str:
         items = "".join(f'<si><t xml:space="preserve">{t}</t></si>' for t in self.index)
@@ -90,13 +97,13 @@ class _Strings:
                 f'openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{len(self.index)}">{items}</sst>')
 
 
-def _column(values: pd.Series, letter: str, rows: np.ndarray, strings: _Strings, style: str = "") -> np.ndarray:
+def _column(values: pd.Series, letter: str, rows: np.ndarray, strings: _Strings, bold: bool = False) -> np.ndarray:
     """The <c> elements of one column (object array, '' for blanks). Each distinct value is
     formatted once (a change list has a handful of distinct 变化, 类型, 地区 …)."""
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-    bodies = np.array([*(strings.body(v) for v in uniques), ""], dtype=object)  # code -1 (blank) → ""
+    bodies = np.array([*(strings.body(v, bold) for v in uniques), ""], dtype=object)  # code -1 (blank) → ""
     body = bodies[codes]
-    cells = f'<c r="{letter}' + rows + f'"{style}' + body
+    cells = f'<c r="{letter}' + rows + '"' + body
     return np.where(body == "", "", cells)
 
 
@@ -111,7 +118,7 @@ def _sheet(frame: pd.DataFrame, widths: Sequence[float] | None, strings: _String
                                         for i, w in enumerate(widths, start=1)) + "</cols>")
     header = pd.Series([str(h) for h in frame.columns], dtype=object)
     first = np.array(["1"], dtype=object)
-    head = "".join(_column(header.iloc[[i]], c, first, strings, ' s="1"')[0] for i, c in enumerate(letters))
+    head = "".join(_column(header.iloc[[i]], c, first, strings, bold=True)[0] for i, c in enumerate(letters))
     parts.append(f'<sheetData><row r="1">{head}</row>')
     rows = np.arange(2, len(frame) + 2).astype(str).astype(object)
     columns = [_column(frame[col], c, rows, strings) for c, col in zip(letters, frame.columns, strict=True)]

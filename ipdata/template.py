@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipdata.catalogue import COUNT_UNITS, KIND_LABELS, Plan, Series
+from ipdata.inert import neutralise_workbook
 from ipdata.ingest.upload import TASK_STATUSES
 
 SHEET_GUIDE, SHEET_DATA, SHEET_BASE, SHEET_TARGETS, SHEET_TASKS = "填报说明", "指标数据", "基础数据", "目标分解", "任务进度"
@@ -47,6 +48,7 @@ def write_template(path_or_buffer: PathOrBuffer, plan: Plan, observations: pd.Da
     _wide(wb.create_sheet(SHEET_BASE), plan, base_series, obs, years, banner, "基础数据", "base_names")
     _targets(wb.create_sheet(SHEET_TARGETS), plan, _clean(targets, ["series", "region", "year", "target", "note"]), banner)
     _tasks(wb.create_sheet(SHEET_TASKS), plan, _clean(tasks, ["task_id", "status", "note", "updated"]), banner)
+    neutralise_workbook(wb)  # regions, sources, notes from uploads: never a formula (ipdata.inert)
     wb.save(path_or_buffer)
 
 
@@ -61,7 +63,7 @@ def _clean(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
 
 
 def _text(v: Any) -> Any:
-    """Text cells: None stays empty; a leading = + - @ is kept as text, not run as a formula."""
+    """Text cells: None stays empty, dates as 2024-05-01, anything else as its text."""
     if v is None:
         return None
     if isinstance(v, dt.date | dt.datetime | pd.Timestamp):
@@ -70,10 +72,8 @@ def _text(v: Any) -> Any:
 
 
 def _put_text(ws: Worksheet, row: int, col: int, v: Any) -> None:
-    """Write text as text: openpyxl would store "=..." as a formula, which reads back empty."""
-    cell = ws.cell(row, col, _text(v))
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"
+    """Write text (write_template makes any formula-like text an inert text cell at the end)."""
+    ws.cell(row, col, _text(v))
 
 
 def _number(v: Any) -> Any:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ipdata import inert
 from ipdata.figures import goal_chart
 from ipdata.views import goal_data_table, goal_definition, methods_table, regions
 from pages import components as ui
@@ -21,9 +22,9 @@ def render() -> None:
     goal = plan.goal(code)
     row = ui.status(region).set_index("code").loc[code]
     st.markdown(f"### {goal.name}　{ui.status_badge(row['status'])}", unsafe_allow_html=True)
-    st.markdown(row["narrative"])
+    st.markdown(inert.markdown(row["narrative"]))  # it names the region, which an upload names
     if row["notes"]:
-        st.caption(row["notes"])
+        st.caption(inert.markdown(row["notes"]))
     ui.chart(goal_chart(plan, code, values, row, region=region, demo=ui.is_demo()), "goal_chart",
              f"{goal.name}_{region}")
     a, b = st.columns(2)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ipdata import inert
 from ipdata.catalogue import Goal, Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
@@ -263,7 +264,8 @@ def goal_chart(plan: Plan, code: str, values: pd.DataFrame | None, figures: Mapp
     series = goal_series(plan, code, values, region, target_year=int(ty) if ty else None)
     fig = go.Figure()
     drawn = draw_goal(fig, plan, goal, series, figures, region=region, band=band)
-    title = goal.name if region == plan.district else f"{goal.name}（{region}）"
+    # A region's name comes from an upload: plotly would draw markup in it (inert.plotly).
+    title = goal.name if region == plan.district else f"{goal.name}（{inert.plotly(region)}）"
     apply = {"title": title, "subtitle": subtitle(goal, figures), "years": drawn.year_range(plan),
              "unit": "" if goal.kind == "milestone" else goal.unit,
              "watermark": T.DEMO_MARK if demo else None}
@@ -275,5 +277,5 @@ def goal_chart(plan: Plan, code: str, values: pd.DataFrame | None, figures: Mapp
     else:  # nothing numeric drawn: no meaningless 0-4 scale
         fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
     if series.empty:
-        T.add_no_data(fig, f"{T.NO_DATA_TEXT}：{region}还没有{goal.name}的数据")
+        T.add_no_data(fig, f"{T.NO_DATA_TEXT}：{inert.plotly(region)}还没有{goal.name}的数据")
     return attach(fig, drawn.rows)

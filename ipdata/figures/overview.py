@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ipdata import inert
 from ipdata.catalogue import Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
@@ -17,11 +18,12 @@ COMPLETION, SCHEDULE = "完成进度", "序时进度"
 
 
 def _labels(frame: pd.DataFrame) -> list[str]:
-    """Goal names; with several regions in the frame, 'name（region）' so that bars never merge."""
+    """Goal names; with several regions in the frame, 'name（region）' so that bars never merge.
+    Escaped for plotly: a region's name comes from an upload."""
     names = frame["name"].astype(str).tolist()
     if frame["region"].nunique() > 1 or len(set(names)) < len(names):
-        return [f"{n}（{r}）" for n, r in zip(names, frame["region"].astype(str), strict=True)]
-    return names
+        names = [f"{n}（{r}）" for n, r in zip(names, frame["region"].astype(str), strict=True)]
+    return [inert.plotly(n) for n in names]
 
 
 def progress_chart(frame: pd.DataFrame, *, demo: bool = False,

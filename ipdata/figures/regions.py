@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ipdata import inert
 from ipdata.catalogue import Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
@@ -74,8 +75,9 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     share_txt = ["" if s is None else f"（占全区{s * 100:.1f}%）" for s in shares]
     statuses = [s if isinstance(s, str) else "" for s in f["status"]]
     regions = f["region"].astype(str).tolist()
+    shown = [inert.plotly(r) for r in regions]  # names from uploads, drawn as typed (no markup)
     fig = go.Figure(go.Bar(
-        name=VALUE, orientation="h", y=regions, x=f["value"].tolist(),
+        name=VALUE, orientation="h", y=shown, x=f["value"].tolist(),
         marker={"color": [T.status_colour(s) for s in statuses]},
         showlegend=False,
         customdata=[[v, s or "—", f"{T.status_symbol(st)} {st}", "" if T.is_missing(y) else int(y)]
@@ -90,7 +92,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     own = f[f["target"].map(T.num).notna()]
     if not own.empty and not milestone:
         fig.add_trace(go.Scatter(
-            name=OWN_TARGET, y=own["region"].astype(str).tolist(), x=own["target"].tolist(),
+            name=OWN_TARGET, y=[inert.plotly(r) for r in own["region"].astype(str)], x=own["target"].tolist(),
             mode="markers",  # a tall tick, so that it does not hide the value label behind it
             marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": T.TARGET}},
             customdata=own["target_text"].tolist(),
@@ -100,7 +102,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     # Labels right of the bar and of the region's target tick, so that neither hides the other.
     targets = [T.num(t) for t in f["target"]] if not milestone else [None] * len(f)
     fig.add_trace(go.Scatter(
-        name="标注", y=regions, mode="text", textposition="middle right", cliponaxis=False,
+        name="标注", y=shown, mode="text", textposition="middle right", cliponaxis=False,
         x=[max(v, t or 0.0) for v, t in zip(f["value"], targets, strict=True)],
         text=[f" {v}{s}" + ("" if st in ("", L.NO_TARGET) else f"　{T.status_symbol(st)} {st}")
               for v, s, st in zip(shown_vals, share_txt, statuses, strict=True)],
@@ -136,11 +138,12 @@ def region_trend_chart(plan: Plan, code: str, values: pd.DataFrame | None, regio
         district = name == plan.district
         colour = T.ACTUAL if district else T.REGION_COLOURS[i % len(T.REGION_COLOURS)]
         prefix = "累计" if goal.kind == "cumulative" else ""
+        label = inert.plotly(name)  # a legend entry and hover box: drawn as typed
         fig.add_trace(go.Scatter(
-            name=name, x=s["year"].tolist(), y=s["tracked"].tolist(), mode="lines+markers",
+            name=label, x=s["year"].tolist(), y=s["tracked"].tolist(), mode="lines+markers",
             line={"color": colour, "width": 4 if district else 2.5},
             marker={"size": 9, "color": colour, "symbol": T.REGION_SYMBOLS[i % len(T.REGION_SYMBOLS)]},
-            hovertemplate=f"%{{x}}年：{prefix}%{{y:{fmt}}}{goal.unit}<extra>{name}</extra>"))
+            hovertemplate=f"%{{x}}年：{prefix}%{{y:{fmt}}}{goal.unit}<extra>{label}</extra>"))
         data_rows += [row(goal.name, name, ACTUAL, y, v, goal.unit)
                       for y, v in zip(s["year"], s["tracked"], strict=True)]
         years += s["year"].tolist()
