@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ipdata import render, service, settings
+from ipdata import inert, render, service, settings
 from ipdata.auth import ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError, StoreBusyError
@@ -70,13 +70,13 @@ def show_error(exc: IpdataError) -> None:
     error's `detail` (a server path, the database's words) goes to the server log only."""
     if exc.detail:
         _log.warning("%s (%s)", exc.message, exc.detail)
-    st.error(exc.message, icon=":material/block:")
+    st.error(inert.markdown(exc.message), icon=":material/block:")  # messages quote file names, values
     if exc.problems:
         st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems])[["sheet", "cell", "message"]]
                      .rename(columns={"sheet": "工作表", "cell": "单元格", "message": "问题"}),
                      hide_index=True, width="stretch")
     if exc.hint:
-        st.info(f"处理办法：{exc.hint}")
+        st.info(f"处理办法：{inert.markdown(exc.hint)}")
 
 
 def _through_router() -> None:
