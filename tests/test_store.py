@@ -257,5 +257,6 @@ def test_store_for_another_plan_is_refused(tmp_path):
 def test_not_a_database_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "notes.duckdb"
     bad.write_text("这不是数据库" * 200, encoding="utf-8")
-    with pytest.raises(IpdataError, match="无法打开数据库文件"):
+    with pytest.raises(IpdataError, match="数据库文件已损坏或不是 DuckDB 数据库，无法读取") as err:
         Store(bad, plan())
+    assert "从最近的备份恢复" in err.value.hint
