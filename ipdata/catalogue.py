@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ipdata import settings
+from ipdata import rounding, settings
 from ipdata.errors import IpdataError, Problem
 
 KINDS = ("level", "cumulative", "milestone", "trend")
@@ -58,6 +58,7 @@ class Goal:
     section: str
     aliases: tuple[str, ...] = ()
     derive: Derivation | None = None
+    decimals: int | None = None  # as the plan file says; None = the default of the unit
 
     @property
     def series(self) -> Series:
@@ -72,6 +73,13 @@ class Goal:
         """A whole-number count (shown without decimals); per-10,000 ratios are not counts."""
         return self.unit in COUNT_UNITS and self.derive is None
 
+    @property
+    def display_decimals(self) -> int:
+        """Decimals every figure of this goal is rounded to (ipdata.rounding)."""
+        if self.decimals is not None:
+            return self.decimals
+        return rounding.default_decimals(self.unit, self.is_count)
+
     def target_text(self) -> str:
         if self.kind == "trend":
             return "明显增长" if self.direction == "higher" else "明显下降"
@@ -81,12 +89,11 @@ class Goal:
 
 
 COUNT_UNITS = {"件", "个", "家", "人", "人次", "次", "项", "户"}
+MAX_PLAN_DECIMALS = 6  # a plan's `decimals` per goal: 0 (whole numbers) to 6
 
 
 def _fmt(x: float | None) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    return "" if x is None else rounding.target_number(x)
 
 
 @dataclass(frozen=True)
@@ -391,7 +398,19 @@ def _goal(d: Any, where: str, ck: _Checker, categories: tuple, context_codes: se
         section=str(d.get("section", "")),
         aliases=_aliases(d, where, ck),
         derive=derive,
+        decimals=_decimals(d, where, ck),
     )
+
+
+def _decimals(d: dict, where: str, ck: _Checker) -> int | None:
+    """`decimals`: how many decimals the goal's figures are shown with (0-6); absent = by unit."""
+    v = d.get("decimals")
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_PLAN_DECIMALS:
+        ck.bad(f"{where}.decimals", f"decimals 应为 0 到 {MAX_PLAN_DECIMALS} 之间的整数（小数位数），实为 {v!r}", v)
+        return None
+    return v
 
 
 def _regions(raw: Any, meta: dict, ck: _Checker) -> tuple[Region, ...]:

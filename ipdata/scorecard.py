@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ipdata.catalogue import Plan
+from ipdata import rounding as R
+from ipdata.catalogue import Goal, Plan
 from ipdata.trajectory import labels as L
-from ipdata.trajectory.narrative import fmt_value
 
 # Display order: best first, then the ones needing attention, then no judgement.
 STATUS_ORDER = (L.DONE, L.BUILT, L.AHEAD, L.ON_TRACK, L.BEHIND, L.BACKWARD, L.MISSED, L.NOT_BUILT,
@@ -63,7 +63,7 @@ def _headline(plan: Plan, judged: int, achieved: int, as_of: int | None,
         tail += f"；{undecided} 项数据不全，无法判断是否完成" if undecided else ""
         return f"终期评估：{judged} 项有目标的指标中达成 {achieved} 项（{parts}）{tail}。"
     elapsed = (as_of - plan.base_year) / (plan.target_year - plan.base_year)
-    return (f"截至{as_of}年（序时进度{elapsed * 100:.0f}%），{judged} 项有目标的指标中：{parts}。"
+    return (f"截至{as_of}年（序时进度{R.percent(elapsed)}），{judged} 项有目标的指标中：{parts}。"
             f"{plan.target_year}年数据尚未上传，终期结论待定。")
 
 
@@ -77,16 +77,20 @@ def filter_goals(frame: pd.DataFrame, statuses=None, categories=None) -> pd.Data
     return frame[mask]
 
 
-def _gap_text(row: pd.Series, is_count: bool) -> str:
-    """How far from the target: 差3.1件 / 超出1.4亿元; empty where there is no number to give."""
-    if row["kind"] in ("trend", "milestone") or pd.isna(row.get("gap")) or pd.isna(row.get("latest_value")):
+def _gap_text(row: pd.Series, goal: Goal) -> str:
+    """How far from the target, in the figures the tile shows: 差3.1件 / 超出1.4亿元 / 差1.0个百分点;
+    empty where there is no number to give."""
+    if goal.kind in ("trend", "milestone") or pd.isna(row.get("gap")) or pd.isna(row.get("latest_value")):
         return ""
-    gap = float(row["gap"])
-    unit = "个百分点" if row["unit"] == "%" else row["unit"]  # a gap in percent is in points
+    rule = R.rule_of(row, goal)
     if row["status"] in ACHIEVED:
-        over = abs(float(row["latest_value"]) - float(row["target"]))
-        return f"超出{fmt_value(over, is_count)}{unit}" if over > 0 else "恰好达到"
-    return f"差{fmt_value(abs(gap), is_count)}{unit}"
+        return R.excess(rule, row["latest_value"], goal.unit)
+    return R.shortfall(rule, row["latest_value"], goal.unit)
+
+
+def _bar(x: object) -> float | None:
+    """A bar length in percent, clipped to 0..100 (geometry, not a figure anyone reads)."""
+    return None if R.is_missing(x) else max(0.0, min(100.0, float(x) * 100))
 
 
 def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
@@ -100,14 +104,16 @@ def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         elif goal.kind == "milestone":
             value = f"{int(r['reach_year'])}年建成" if r["status"] == L.BUILT and not pd.isna(r["reach_year"]) else "尚未建成"
         else:
-            value = f"{fmt_value(float(r['latest_value']), goal.is_count)}{goal.unit}"
+            value = R.rule_of(r, goal).value(r["latest_value"], goal.unit)
+        target = r.get("target_text")
         rows.append({
             "code": goal.code, "name": goal.name, "category": goal.category, "status": r["status"],
-            "value_text": value, "target_text": goal.target_text(),
+            "value_text": value,
+            "target_text": target if isinstance(target, str) and target else goal.target_text(),
             "year_text": "" if pd.isna(r["latest_year"]) or pd.isna(r["latest_value"]) else f"{int(r['latest_year'])}年",
-            "gap_text": _gap_text(r, goal.is_count),
-            "completion_pct": None if pd.isna(r["completion"]) else max(0.0, min(100.0, float(r["completion"]) * 100)),
-            "elapsed_pct": None if pd.isna(r["time_elapsed"]) else max(0.0, min(100.0, float(r["time_elapsed"]) * 100)),
+            "gap_text": _gap_text(r, goal),
+            "completion_pct": _bar(r["completion"]),
+            "elapsed_pct": _bar(r["time_elapsed"]),
         })
     return pd.DataFrame(rows)
 
@@ -120,9 +126,10 @@ def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, 
     for t in tiles.itertuples():
         colour = colours.get(t.status, "#999999")
         bar = ""
-        if t.completion_pct is not None:
-            marker = "" if t.elapsed_pct is None else f'<i style="left:{t.elapsed_pct:.0f}%"></i>'
-            bar = f'<div class="ip-bar"><b style="width:{t.completion_pct:.0f}%;background:{colour}"></b>{marker}</div>'
+        if not R.is_missing(t.completion_pct):
+            marker = "" if R.is_missing(t.elapsed_pct) else f'<i style="left:{R.number(t.elapsed_pct, 0)}%"></i>'
+            bar = (f'<div class="ip-bar"><b style="width:{R.number(t.completion_pct, 0)}%;'
+                   f'background:{colour}"></b>{marker}</div>')
         cards.append(
             f'<a class="ip-tile" href="{link}?code={esc(t.code)}" target="_self" style="border-left-color:{colour}">'
             f'<span class="ip-badge" style="background:{colour}">{esc(symbols.get(t.status, ""))} {esc(t.status)}</span>'

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
+from ipdata import rounding as R
 from ipdata.catalogue import KIND_LABELS, Goal, Plan
-from ipdata.trajectory import compute
+from ipdata.trajectory import DEFAULT, Thresholds, compute
 
 
 def status_frame(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = None,
@@ -16,17 +17,13 @@ def status_frame(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None 
     return compute(plan, values, targets, region=region)
 
 
-def _fmt_value(value: float, goal: Goal) -> str:
-    """Same rule as the narrative: whole numbers for counts, one decimal otherwise."""
-    if pd.isna(value):
-        return "—"
+def _fmt_value(value: float, goal: Goal, row: pd.Series | dict | None = None) -> str:
+    """The goal's figure as every page shows it (ipdata.rounding); 已建成/未建成 for milestones."""
+    if R.is_missing(value):
+        return R.MISSING
     if goal.kind == "milestone":
         return "已建成" if value >= 1 else "未建成"
-    return f"{value:,.0f}" if goal.is_count else f"{value:,.1f}"
-
-
-def _pct(x: float) -> str:
-    return "—" if pd.isna(x) else f"{x * 100:.1f}%"
+    return R.rule_of(row, goal).text(value)
 
 
 def status_table(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
@@ -39,12 +36,12 @@ def status_table(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         "指标": frame["name"],
         "类型": frame["kind"].map(KIND_LABELS),
         "单位": frame["unit"],
-        "最新年份": frame["latest_year"].astype("Int64"),
-        "最新值": [_fmt_value(v, plan.goal(c)) for v, c in zip(frame["latest_value"], frame["code"], strict=True)],
+        "最新年份": [_year(y) for y in frame["latest_year"]],
+        "最新值": [_fmt_value(r["latest_value"], plan.goal(r["code"]), r) for _, r in frame.iterrows()],
         f"{target_year}年目标": [plan.goal(c).target_text() if plan.district == r else t
                                 for c, r, t in zip(frame["code"], frame["region"], frame["target_text"], strict=True)],
-        "完成进度": frame["completion"].map(_pct),
-        "序时进度": frame["time_elapsed"].map(_pct),
+        "完成进度": [R.percent(c, bounds=(0.0, 1.0)) for c in frame["completion"]],
+        "序时进度": [R.percent(x) for x in frame["time_elapsed"]],
         "状态": frame["status"],
     }).reset_index(drop=True)
 
@@ -97,25 +94,26 @@ def regions(plan: Plan, values: pd.DataFrame) -> list[str]:
     return [plan.district, *found]
 
 
-def _num(x, digits: int = 1, suffix: str = "") -> str:
-    return "—" if x is None or pd.isna(x) else f"{x:.{digits}f}{suffix}"
-
-
-def methods_table(row: pd.Series) -> pd.DataFrame:
-    """Both methods side by side: the plan's own schedule check and Eurostat's ratio."""
-    def pct(x):
-        return _num(None if pd.isna(x) else x * 100, 1, "%")
-
+def methods_table(row: pd.Series, thresholds: Thresholds = DEFAULT) -> pd.DataFrame:
+    """Both methods side by side: the plan's own schedule check and Eurostat's ratio; each ratio
+    with enough decimals to sit on the side of its class bounds that its class says."""
+    th = thresholds
+    eu = f"Eurostat/SDG（{row.get('eurostat_method') or R.MISSING}）"
     return pd.DataFrame([
-        {"方法": "序时进度法（本系统）", "指标": "完成进度", "数值": pct(row["completion"])},
-        {"方法": "序时进度法（本系统）", "指标": "序时进度", "数值": pct(row["time_elapsed"])},
-        {"方法": "序时进度法（本系统）", "指标": "进度比(完成÷序时)", "数值": _num(row["schedule_ratio"], 2)},
-        {"方法": "序时进度法（本系统）", "指标": "状态", "数值": str(row["status"])},
-        {"方法": f"Eurostat/SDG（{row.get('eurostat_method') or '—'}）", "指标": "实际÷所需增速",
-         "数值": _num(row["eurostat_ratio"], 2)},
-        {"方法": f"Eurostat/SDG（{row.get('eurostat_method') or '—'}）", "指标": "进展等级",
-         "数值": str(row["eurostat_class"] or "—")},
+        {"方法": "序时进度法（本系统）", "指标": "完成进度", "数值": R.percent(row["completion"], bounds=(0.0, 1.0))},
+        {"方法": "序时进度法（本系统）", "指标": "序时进度", "数值": R.percent(row["time_elapsed"])},
+        {"方法": "序时进度法（本系统）", "指标": "进度比(完成÷序时)",
+         "数值": R.classed(row["schedule_ratio"], (th.on_track, th.ahead))},
+        {"方法": "序时进度法（本系统）", "指标": "状态", "数值": _text(row["status"])},
+        {"方法": eu, "指标": "实际÷所需增速",
+         "数值": R.classed(row["eurostat_ratio"], (0.0, th.eu_moderate, th.eu_significant))},
+        {"方法": eu, "指标": "进展等级", "数值": _text(row["eurostat_class"])},
     ])
+
+
+def _text(x: object) -> str:
+    """A label for a person: '—' for nothing (never 'None' or 'nan')."""
+    return R.MISSING if x is None or (not isinstance(x, str) and R.is_missing(x)) or x == "" else str(x)
 
 
 def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.DataFrame,
@@ -133,7 +131,16 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
     raw = values[(values["region"] == region)].set_index(["series", "year"])
     rev = revisions.set_index("id") if not revisions.empty else revisions
     rows = []
-    # The running total since the base year; unknown (blank) from the first missing year on.
+    # Rounded as everywhere else; a yearly increment is not compared with the target, its total is.
+    own = R.rule_of(None, goal) if region == plan.district else R.Rule(goal.display_decimals)
+    plain = R.Rule(goal.display_decimals)
+
+    def shown(x: float | None, rule: R.Rule) -> str:
+        if goal.kind == "milestone" and not R.is_missing(x):
+            return "已建成" if x >= 1 else "未建成"
+        return rule.text(x)
+
+    # The running total since the base year; unknown (—) from the first missing year on.
     running: float | None = 0.0
     next_year = plan.base_year + 1
     for r in mine.itertuples():
@@ -145,19 +152,29 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
         if rev_id is not None and rev_id in rev.index:
             rr = rev.loc[rev_id]
             rev_text = f"第{rev_id}版 {local_time(rr['created_at'])[:10]} {rr['file_name'] or REVISION_KIND_LABELS.get(rr['kind'], '')}"
-        row = {"年份": int(r.year), "数值": r.value}
+        row = {"年份": int(r.year), "数值": shown(r.value, plain if goal.kind == "cumulative" else own)}
         if goal.kind == "cumulative":
             if r.year > plan.base_year:
                 running = running + r.value if running is not None and r.year == next_year else None
                 next_year = r.year + 1
-            row[f"{plan.base_year + 1}年以来累计"] = running if r.year > plan.base_year else None
+            row[f"{plan.base_year + 1}年以来累计"] = (shown(running, own) if r.year > plan.base_year
+                                                   else "基期，不计入")
         row.update({
-            "来源": ("由计数÷基础数据计算；" if r.derived else "") + (str(src["source"] or "") if src is not None else ""),
-            "备注": None if src is None else src["note"],
+            "来源": ("由计数÷基础数据计算；" if r.derived else "") + (_words(src["source"]) if src is not None else ""),
+            "备注": "" if src is None else _words(src["note"]),
             "版本": rev_text,
         })
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _year(y: object) -> str:
+    return R.MISSING if R.is_missing(y) else str(int(y))
+
+
+def _words(x: object) -> str:
+    """A text cell: '' for nothing (never 'None' or 'nan')."""
+    return "" if x is None or (not isinstance(x, str) and R.is_missing(x)) else str(x)
 
 
 def goal_definition(plan: Plan, code: str) -> list[tuple[str, str]]:
@@ -171,7 +188,7 @@ def goal_definition(plan: Plan, code: str) -> list[tuple[str, str]]:
         items.append(("口径", f"按年填报当年新增数，{plan.base_year + 1}年起逐年累计，与目标比较。"))
     if goal.derive:
         den = next(s for s in plan.context if s.code == goal.derive.denominator)
-        factor = "" if goal.derive.factor == 1 else f" × {goal.derive.factor:g}"
+        factor = "" if goal.derive.factor == 1 else f" × {R.target_number(goal.derive.factor)}"
         items.append(("计算", f"未直接填报时 = {goal.derive.numerator.name}({goal.derive.numerator.unit}) ÷ "
                               f"{den.name}({den.unit}){factor}"))
     if goal.aliases:
@@ -187,11 +204,11 @@ def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame({
         "排名": range(1, len(f) + 1),
         "地区": f["region"].to_numpy(),
-        "最新年份": f["latest_year"].astype("Int64").to_numpy(),
-        f"最新值({goal.unit})": f["latest_value"].to_numpy(),
-        "占全区比重": [_num(None if pd.isna(x) else x * 100, 1, "%") for x in f["share_of_district"]],
-        "分解目标": [t if not pd.isna(v) else "—" for t, v in zip(f["target_text"], f["target"], strict=True)],
-        "完成进度": [_pct(x) for x in f["completion"]],
+        "最新年份": [_year(y) for y in f["latest_year"]],
+        f"最新值({goal.unit})": [_fmt_value(r["latest_value"], goal, r) for _, r in f.iterrows()],
+        "占全区比重": [R.percent(x) for x in f["share_of_district"]],
+        "分解目标": [t if not pd.isna(v) else R.MISSING for t, v in zip(f["target_text"], f["target"], strict=True)],
+        "完成进度": [R.percent(x, bounds=(0.0, 1.0)) for x in f["completion"]],
         "状态": f["status"].to_numpy(),
     })
 

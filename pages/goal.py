@@ -36,7 +36,7 @@ def render() -> None:
         st.markdown("\n".join(f"- **{k}**：{v}" for k, v in goal_definition(plan, code)))
     st.markdown("**数据（含来源、备注和最后修改它的版本）**")
     table = goal_data_table(plan, code, values, ui.revisions(), region)
-    st.dataframe(table, hide_index=True, column_config={"数值": st.column_config.NumberColumn(format="%.2f")})
+    st.dataframe(table, hide_index=True)  # figures already rounded by the goal's rule (ipdata.rounding)
 
 
 ui.guarded(render)

@@ -84,7 +84,7 @@ def test_overview_table_with_coloured_status_cells(deck):
     header = [c.text for c in table.rows[0].cells]
     assert header == ["指标", "最新值", "2025年目标", "完成进度", "序时进度", "状态"]
     first = [c.text for c in table.rows[1].cells]
-    assert first == ["万人高价值发明专利拥有量", "14.9件（2024年）", "≥18件", "68.4%", "75.0%", "● 基本符合预期"]
+    assert first == ["万人高价值发明专利拥有量", "14.9件（2024年）", "≥18件", "68.4%", "75%", "● 基本符合预期"]
     status_cell = table.rows[1].cells[5]
     assert str(status_cell.fill.fore_color.rgb) == "56B4E9"
 

@@ -175,14 +175,20 @@ def test_goal_chart_unit_in_axis_title_and_chinese_hover(demo):
     values, _, frame = demo
     fig = FG.goal_chart(PLAN, "hv_invention_per10k", values, row(frame, "hv_invention_per10k"))
     assert fig.layout.yaxis.title.text == "件"
-    hover = trace(fig, "实际值").hovertemplate
-    assert "%{x}年：" in hover and "件" in hover and ".1f" in hover  # 2024年：14.9件
+    actual = trace(fig, "实际值")
+    # the hover prints the figure as rounded for every page: 2024年：14.9件
+    assert actual.hovertemplate.startswith("%{x}年：%{customdata[0]}")
+    assert [c[0] for c in actual.customdata] == ["8.2件", "10.1件", "12.0件", "14.9件"]
+    assert list(actual.text) == ["8.2", "10.1", "12.0", "14.9"]
     pct = FG.goal_chart(PLAN, "case_closure_rate", values, row(frame, "case_closure_rate"))
-    assert pct.layout.yaxis.title.text == "%" and "%{y:,.1f}%" in trace(pct, "实际值").hovertemplate
+    assert pct.layout.yaxis.title.text == "%" and trace(pct, "实际值").customdata[-1][0] == "92.4%"
     money = FG.goal_chart(PLAN, "ip_pledge_amount", values, row(frame, "ip_pledge_amount"))
     assert money.layout.yaxis.title.text == "亿元"
+    assert trace(money, "实际值").customdata[-1][0] == "21.40亿元"  # 亿元: two decimals
     count = FG.goal_chart(PLAN, "overseas_patents_new", values, row(frame, "overseas_patents_new"))
-    assert ".0f}件" in trace(count, "实际值").hovertemplate  # counts without decimals
+    cum = trace(count, "实际值")  # counts without decimals; a running total says so
+    assert "累计%{customdata[0]}" in cum.hovertemplate and cum.customdata[-1][0] == "23件"
+    assert cum.customdata[-1][1] == "（当年新增9件）"
 
 
 def test_goal_chart_status_in_subtitle_with_symbol(demo):
@@ -229,12 +235,13 @@ def test_no_band_with_three_points_and_chart_data_by_hand():
     fr = row(compute(PLAN, v), "overseas_patents_new")
     fig = FG.goal_chart(PLAN, "overseas_patents_new", v, fr)
     assert "80%预测区间" not in {t.name for t in fig.data}
-    # points (2021, 0), (2022, 6), (2023, 14): slope 14 / 2 = 7, 20/3 + 7 × 3 = 27.667 in 2025
+    # points (2021, 0), (2022, 6), (2023, 14): slope 14 / 2 = 7, 20/3 + 7 × 3 = 27.667 in 2025,
+    # a count: 28 in the chart data as in the sentence (28 < 30, so whole is not misleading)
     expected = pd.read_csv(io.StringIO("""goal,region,series,year,value,unit
 新增海外专利授权,全区,达标所需路径,2021,0,件
 新增海外专利授权,全区,达标所需路径,2025,30,件
 新增海外专利授权,全区,趋势预测,2023,14,件
-新增海外专利授权,全区,趋势预测,2025,27.6667,件
+新增海外专利授权,全区,趋势预测,2025,28,件
 新增海外专利授权,全区,实际值,2021,0,件
 新增海外专利授权,全区,实际值,2022,6,件
 新增海外专利授权,全区,实际值,2023,14,件
@@ -258,8 +265,12 @@ def test_band_with_four_points_from_the_frame():
     # mean 126.25; slope (1.5·26.25 + 0.5·6.25 + 0.5·3.75 + 1.5·28.75) / 5 = 87.5 / 5 = 17.5;
     # 126.25 + 17.5 × 2.5 = 170
     assert data.loc["趋势预测", "value"].round(2).tolist() == [155, 170]
-    assert data.loc["80%预测区间下限", "value"] == pytest.approx(fr["projected_low"])
-    assert data.loc["80%预测区间上限", "value"] == pytest.approx(fr["projected_high"])
+    # residuals 0, 2.5, −5, 2.5: SSE 37.5, s = √18.75 = 4.3301; half = 1.8856 × 4.3301 × √2.5
+    # = 12.910: 157.09 … 182.91, people (人) shown whole in the chart data as on the page
+    assert fr["projected_low"] == pytest.approx(157.090, abs=1e-3)
+    assert data.loc["80%预测区间下限", "value"] == 157.0
+    assert data.loc["80%预测区间上限", "value"] == 183.0
+    assert "（80%区间 157—183人）" in trace(fig, "趋势预测").customdata[1][1]
 
 
 def test_no_projection_once_the_target_year_has_data():

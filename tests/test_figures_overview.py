@@ -177,7 +177,7 @@ def test_region_trend_lines_per_region(demo):
     assert fig.layout.xaxis.tickformat == "d"
     assert list(fig.layout.xaxis.tickvals) == [2021, 2022, 2023, 2024, 2025]
     assert fig.layout.yaxis.title.text == "家"
-    assert "家" in fig.data[1].hovertemplate
+    assert list(fig.data[1].customdata) == ["0家", "3家", "6家", "8家"]  # 累计%{customdata}
     assert len(FG.chart_data(fig)) == 8
 
 

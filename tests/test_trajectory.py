@@ -24,7 +24,6 @@ from ipdata.trajectory import (
     goal_values,
     to_records,
 )
-from ipdata.trajectory.narrative import fmt_pct, fmt_value
 
 NAN = float("nan")
 PLAN = load_plan("tongzhou-2022-2025")
@@ -269,17 +268,17 @@ def test_narrative_example_from_the_issue():
 
 @pytest.mark.parametrize(("code", "values", "sentence"), [
     ("ip_pledge_amount", {2021: 10, 2022: 21},
-     "截至2022年，知识产权质押登记担保金额为21.0亿元，已提前实现目标（>20亿元）。"),
+     "截至2022年，知识产权质押登记担保金额为21.00亿元，已提前实现目标（>20亿元）。"),
     ("ip_training_persons", {2022: 500, 2023: 700},
      # 1200/2400 = 50 %, s = 50 %, q = 1; line through (2021,0),(2022,500),(2023,1200):
      # β = 600, ȳ = 566.67, ŷ(2025) = 566.67 + 600*3 = 2366.67 → "2367", short by 33.
      "截至2023年，培训各类知识产权人才2022年以来累计1200人次，完成目标进度的50%，序时进度50%，"
      "快于预期；按2021年以来趋势，预计2025年达到2367人次，距目标尚差33人次。"),
     ("case_closure_rate", {2021: 80, 2022: 84, 2023: 86, 2024: 88, 2025: 89},
-     "截至2025年，案件结案率为89.0%，未完成目标（≥90%），差1.0%，为目标的98.9%。"),
+     "截至2025年，案件结案率为89.0%，未完成目标（≥90%），差1.0个百分点，为目标的98.9%。"),
     ("ops_platform", {2023: 1}, "建成区级重点产业知识产权运营平台：已于2023年建成。"),
     ("license_trade", {2021: 1000, 2023: 1300},
-     "截至2023年，知识产权许可转让贸易额为1300.0万元，比2021年增长30%，年均增长14%。"),
+     "截至2023年，知识产权许可转让贸易额为1300万元，比2021年增长30%，年均增长14%。"),
     ("overseas_patents_new", {}, "新增海外专利授权数据不足：还没有2022年以来的新增数据。"),
 ])
 def test_narrative_sentences(code, values, sentence):
@@ -362,18 +361,6 @@ def test_compute_all_covers_every_region():
     # 16 of 55 = 29.0909 %
     assert row(df, "madrid_marks_total", "南通高新区")["share_of_district"] == pytest.approx(
         0.290909, rel=1e-5)
-
-
-@pytest.mark.parametrize(("x", "count", "text"), [
-    (14.94, False, "14.9"), (2366.67, True, "2367"), (-0.04, False, "0.0"), (20.0, False, "20.0")])
-def test_fmt_value(x, count, text):
-    assert fmt_value(x, count) == text
-
-
-@pytest.mark.parametrize(("x", "text"), [(0.75, "75"), (0.683673, "68.4"), (1 / 3, "33.3"),
-                                         (-0.0001, "0")])
-def test_fmt_pct(x, text):
-    assert fmt_pct(x) == text
 
 
 def test_no_nan_floats_leak_into_records():

@@ -8,7 +8,7 @@ Cumulative goals show their running totals (base year = 0), as the dashboard doe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from pptx.chart.data import CategoryChartData
@@ -17,6 +17,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Pt
 
+from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
 from ipdata.figures import goal_series
 from ipdata.figures import theme as T
@@ -27,7 +28,10 @@ from ipdata.figures.goal import ACTUAL, REQUIRED, TARGET
 class GoalChartData:
     years: list[int]
     series: dict[str, list[float | None]]  # name -> one value per year (None = blank)
-    number_format: str
+    number_format: str  # the goal's decimals ("0", "0.0" …)
+    # name -> a label per year where the number format would print a figure on the wrong side of
+    # its target (69.6 of ≥70 as "70"): that point's label is this text instead; None elsewhere.
+    labels: dict[str, list[str | None]] = field(default_factory=dict)
 
 
 def _num(x) -> float | None:
@@ -46,20 +50,29 @@ def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series
     last = max([target_year, *data_years])
     years = list(range(first, last + 1))
     tracked = dict(zip(data_years, s["tracked"].tolist(), strict=True))
-    actual = [_num(tracked.get(y)) for y in years]
+    raw = [_num(tracked.get(y)) for y in years]
+    rule = R.rule_of(row, goal)
     if goal.kind == "milestone":
-        actual = [None if v is None else (1.0 if v >= 1 else 0.0) for v in actual]
+        actual = [None if v is None else (1.0 if v >= 1 else 0.0) for v in raw]
+        rule = R.Rule(0)
+    else:  # each figure as every page shows it (ipdata.rounding)
+        actual = [rule.as_float(v) for v in raw]
     series: dict[str, list[float | None]] = {ACTUAL: actual}
+    labels = {ACTUAL: [rule.text(v) if v is not None and rule.digits(v) > rule.base_decimals else None
+                       for v in raw]}
     target = 1.0 if goal.kind == "milestone" else _num(get("target"))
     if goal.kind != "trend" and target is not None:
         series[TARGET] = [target if y == target_year else None for y in years]
         by, bv = _num(get("base_year")), _num(get("base_value"))
         if goal.kind != "milestone" and by is not None and bv is not None and int(by) < target_year:
             by = int(by)
-            series[REQUIRED] = [round(bv + (target - bv) * (y - by) / (target_year - by), 6)
+            # points of a straight line, not figures anyone reads: two decimals more keep it straight
+            path = R.Rule(rule.base_decimals + 2)
+            series[REQUIRED] = [path.as_float(bv + (target - bv) * (y - by) / (target_year - by))
                                 if by <= y <= target_year else None for y in years]
-    fmt = "0" if goal.is_count or goal.kind == "milestone" else "0.0"
-    return GoalChartData(years, series, fmt)
+    decimals = rule.base_decimals
+    fmt = "0" if decimals == 0 else "0." + "0" * decimals
+    return GoalChartData(years, series, fmt, labels)
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -120,4 +133,11 @@ def add_goal_chart(slide, data: GoalChartData, x, y, cx, cy, *, unit: str, font_
                 labels.font.size = Pt(font_size - 1)
                 labels.font.color.rgb = _rgb(colour)
                 labels.position = XL_LABEL_POSITION.ABOVE
+                for i, text in enumerate(data.labels.get(s.name, [])):
+                    if text is not None:  # more decimals than the format shows: say it as text
+                        label = s.points[i].data_label
+                        label.text_frame.text = text
+                        label.position = XL_LABEL_POSITION.ABOVE
+                        label.font.size = Pt(font_size - 1)
+                        label.font.color.rgb = _rgb(colour)
     return frame

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ipdata import inert
+from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
@@ -101,9 +102,9 @@ def _get(fr: Mapping | pd.Series | None, key: str) -> Any:
     return None if T.is_missing(v) and not isinstance(v, str) else v
 
 
-def _hover(goal: Goal, label: str) -> str:
-    fmt = T.value_format(goal.unit, goal.is_count)
-    return f"%{{x}}年：%{{y:{fmt}}}{goal.unit}%{{customdata}}<extra>{label}</extra>"
+def _hover(label: str, prefix: str = "") -> str:
+    """'2024年：14.9件（预测）': the figure as rounded for every page (customdata[0]), a note after."""
+    return f"%{{x}}年：{prefix}%{{customdata[0]}}%{{customdata[1]}}<extra>{label}</extra>"
 
 
 def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: Any, *,
@@ -121,9 +122,12 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
             shown.add(name)
         fig.add_trace(trace, **where)
 
+    rule = R.rule_of(fr, goal)
+
     def record(name: str, xs, ys) -> None:
+        """Chart data: each figure as it is shown (rounded once, ipdata.rounding)."""
         for x, y in zip(xs, ys, strict=True):
-            d.rows.append(row(goal.name, region, name, x, y, goal.unit))
+            d.rows.append(row(goal.name, region, name, x, rule.as_float(y), goal.unit))
             d.years.append(int(x))
             if T.num(y) is not None:
                 d.ys.append(float(y))
@@ -138,6 +142,7 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
     projected = T.num(_get(fr, "projected"))
     low, high = T.num(_get(fr, "projected_low")), T.num(_get(fr, "projected_high"))
     has_target = goal.kind != "trend" and target is not None
+    written = f"{R.target_number(target)}{goal.unit}"  # the target as the plan writes it
     can_project = (has_target and projected is not None and latest_year is not None
                    and latest_value is not None and int(latest_year) < int(target_year))
 
@@ -151,21 +156,23 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
     if has_target and base_year is not None and base_value is not None:
         xs, ys = [int(base_year), int(target_year)], [base_value, target]
         add(go.Scatter(x=xs, y=ys, mode="lines", line={"color": T.REQUIRED, "dash": "dash", "width": 2},
-                       customdata=["", ""], hovertemplate=_hover(goal, REQUIRED)), REQUIRED)
+                       customdata=[[rule.value(base_value, goal.unit), ""], [written, ""]],
+                       hovertemplate=_hover(REQUIRED)), REQUIRED)
         record(REQUIRED, xs, ys)
     if can_project:
         xs, ys = [int(latest_year), int(target_year)], [latest_value, projected]
         note = ""
         if low is not None and high is not None:
-            note = f"（80%区间 {T.fmt(low, goal.is_count)}—{T.fmt(high, goal.is_count)}{goal.unit}）"
+            note = f"（80%区间 {rule.text(low)}—{rule.text(high)}{goal.unit}）"
         add(go.Scatter(x=xs, y=ys, mode="lines+markers",
                        line={"color": T.PROJECTION, "dash": "dot", "width": 2.5},
                        marker={"size": [0, 9], "color": T.PROJECTION, "symbol": "circle-open"},
-                       customdata=["（最新值）", f"（预测）{note}"],
-                       hovertemplate=_hover(goal, PROJECTION)), PROJECTION)
+                       customdata=[[rule.value(latest_value, goal.unit), "（最新值）"],
+                                   [rule.value(projected, goal.unit), f"（预测）{note}"]],
+                       hovertemplate=_hover(PROJECTION)), PROJECTION)
         record(PROJECTION, xs, ys)
     if not series.empty:
-        _draw_actual(add, record, goal, series, labels)
+        _draw_actual(add, record, goal, series, labels, rule)
     if has_target:
         tt = _get(fr, "target_text") or goal.target_text()
         add(go.Scatter(x=[int(target_year)], y=[target], mode="markers+text",
@@ -174,27 +181,31 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
                        text=[f"{int(target_year)}年目标 {tt}"] if labels else None,
                        textposition="top left", cliponaxis=False,
                        textfont={"color": T.TARGET, "family": T.FONT_FAMILY},
-                       customdata=["（目标）"], hovertemplate=_hover(goal, TARGET)), TARGET)
+                       customdata=[[written, "（目标）"]],
+                       hovertemplate=_hover(TARGET)), TARGET)
         record(TARGET, [int(target_year)], [target])
     return d
 
 
-def _draw_actual(add, record, goal: Goal, series: pd.DataFrame, labels: bool) -> None:
+def _draw_actual(add, record, goal: Goal, series: pd.DataFrame, labels: bool, rule: R.Rule) -> None:
     s = series[series["tracked"].notna()]
     if goal.kind == "cumulative":
-        fmt = T.value_format(goal.unit, goal.is_count)
-        notes = ["（基期，按0计）" if i == 0 else f"（当年新增{T.fmt(v, goal.is_count)}{goal.unit}）"
+        # a year's increment is not compared with the target: the goal's decimals only
+        step = R.Rule(rule.decimals)
+        notes = ["（基期，按0计）" if i == 0 else f"（当年新增{step.value(v, goal.unit)}）"
                  for i, v in enumerate(s["value"].tolist())]
-        hover = f"%{{x}}年：累计%{{y:{fmt}}}{goal.unit}%{{customdata}}<extra>{ACTUAL}</extra>"
+        hover = _hover(ACTUAL, "累计")
     else:
         notes = ["（由分子÷分母计算）" if dv else "" for dv in s["derived"].tolist()]
-        hover = _hover(goal, ACTUAL)
-    add(go.Scatter(x=s["year"].tolist(), y=s["tracked"].tolist(), mode="lines+markers+text" if labels else "lines+markers",
+        hover = _hover(ACTUAL)
+    tracked = s["tracked"].tolist()
+    add(go.Scatter(x=s["year"].tolist(), y=tracked, mode="lines+markers+text" if labels else "lines+markers",
                    line={"color": T.ACTUAL, "width": 3}, marker={"size": 9, "color": T.ACTUAL},
-                   text=[T.fmt(v, goal.is_count) for v in s["tracked"]] if labels else None,
+                   text=[rule.text(v) for v in tracked] if labels else None,
                    textposition="top center", cliponaxis=False,
                    textfont={"color": T.ACTUAL, "family": T.FONT_FAMILY},
-                   customdata=notes, hovertemplate=hover), ACTUAL)
+                   customdata=[[rule.value(v, goal.unit), n] for v, n in zip(tracked, notes, strict=True)],
+                   hovertemplate=hover), ACTUAL)
     record(ACTUAL, s["year"].tolist(), s["tracked"].tolist())
 
 
@@ -243,13 +254,8 @@ def subtitle(goal: Goal, fr: Any) -> str:
         parts.append(f"{int(ty)}年目标 {_get(fr, 'target_text')}")
     c, s = T.num(_get(fr, "completion")), T.num(_get(fr, "time_elapsed"))
     if goal.kind in ("level", "cumulative") and c is not None and s is not None:
-        parts.append(f"完成进度{_pct(c)}，序时进度{_pct(s)}")
+        parts.append(f"完成进度{R.percent(c, bounds=(0.0, 1.0))}，序时进度{R.percent(s)}")
     return " · ".join(p for p in parts if p)
-
-
-def _pct(x: float) -> str:
-    s = f"{x * 100:.1f}"
-    return (s[:-2] if s.endswith(".0") else s) + "%"
 
 
 def goal_chart(plan: Plan, code: str, values: pd.DataFrame | None, figures: Mapping | pd.Series | None,

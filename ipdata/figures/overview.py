@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ipdata import inert
+from ipdata import rounding as R
 from ipdata.catalogue import Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
@@ -39,14 +40,16 @@ def progress_chart(frame: pd.DataFrame, *, demo: bool = False,
     completion = [None if T.is_missing(c) else float(c) * 100 for c in f["completion"]]
     elapsed = [None if T.is_missing(s) else float(s) * 100 for s in f["time_elapsed"]]
     statuses = [s if isinstance(s, str) else "" for s in f["status"]]
-    text = [f"{T.status_symbol(s)} {s}" + ("" if c is None else f"　{_pct(c)}")
-            for s, c in zip(statuses, completion, strict=True)]
+    # Texts from the fractions, rounded as on every page (a 99.96 % that is not done is not 100 %).
+    c_text = [R.percent(c, bounds=(0.0, 1.0)) for c in f["completion"]]
+    e_text = [R.percent(e) for e in f["time_elapsed"]]
+    text = [f"{T.status_symbol(s)} {s}" + ("" if c is None else f"　{ct}")
+            for s, c, ct in zip(statuses, completion, c_text, strict=True)]
     fig = go.Figure()
     fig.add_trace(go.Bar(
         name=COMPLETION, orientation="h", y=labels, x=[0 if c is None else c for c in completion],
         marker={"color": [T.status_colour(s) for s in statuses]},
-        customdata=[[s, "—" if c is None else _pct(c), "—" if e is None else _pct(e)]
-                    for s, c, e in zip(statuses, completion, elapsed, strict=True)],
+        customdata=[[s, ct, et] for s, ct, et in zip(statuses, c_text, e_text, strict=True)],
         hovertemplate="%{y}<br>状态：%{customdata[0]}<br>完成进度：%{customdata[1]}"
                       "<br>序时进度：%{customdata[2]}<extra></extra>",
     ))
@@ -55,15 +58,16 @@ def progress_chart(frame: pd.DataFrame, *, demo: bool = False,
         name="状态", y=labels, x=[max(c or 0.0, 0.0) for c in completion], mode="text", text=text,
         textposition="middle right", cliponaxis=False, showlegend=False, hoverinfo="skip",
         textfont={"family": T.FONT_FAMILY, "size": 12 if len(f) > 12 else T.BASE_FONT}))
-    has_e = [(lab, e) for lab, e in zip(labels, elapsed, strict=True) if e is not None]
+    has_e = [(lab, e, et) for lab, e, et in zip(labels, elapsed, e_text, strict=True) if e is not None]
     if has_e:
         fig.add_trace(go.Scatter(
-            name=SCHEDULE, y=[lab for lab, _ in has_e], x=[e for _, e in has_e], mode="markers",
+            name=SCHEDULE, y=[lab for lab, _, _ in has_e], x=[e for _, e, _ in has_e], mode="markers",
             marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#333333"},
                     "color": "#333333"},
-            hovertemplate="%{y}<br>序时进度：%{x:.1f}%<extra></extra>",
+            customdata=[et for _, _, et in has_e],
+            hovertemplate="%{y}<br>序时进度：%{customdata}<extra></extra>",
         ))
-    shown = [c for c in completion if c is not None] + [e for _, e in has_e]
+    shown = [c for c in completion if c is not None] + [e for _, e, _ in has_e]
     lo = min([0.0, *shown])
     hi = max([100.0, *shown])
     T.apply_theme(fig, title=title, watermark=T.DEMO_MARK if demo else None)
@@ -77,14 +81,15 @@ def progress_chart(frame: pd.DataFrame, *, demo: bool = False,
     rows = []
     for i, (_, r) in enumerate(f.iterrows()):
         region = str(r["region"])
-        rows.append(row(r["name"], region, COMPLETION, years[i], completion[i], "%"))
-        rows.append(row(r["name"], region, SCHEDULE, years[i], elapsed[i], "%"))
+        # chart data: the percentages as the labels print them
+        rows.append(row(r["name"], region, COMPLETION, years[i], _number(c_text[i]), "%"))
+        rows.append(row(r["name"], region, SCHEDULE, years[i], _number(e_text[i]), "%"))
     return attach(fig, rows)
 
 
-def _pct(x: float) -> str:
-    s = f"{x:.1f}"
-    return (s[:-2] if s.endswith(".0") else s) + "%"
+def _number(text: str) -> float | None:
+    """'68.4%' → 68.4; '—' → None."""
+    return None if text == R.MISSING else float(text.rstrip("%"))
 
 
 def _grid(n: int) -> tuple[int, int]:

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ipdata import inert
+from ipdata import rounding as R
 from ipdata.catalogue import Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
@@ -68,11 +69,13 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     if year is None and len(years) == 1:
         title = f"{goal.name}：分镇（街道）{years[0]}年"
     shares = [T.num(s) for s in f["share_of_district"]]
-    unit, count = goal.unit, goal.is_count
+    unit = goal.unit
     milestone = goal.kind == "milestone"
-    shown_vals = [("已建成" if v >= 1 else "未建成") if milestone else f"{T.fmt(v, count)}{unit}"
-                  for v in f["value"]]
-    share_txt = ["" if s is None else f"（占全区{s * 100:.1f}%）" for s in shares]
+    # each region's figure rounded by the goal's rule against that region's own target
+    rules = [R.rule_of(r, goal) for _, r in f.iterrows()]
+    shown_vals = [("已建成" if v >= 1 else "未建成") if milestone else rule.value(v, unit)
+                  for v, rule in zip(f["value"], rules, strict=True)]
+    share_txt = ["" if s is None else f"（占全区{R.percent(s)}）" for s in shares]
     statuses = [s if isinstance(s, str) else "" for s in f["status"]]
     regions = f["region"].astype(str).tolist()
     shown = [inert.plotly(r) for r in regions]  # names from uploads, drawn as typed (no markup)
@@ -85,9 +88,9 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
         hovertemplate="%{y}（%{customdata[3]}年）：%{customdata[0]}%{customdata[1]}"
                       "<br>状态：%{customdata[2]}<extra></extra>",
     ))
-    data_rows = [row(goal.name, r, VALUE, y, v, unit)
-                 for r, y, v in zip(regions, f["year"], f["value"], strict=True)]
-    data_rows += [row(goal.name, r, SHARE, y, None if s is None else s * 100, "%")
+    data_rows = [row(goal.name, r, VALUE, y, rule.as_float(v), unit)
+                 for r, y, v, rule in zip(regions, f["year"], f["value"], rules, strict=True)]
+    data_rows += [row(goal.name, r, SHARE, y, float(R.percent(s).rstrip("%")), "%")
                   for r, y, s in zip(regions, f["year"], shares, strict=True) if s is not None]
     own = f[f["target"].map(T.num).notna()]
     if not own.empty and not milestone:
@@ -126,7 +129,7 @@ def region_trend_chart(plan: Plan, code: str, values: pd.DataFrame | None, regio
     colour and marker shape both differ per region."""
     goal = plan.goal(code)
     title = f"{goal.name}：分地区趋势"
-    fmt = T.value_format(goal.unit, goal.is_count)
+    rule = R.Rule(goal.display_decimals)  # a region's line: no target of its own here
     fig = go.Figure()
     data_rows, years = [], []
     for i, reg in enumerate(regions or []):
@@ -139,12 +142,14 @@ def region_trend_chart(plan: Plan, code: str, values: pd.DataFrame | None, regio
         colour = T.ACTUAL if district else T.REGION_COLOURS[i % len(T.REGION_COLOURS)]
         prefix = "累计" if goal.kind == "cumulative" else ""
         label = inert.plotly(name)  # a legend entry and hover box: drawn as typed
+        mine = R.rule_of(None, goal) if district else rule
         fig.add_trace(go.Scatter(
             name=label, x=s["year"].tolist(), y=s["tracked"].tolist(), mode="lines+markers",
             line={"color": colour, "width": 4 if district else 2.5},
             marker={"size": 9, "color": colour, "symbol": T.REGION_SYMBOLS[i % len(T.REGION_SYMBOLS)]},
-            hovertemplate=f"%{{x}}年：{prefix}%{{y:{fmt}}}{goal.unit}<extra>{label}</extra>"))
-        data_rows += [row(goal.name, name, ACTUAL, y, v, goal.unit)
+            customdata=[mine.value(v, goal.unit) for v in s["tracked"]],
+            hovertemplate=f"%{{x}}年：{prefix}%{{customdata}}<extra>{label}</extra>"))
+        data_rows += [row(goal.name, name, ACTUAL, y, mine.as_float(v), goal.unit)
                       for y, v in zip(s["year"], s["tracked"], strict=True)]
         years += s["year"].tolist()
     if not data_rows:

@@ -168,13 +168,3 @@ def is_missing(x: Any) -> bool:
 def num(x: Any) -> float | None:
     return None if is_missing(x) else float(x)
 
-
-def value_format(unit: str, is_count: bool) -> str:
-    """d3 format of a value: whole numbers for counts, one decimal otherwise (as the narrative)."""
-    return ",.0f" if is_count else ",.1f"
-
-
-def fmt(x: float | None, is_count: bool) -> str:
-    if x is None:
-        return "—"
-    return f"{x:,.0f}" if is_count else f"{x:,.1f}"

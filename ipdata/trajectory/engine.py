@@ -20,7 +20,7 @@ from ipdata.trajectory.projection import fit, project, reach_year
 
 # The public columns, in order (the JSON objects of `status --json`).
 COLUMNS = [
-    "code", "name", "category", "region", "unit", "kind", "comparator", "target", "target_text",
+    "code", "name", "category", "region", "unit", "decimals", "kind", "comparator", "target", "target_text",
     "base_year", "target_year", "base_value", "latest_year", "latest_value", "n_points",
     "completion", "time_elapsed", "schedule_ratio", "status", "status_reason",
     "direction_label", "growth_rate", "eurostat_ratio", "eurostat_class", "eurostat_method",
@@ -74,7 +74,7 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
     p["sat"] = F.satisfies(p["latest_value"], target, comparator)
     first_sat = F.first_year_satisfied(panel, target, comparator)
     p["ever_sat"] = ~np.isnan(first_sat)
-    f = F.progress(p, target, target_year, sign, kind)
+    f = F.progress(p, target, target_year, sign, kind, comparator)
     direction = F.direction_label(p, th)
     status = F.status(p, f, kind, has_target, target_year, direction, th)
     growth = F.growth_rate(p, kind)
@@ -82,8 +82,10 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
 
     line = fit(panel)
     open_ = p["has_data"] & ~p["incomplete"] & (p["latest_year"] < target_year) & (kind != "milestone")
-    proj = project(line, target_year, open_, th.band_min_points)
-    reach = reach_year(line, p["latest_year"], target, comparator, target_year, th.reach_horizon)
+    lower, upper = _bounds(keys, panel, p)
+    proj = project(line, target_year, open_, th.band_min_points, lower, upper)
+    reach = reach_year(line, p["latest_year"], target, comparator, target_year, th.reach_horizon,
+                       lower, upper)
     reach = np.where(kind == "milestone", first_sat, np.where(p["sat"], first_sat, reach))
     reach = np.where(open_ | p["sat"] | (kind == "milestone"), reach, np.nan)
     # No final verdict without the real total: a cumulative goal missing a year's increment has none.
@@ -135,6 +137,7 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
         "has_target": has_target,
         "incomplete": p["incomplete"],
         "met_at_base": f["met_at_base"],
+        "on_target": f["on_target"],
         "after_target": panel.after_target,
         "gap_years": _gap_years(panel),
         "projected_meets": proj_meets,
@@ -144,6 +147,20 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
     out.loc[np.isnan(reach), "reach_year"] = pd.NA
     out.loc[~known, "final_achieved"] = pd.NA
     return out
+
+
+def _bounds(keys: pd.DataFrame, panel: Panel, p: dict) -> tuple[np.ndarray, np.ndarray]:
+    """What a projection can reach (docs/method.md §6): a percentage lies in [0, 100]; nothing is
+    below 0 unless the goal's own data have been; a running total never falls below what it has
+    already reached."""
+    with np.errstate(invalid="ignore"):
+        negative = (np.where(panel.valid, panel.tracked, np.inf) < 0).any(axis=1)
+    lower = np.where(negative, -np.inf, 0.0)
+    cumulative = (keys["kind"] == "cumulative").to_numpy()
+    lower = np.where(cumulative & ~np.isnan(p["latest_value"]),
+                     np.fmax(lower, p["latest_value"]), lower)
+    upper = np.where((keys["unit"] == "%").to_numpy(), 100.0, np.inf)
+    return lower, upper
 
 
 def _gap_years(panel: Panel) -> np.ndarray:

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from ipdata import rounding
 from ipdata.trajectory import labels as L
 from ipdata.trajectory.labels import Thresholds
 from ipdata.trajectory.panel import Panel, _first_true, _last_true
 
-# Ratios such as 0.6 / (2/3) must land on the threshold a calculator shows (0.9), not below it.
-EPS = 1e-9
+# Ratios such as 0.6 / (2/3) must land on the threshold a calculator shows (0.9), not below it;
+# the same relative tolerance decides whether a value meets its target (ipdata.rounding uses it
+# too, so that no figure is printed on the other side).
+EPS = rounding.TOLERANCE
 
 
 def satisfies(value: np.ndarray, target: np.ndarray, comparator: np.ndarray) -> np.ndarray:
     """value <comparator> target, elementwise; strict for > and < (超过/突破).
 
-    A tolerance of 1e-9 relative keeps a derived 18.000000000000004 from missing "≥ 18".
+    A tolerance of EPS relative keeps a derived 17.999999999999996 from missing "≥ 18" (and a
+    derived 85.00000000000001 from passing "> 85").
     """
-    eps = 1e-9 * np.maximum(1.0, np.abs(target))
+    eps = EPS * np.maximum(1.0, np.abs(target))
     with np.errstate(invalid="ignore"):
         out = np.select(
             [comparator == ">=", comparator == ">", comparator == "<=", comparator == "<"],
@@ -53,15 +57,20 @@ def points(panel: Panel, kind: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def progress(p: dict, target: np.ndarray, target_year: np.ndarray, sign: np.ndarray,
-             kind: np.ndarray) -> dict[str, np.ndarray]:
+             kind: np.ndarray, comparator: np.ndarray) -> dict[str, np.ndarray]:
     b, t = p["base_year"].astype(float), p["latest_year"].astype(float)
     base, latest = p["base_value"], p["latest_value"]
     later = p["has_data"] & (p["n_points"] >= 2)  # a base and at least one later point
     span = target - base
-    # Target already met (or equalled) at the base: c = (v-base)/(target-base) has no meaning.
-    met_at_base = later & (sign * span <= 0)
+    # Target already met at the base: c = (v-base)/(target-base) has no meaning.
+    met_at_base = later & satisfies(base, target, comparator)
+    # A strict target whose value is the base itself (超过85% from a base of 85): not met, yet
+    # no distance to go either; c is not computed (a tiny span would make it explode).
+    with np.errstate(invalid="ignore"):
+        on_target = later & ~met_at_base & (np.abs(span) <= EPS * np.maximum(1.0, np.abs(target)))
+    no_span = met_at_base | on_target
     with np.errstate(divide="ignore", invalid="ignore"):
-        c = np.where(later & ~met_at_base, (latest - base) / span, np.nan)
+        c = np.where(later & ~no_span, (latest - base) / span, np.nan)
         s = np.where(p["has_data"], (t - b) / (target_year - b), np.nan)
         q = np.where(s > 0, c / s, np.nan)
         remaining = target_year - t
@@ -73,6 +82,7 @@ def progress(p: dict, target: np.ndarray, target_year: np.ndarray, sign: np.ndar
             growth_ok, (np.abs(target) / np.abs(latest)) ** (1 / remaining) - 1, np.nan))
     gap = np.where(p["has_data"], np.maximum(0.0, sign * (target - latest)), np.nan)
     return {"completion": c, "time_elapsed": s, "schedule_ratio": q, "met_at_base": met_at_base,
+            "on_target": on_target, "no_span": no_span,
             "required_increment": increment, "required_growth": growth, "gap": gap}
 
 
@@ -83,10 +93,12 @@ def status(p: dict, f: dict, kind: np.ndarray, has_target: np.ndarray, target_ye
     final = has & (p["latest_year"] >= target_year)
     one_point = p["n_points"] < 2
     c, q = f["completion"], f["schedule_ratio"]
-    moved_back = f["met_at_base"] & (p["sign"] * (p["latest_value"] - p["base_value"]) < 0)
+    # Met at the base (or a strict target at the base): no completion; worse than the base is
+    # 倒退, anything else that does not meet the target 滞后.
+    moved_back = f["no_span"] & (p["sign"] * (p["latest_value"] - p["base_value"]) < 0)
     with np.errstate(invalid="ignore"):
         numeric = np.select(
-            [~has | incomplete, sat, final, one_point, moved_back, f["met_at_base"], c < 0,
+            [~has | incomplete, sat, final, one_point, moved_back, f["no_span"], c < 0,
              q >= th.ahead - EPS, q >= th.on_track - EPS],
             [L.NO_DATA, L.DONE, L.MISSED, L.NO_DATA, L.BACKWARD, L.BEHIND, L.BACKWARD,
              L.AHEAD, L.ON_TRACK],

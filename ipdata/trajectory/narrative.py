@@ -1,5 +1,6 @@
 """Chinese text from the figures: the status reason, notes on the data, and one sentence per goal
-for 汇报材料. Numbers are formatted by unit: whole numbers for counts, one decimal otherwise."""
+for 汇报材料. Every number in them is rounded by ipdata.rounding (the goal's decimals, half up,
+never on the wrong side of the target), so a sentence and the page beside it print the same figure."""
 
 from __future__ import annotations
 
@@ -8,29 +9,16 @@ from typing import Any
 
 import pandas as pd
 
+from ipdata import rounding as R
 from ipdata.catalogue import COMPARATOR_LABELS
 from ipdata.trajectory import labels as L
 from ipdata.trajectory.labels import Thresholds
 
 
-def fmt_value(x: float, is_count: bool) -> str:
-    """14.9 (ratios, %, 亿元) or 2400 (counts); -0 is printed as 0."""
-    s = f"{x:.0f}" if is_count else f"{x:.1f}"
-    return s[1:] if s in ("-0", "-0.0") else s
-
-
-def fmt_pct(fraction: float) -> str:
-    """0.684 → '68.4', 0.75 → '75' (one decimal, a trailing .0 dropped)."""
-    s = f"{fraction * 100:.1f}"
-    s = s[:-2] if s.endswith(".0") else s
-    return "0" if s == "-0" else s
-
-
 def target_text(comparator: str | None, target: float, unit: str, kind: str) -> str:
     if kind == "milestone":
         return "建成"
-    t = str(int(target)) if float(target).is_integer() else f"{target:g}"
-    return f"{COMPARATOR_LABELS.get(comparator or '>=', '≥')}{t}{unit}"
+    return f"{COMPARATOR_LABELS.get(comparator or '>=', '≥')}{R.target_number(target)}{unit}"
 
 
 def _nan(x: Any) -> bool:
@@ -44,6 +32,7 @@ def texts(df: pd.DataFrame, th: Thresholds) -> tuple[list[str], list[str], list[
     # Column lists zipped into dicts: several times faster than DataFrame.to_dict("records").
     for vals in zip(*(df[c].tolist() for c in cols), strict=True):
         r = dict(zip(cols, vals, strict=True))
+        r["rule"] = R.rule_of(r)
         r["status_reason"] = _reason(r, th)  # the sentence quotes it
         reasons.append(r["status_reason"])
         notes.append("；".join(_notes(r, th)))
@@ -52,21 +41,41 @@ def texts(df: pd.DataFrame, th: Thresholds) -> tuple[list[str], list[str], list[
 
 
 def _v(r: dict, key: str) -> str:
-    return fmt_value(r[key], r["is_count"])
+    """A figure of the goal with its unit, as rounded for every page: '14.9件'."""
+    return r["rule"].value(r[key], r["unit"])
 
 
 def _value_phrase(r: dict) -> str:
     if r["kind"] == "cumulative":
-        return f"{r['plan_base_year'] + 1}年以来累计{_v(r, 'latest_value')}{r['unit']}"
-    return f"为{_v(r, 'latest_value')}{r['unit']}"
+        return f"{r['plan_base_year'] + 1}年以来累计{_v(r, 'latest_value')}"
+    return f"为{_v(r, 'latest_value')}"
 
 
 def _who(r: dict) -> str:
     return r["name"] if r["is_district"] else f"{r['region']}{r['name']}"
 
 
+def _higher(r: dict) -> bool:
+    return r["comparator"] in (">=", ">")
+
+
+def _strict_word(r: dict) -> str:
+    """What a strict target asks beyond its value: 超过 (>) or 低于 (<)."""
+    return "超过" if r["comparator"] == ">" else "低于"
+
+
+def _pct_of_target(r: dict) -> str:
+    """'，为目标的98.9%' for a goal to be reached from below; '' for a lower-is-better goal (at
+    120 % of a ceiling it has missed, "为目标的120%" reads as success) or a target of 0."""
+    pct = r["final_pct_of_target"]
+    if not _higher(r) or _nan(pct) or _nan(r["target"]) or r["target"] <= 0:
+        return ""
+    met = r["status"] == L.DONE
+    return f"，为目标的{R.percent(pct / 100, bounds=() if met else (1.0,))}"
+
+
 def _reason(r: dict, th: Thresholds) -> str:
-    st, u = r["status"], r["unit"]
+    st = r["status"]
     if st == L.NO_TARGET:
         return "该地区没有分解目标，只显示数值、趋势和占全区比重，不评价进度"
     if st == L.NO_DATA:
@@ -88,30 +97,36 @@ def _reason(r: dict, th: Thresholds) -> str:
         return f"至{r['target_year']}年未建成"
     if r["kind"] == "trend":
         return _trend_phrase(r, th)
-    latest = f"{_v(r, 'latest_value')}{u}"
+    latest = _v(r, "latest_value")
     if st == L.DONE:
         return f"{r['latest_year']}年值{latest}已达到目标{tt}"
     if st == L.MISSED:
         return f"{r['latest_year']}年值{latest}未达到目标{tt}"
     if r["met_at_base"]:
-        return f"{r['base_year']}年基期已达到目标，但{r['latest_year']}年值{latest}不满足目标{tt}"
-    c, s, q = fmt_pct(r["completion"]), fmt_pct(r["time_elapsed"]), r["schedule_ratio"]
+        return (f"{r['base_year']}年基期值{_v(r, 'base_value')}已达到目标，"
+                f"但{r['latest_year']}年值{latest}不满足目标{tt}")
+    if r["on_target"]:
+        return (f"{r['base_year']}年基期值{_v(r, 'base_value')}恰为目标值，目标要求{_strict_word(r)}该值；"
+                f"{r['latest_year']}年值{latest}尚未{_strict_word(r)}")
+    c, s = R.percent(r["completion"], bounds=(0.0, 1.0)), R.percent(r["time_elapsed"])
     if st == L.BACKWARD:
-        return f"完成进度{c}%为负：{r['latest_year']}年值{latest}比{r['base_year']}年基期值{_v(r, 'base_value')}{u}更远离目标"
-    rule = {L.AHEAD: f"≥{th.ahead:g}", L.ON_TRACK: f"在{th.on_track:g}与{th.ahead:g}之间",
-            L.BEHIND: f"低于{th.on_track:g}"}[st]
-    return f"完成进度{c}% ÷ 序时进度{s}% = {q:.2f}，{rule}"
+        return (f"完成进度{c}为负：{r['latest_year']}年值{latest}比{r['base_year']}年基期值"
+                f"{_v(r, 'base_value')}更远离目标")
+    q = R.classed(r["schedule_ratio"], (th.on_track, th.ahead))
+    ahead, on_track = R.target_number(th.ahead), R.target_number(th.on_track)
+    rule = {L.AHEAD: f"≥{ahead}", L.ON_TRACK: f"在{on_track}与{ahead}之间", L.BEHIND: f"低于{on_track}"}[st]
+    return f"完成进度{c} ÷ 序时进度{s} = {q}，{rule}"
 
 
 def _trend_phrase(r: dict, th: Thresholds) -> str:
     """'比2021年增长30%' (or 持平 / an absolute change where the base is 0)."""
     base, latest = r["base_value"], r["latest_value"]
     if r["status"] == L.FLAT:
-        return f"与{r['base_year']}年基本持平（变化不到±{fmt_pct(th.flat)}%）"
+        return f"与{r['base_year']}年基本持平（变化不到±{R.percent(th.flat)}）"
     word = "增长" if latest > base else "下降"
     if base == 0:
-        return f"比{r['base_year']}年{word}{fmt_value(abs(latest - base), r['is_count'])}{r['unit']}"
-    return f"比{r['base_year']}年{word}{fmt_pct(abs(latest - base) / abs(base))}%"
+        return f"比{r['base_year']}年{word}{r['rule'].value(abs(latest - base), r['unit'])}"
+    return f"比{r['base_year']}年{word}{R.percent(abs(latest - base) / abs(base), bounds=(th.flat,))}"
 
 
 def _notes(r: dict, th: Thresholds) -> list[str]:
@@ -128,6 +143,8 @@ def _notes(r: dict, th: Thresholds) -> list[str]:
         return out
     if r["met_at_base"]:
         out.append("基期已达到目标，完成进度和欧盟方法不适用")
+    if r["on_target"]:
+        out.append(f"基期值恰为目标值（目标要求{_strict_word(r)}该值），完成进度和欧盟方法不适用")
     if r["kind"] == "milestone":
         return out
     open_ = r["has_data"] and r["latest_year"] < r["target_year"]
@@ -142,8 +159,13 @@ def _notes(r: dict, th: Thresholds) -> list[str]:
     return out
 
 
+def _shortfall(r: dict, key: str) -> str:
+    """'差0.4件' / '差1.0个百分点' / '恰为目标值，尚未超过' for a figure that misses the target."""
+    return R.shortfall(r["rule"], r[key], r["unit"])
+
+
 def _sentence(r: dict) -> str:
-    st, u, who = r["status"], r["unit"], _who(r)
+    st, who = r["status"], _who(r)
     head = f"截至{r['latest_year']}年，{who}"
     if st == L.NO_DATA:
         return f"{who}数据不足：{r['status_reason']}。"
@@ -155,28 +177,39 @@ def _sentence(r: dict) -> str:
         return f"{who}：截至{r['target_year']}年未建成，目标未完成。"
     if r["kind"] == "trend":
         g = r["growth_rate"]
-        rate = "" if _nan(g) or st == L.FLAT else f"，年均{'增长' if g >= 0 else '下降'}{fmt_pct(abs(g))}%"
-        return f"{head}为{_v(r, 'latest_value')}{u}，{r['status_reason']}{rate}。"
+        rate = "" if _nan(g) or st == L.FLAT else f"，年均{'增长' if g >= 0 else '下降'}{R.percent(abs(g))}"
+        return f"{head}为{_v(r, 'latest_value')}，{r['status_reason']}{rate}。"
     if st == L.NO_TARGET and not r["has_data"]:
         return f"{who}暂无数据；该地区没有分解目标，不评价进度。"
     vp = _value_phrase(r)
     if st == L.NO_TARGET:
-        share = "" if _nan(r["share_of_district"]) else f"，占全区的{fmt_pct(r['share_of_district'])}%"
+        share = "" if _nan(r["share_of_district"]) else f"，占全区的{R.percent(r['share_of_district'])}"
         return f"{head}{vp}{share}；该地区没有分解目标，不评价进度。"
     tt = r["target_text"]
     if st == L.DONE:
         if r["latest_year"] < r["target_year"]:
             return f"{head}{vp}，已提前实现目标（{tt}）。"
-        return f"{head}{vp}，已完成目标（{tt}），为目标的{fmt_pct(r['final_pct_of_target'] / 100)}%。"
+        return f"{head}{vp}，已完成目标（{tt}）{_pct_of_target(r)}。"
+    short = _shortfall(r, "latest_value")
     if st == L.MISSED:
-        return (f"{head}{vp}，未完成目标（{tt}），差{_v(r, 'gap')}{u}，"
-                f"为目标的{fmt_pct(r['final_pct_of_target'] / 100)}%。")
+        pct = _pct_of_target(r) if r["rule"].gap(r["latest_value"]) != 0 else ""
+        return f"{head}{vp}，未完成目标（{tt}），{short}{pct}。"
     if r["met_at_base"]:
-        return f"{head}{vp}，{r['base_year']}年基期已达到目标，目前不满足目标（{tt}），{st}。"
-    out = f"{head}{vp}，完成目标进度的{fmt_pct(r['completion'])}%，序时进度{fmt_pct(r['time_elapsed'])}%，{st}"
+        return f"{head}{vp}，{r['base_year']}年基期已达到目标，目前不满足目标（{tt}），{short}，{st}。"
+    if r["on_target"]:
+        out = (f"{head}{vp}，{r['base_year']}年基期值{_v(r, 'base_value')}恰为目标值，"
+               f"尚未{_strict_word(r)}目标（{tt}），{st}")
+    elif r["rule"].gap(r["latest_value"]) == 0:  # a strict target equalled: not reached
+        out = f"{head}{vp}，{short}目标（{tt}），序时进度{R.percent(r['time_elapsed'])}，{st}"
+    else:
+        c = R.percent(r["completion"], bounds=(0.0, 1.0))
+        out = f"{head}{vp}，完成目标进度的{c}，序时进度{R.percent(r['time_elapsed'])}，{st}"
     if _nan(r["projected"]):
         return out + "。"
-    out += f"；按{r['base_year']}年以来趋势，预计{r['target_year']}年达到{_v(r, 'projected')}{u}，"
+    out += f"；按{r['base_year']}年以来趋势，预计{r['target_year']}年达到{_v(r, 'projected')}，"
     if r["projected_meets"]:
         return out + "可实现目标。"
-    return out + f"距目标尚差{_v(r, 'projected_gap')}{u}。"
+    gap = r["rule"].gap(r["projected"])
+    if gap == 0:
+        return out + f"恰为目标值，尚未{_strict_word(r)}目标。"
+    return out + f"距目标尚差{R.plain(gap)}{R.unit_of_difference(r['unit'])}。"

@@ -27,8 +27,9 @@ def build_keys(plan: Plan, targets: pd.DataFrame | None, regions: list[str]) -> 
         "comparator": [g.comparator for g in plan.goals],
         "plan_target": [np.nan if g.target is None else g.target for g in plan.goals],
         "sign": [1.0 if g.direction == "higher" else -1.0 for g in plan.goals],
-        # Counts are shown as whole numbers; ratios, shares and money with one decimal.
         "is_count": [g.is_count for g in plan.goals],
+        # Every figure of the goal is shown with these decimals (ipdata.rounding).
+        "decimals": [g.display_decimals for g in plan.goals],
         # Only quantities that add up over regions have a "share of the district total".
         "additive": [g.kind in ("cumulative", "trend") or (g.kind == "level" and g.derive is None
                      and g.unit != "%") for g in plan.goals],

@@ -53,31 +53,45 @@ def predict(line: dict, year: np.ndarray) -> np.ndarray:
     return line["ym"] + line["beta"] * (year - line["xm"])
 
 
-def project(line: dict, target_year: np.ndarray, open_: np.ndarray,
-            band_min_points: int) -> dict[str, np.ndarray]:
-    """Projected value at the target year, with the band where there are enough points.
+def clip(y: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """y within [lower, upper] (NaN stays NaN): a projection cannot go where the quantity cannot."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(y), np.nan, np.minimum(np.maximum(y, lower), upper))
+
+
+def project(line: dict, target_year: np.ndarray, open_: np.ndarray, band_min_points: int,
+            lower: np.ndarray | None = None, upper: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Projected value at the target year, with the band where there are enough points; all
+    three clipped to [lower, upper] (a share to 100 %, a count to 0, a running total to what it
+    has reached). Clipping keeps low ≤ projected ≤ high.
 
     `open_` is False once the target year has data: a projection is then not shown.
     """
+    lower = np.full(len(open_), -np.inf) if lower is None else lower
+    upper = np.full(len(open_), np.inf) if upper is None else upper
     at = np.where(open_, predict(line, target_year.astype(float)), np.nan)
     n = line["n"]
     with np.errstate(divide="ignore", invalid="ignore"):
         se = line["s"] * np.sqrt(1 + 1 / n + (target_year - line["xm"]) ** 2 / line["sxx"])
         half = t90(n - 2) * se
     half = np.where(n >= band_min_points, half, np.nan)
-    return {"projected": at, "projected_low": at - half, "projected_high": at + half}
+    return {"projected": clip(at, lower, upper), "projected_low": clip(at - half, lower, upper),
+            "projected_high": clip(at + half, lower, upper)}
 
 
 def reach_year(line: dict, latest_year: np.ndarray, target: np.ndarray, comparator: np.ndarray,
-               target_year: np.ndarray, horizon: int) -> np.ndarray:
+               target_year: np.ndarray, horizon: int, lower: np.ndarray | None = None,
+               upper: np.ndarray | None = None) -> np.ndarray:
     """First whole year after the latest data, up to target year + horizon, in which the line
-    meets the target; NaN if it does not (or there is no line)."""
+    (clipped as in `project`) meets the target; NaN if it does not (or there is no line)."""
     seen = latest_year[latest_year >= 0]  # -1 marks "no data"
     hi = int(np.max(target_year, initial=0)) + horizon
     lo = int(seen.min()) + 1 if len(seen) else hi
     years = np.arange(lo, max(hi, lo) + 1, dtype=float)[None, :]
     K = len(target)
     y = line["ym"][:, None] + line["beta"][:, None] * (years - line["xm"][:, None])
+    if lower is not None and upper is not None:
+        y = clip(y, lower[:, None], upper[:, None])
     ok = satisfies(y, np.broadcast_to(target[:, None], y.shape),
                    np.broadcast_to(comparator[:, None], y.shape))
     ok &= (years > latest_year[:, None]) & (years <= (target_year + horizon)[:, None])
