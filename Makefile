@@ -16,10 +16,10 @@ ADDRESS ?= 127.0.0.1
 
 run: setup
 	$(BIN)/python -m ipdata demo --if-empty
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 serve: setup
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # pytest exits 5 when it collects no test: that is not a failure of the suite.
 test: setup

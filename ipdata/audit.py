@@ -4,6 +4,10 @@ Every data write is already a revision (import, demo, rollback, task edit) carry
 file name and sha256, so the revisions are the first source of events. `events` unions all
 sources into one frame with the columns of `EVENT_COLUMNS`; a later source (user changes, failed
 logins) is one more function `(store) -> frame with EVENT_COLUMNS` appended to `SOURCES`.
+
+Who may read what: the trail names people (operators, user names, logins, addresses), so it is
+for statisticians and admins (`may_see_people`). Visitors see the revision log's versions, times
+and kinds of change only (`revision_log(..., people=False)`); the data export follows the same rule.
 """
 
 from __future__ import annotations
@@ -13,21 +17,39 @@ from collections.abc import Callable
 import pandas as pd
 
 from ipdata.store import Store
-from ipdata.views import REVISION_KIND_LABELS, local_time
+from ipdata.views import REVISION_HEADERS, REVISION_KIND_LABELS, local_time, revision_table
 
 EVENT_COLUMNS = ["time", "user", "action", "what", "file_name", "sha256", "revision_id",
-                 "n_new", "n_changed", "n_removed", "n_warnings", "comment", "source"]
+                 "n_new", "n_changed", "n_removed", "n_warnings", "comment", "source", "client"]
 #   time[str: UTC ISO 8601] user[str] action[str: import|demo|rollback|task-edit|...]
 #   what[str: Chinese description] file_name, sha256[str|None] revision_id[Int64]
 #   n_new, n_changed, n_removed[Int64: counts of changed items] n_warnings[Int64: warnings the
 #   upload was imported with, see Store.revision_warnings] comment[str|None]
 #   source[str: which log the event comes from, "revisions" for data writes]
+#   client[str|None: the browser's address of a web login or user change]
 
 AUDIT_HEADERS = {
     "time": "时间(北京时间)", "user": "操作人", "action": "操作", "what": "内容", "file_name": "文件名",
     "sha256": "文件SHA-256", "revision_id": "版本号", "n_new": "新增", "n_changed": "修改",
-    "n_removed": "删除", "n_warnings": "警告", "comment": "说明",
+    "n_removed": "删除", "n_warnings": "警告", "comment": "说明", "client": "地址",
 }
+# The revision log's columns a visitor sees: versions, times, kinds and sizes of change.
+PUBLIC_REVISION_FIELDS = ("id", "created_at", "kind", "n_new", "n_changed", "n_removed", "n_demo_removed",
+                          "n_warnings", "rollback_to")
+
+
+def may_see_people(user) -> bool:
+    """Whether `user` (an auth.User, or None for a visitor) may see who did what."""
+    from ipdata.auth import STATISTICIAN, User
+
+    return isinstance(user, User) and user.has(STATISTICIAN)
+
+
+def revision_log(revisions: pd.DataFrame, people: bool) -> pd.DataFrame:
+    """The 版本记录 table: all of it for statisticians and admins; for visitors no operator,
+    file name, file hash or comment (which name people)."""
+    table = revision_table(revisions)
+    return table if people else table[[REVISION_HEADERS[f] for f in PUBLIC_REVISION_FIELDS]]
 
 
 def revision_events(store: Store) -> pd.DataFrame:
@@ -44,29 +66,33 @@ def revision_events(store: Store) -> pd.DataFrame:
 
 _COUNTS = ("revision_id", "n_new", "n_changed", "n_removed", "n_warnings")
 
-AUTH_LABELS = {"login": "登录", "user-add": "新增用户", "user-passwd": "修改密码", "user-disable": "停用用户",
-               "user-enable": "启用用户"}
+AUTH_LABELS = {"login": "登录", "confirm": "确认密码", "logout": "退出登录", "user-add": "新增用户",
+               "user-passwd": "修改密码", "user-role": "修改角色", "user-disable": "停用用户", "user-enable": "启用用户"}
+_FAILURES = {"throttled": "（失败次数过多，已拒绝）", "bad-credentials": "（用户名或密码不正确）"}
+_LOGOUTS = {"idle": "（长时间无操作，自动退出）", "expired": "（登录时间到期）", "changed": "（账户已停用或角色、密码已变更）"}
+
+
+def _auth_what(r: dict, role_labels: dict[str, str]) -> str:
+    label, detail = AUTH_LABELS.get(r["event"], r["event"]), None if pd.isna(r["detail"]) else r["detail"]
+    if r["event"] in ("login", "confirm"):
+        return f"{label}{'成功' if r['ok'] else '失败'}{_FAILURES.get(detail, '')}"
+    if r["event"] == "logout":
+        return f"{label}{_LOGOUTS.get(detail, '')}"
+    return f"{label}“{r['name']}”" + (f"（{role_labels.get(detail, detail)}）" if detail else "")
 
 
 def auth_events(store: Store) -> pd.DataFrame:
-    """Logins (successful, failed, throttled) and user changes."""
+    """Logins (successful, failed, throttled), password confirmations, logouts and user changes."""
     from ipdata.auth import ROLE_LABELS, Users
 
     ev = Users(store.path).events()
-    what = []
-    for r in ev.to_dict("records"):
-        label = AUTH_LABELS.get(r["event"], r["event"])
-        if r["event"] == "login":
-            what.append(f"{label}{'成功' if r['ok'] else '失败'}"
-                        + {"throttled": "（尝试过多，已限速）", "bad-credentials": "（用户名或密码不正确）"}.get(r["detail"], ""))
-        else:
-            role = "" if pd.isna(r["detail"]) else f"（{ROLE_LABELS.get(r['detail'], r['detail'])}）"
-            what.append(f"{label}“{r['name']}”{role}")
+    what = [_auth_what(r, ROLE_LABELS) for r in ev.to_dict("records")]
     none = [None] * len(ev)
     return pd.DataFrame({
         "time": ev["happened_at"], "user": [n if pd.isna(a) else a for a, n in zip(ev["actor"], ev["name"], strict=True)],
         "action": ev["event"], "what": what, "file_name": none, "sha256": none, "revision_id": none,
         "n_new": none, "n_changed": none, "n_removed": none, "n_warnings": none, "comment": none, "source": "auth",
+        "client": ev["client"],
     }, columns=EVENT_COLUMNS)
 
 

@@ -19,6 +19,7 @@ from ipdata import service, settings
 from ipdata.auth import ROLE_LABELS, ROLES, User, Users, local_operator
 from ipdata.catalogue import Plan
 from ipdata.errors import IpdataError, Problem
+from ipdata.passwords import MAX_NAME, POLICY_TEXT
 from ipdata.store import Changes, Store
 from ipdata.views import change_counts, change_list, user_table
 
@@ -73,16 +74,22 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="仅当数据库还没有任何数据时导入")
     s.add_argument("--rebuild-workbook", action="store_true", help="由 ipdata/demo.py 重新生成示例工作簿")
     sub.add_parser("goals", help="列出规划的全部目标")
-    s = sub.add_parser("user", help="管理仪表盘登录用户（统计人员、管理员）")
+    s = sub.add_parser("user", help="管理仪表盘登录用户（统计人员、管理员）", epilog=POLICY_TEXT)
     us = s.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    a = us.add_parser("add", help="新增用户（提示输入密码）")
-    a.add_argument("name")
-    a.add_argument("--role", choices=[r for r in ROLES if r != "viewer"], default="statistician")
+    roles = [r for r in ROLES if r != "viewer"]
+    a = us.add_parser("add", help="新增用户（提示输入密码）", epilog=POLICY_TEXT)
+    a.add_argument("name", help=f"用户名（最多 {MAX_NAME} 个字符）")
+    a.add_argument("--role", choices=roles, default="statistician")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
-    a = us.add_parser("passwd", help="修改密码（提示输入新密码）")
+    a = us.add_parser("passwd", help="修改密码（提示输入新密码；该用户的网页登录随即结束）", epilog=POLICY_TEXT)
     a.add_argument("name")
     a.add_argument("--password-stdin", action="store_true")
-    a = us.add_parser("disable", help="停用用户")
+    a = us.add_parser("role", help="修改角色（该用户的网页登录随即结束）")
+    a.add_argument("name")
+    a.add_argument("role", choices=roles)
+    a = us.add_parser("disable", help="停用用户（其网页登录随即结束）")
+    a.add_argument("name")
+    a = us.add_parser("enable", help="重新启用用户")
     a.add_argument("name")
     us.add_parser("list", help="列出用户")
     s = sub.add_parser("status", help="每个目标的完成进度、序时进度、预测和状态")
@@ -439,8 +446,10 @@ def cmd_user(args: argparse.Namespace) -> int:
         print(directory.add(actor, args.name, args.role, _new_password(args)))
     elif args.user_command == "passwd":
         print(directory.set_password(actor, args.name, _new_password(args)))
+    elif args.user_command == "role":
+        print(directory.set_role(actor, args.name, args.role))
     else:
-        print(directory.set_disabled(actor, args.name))
+        print(directory.set_disabled(actor, args.name, args.user_command == "disable"))
     return 0
 
 

@@ -53,9 +53,10 @@ def template_bytes(store: Store) -> bytes:
     return buffer.getvalue()
 
 
-def export_bytes(store: Store) -> bytes:
+def export_bytes(store: Store, people: bool = True) -> bytes:
+    """导出全部数据 as bytes; `people=False` for a visitor (no operators, files, comments)."""
     buffer = io.BytesIO()
-    export_workbook(store, buffer)
+    export_workbook(store, buffer, people=people)
     return buffer.getvalue()
 
 

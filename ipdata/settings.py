@@ -25,12 +25,25 @@ SETTINGS = [
     Setting("IPDATA_PLANS_DIR", str(DATA_DIR / "plans"), "规划定义文件(*.yaml)所在目录"),
     Setting("IPDATA_PLAN", "tongzhou-2022-2025", "新建数据库时使用的规划编号(plans 目录中的文件名)"),
     Setting("IPDATA_USER", "", "导入数据时记录的操作人(默认取系统用户名)"),
+    Setting("IPDATA_LOGIN_IDLE_MINUTES", "30", "网页登录多少分钟无操作后结束"),
+    Setting("IPDATA_LOGIN_MAX_HOURS", "12", "网页登录最长保持多少小时(无论是否有操作)"),
+    Setting("IPDATA_AUTH_EVENTS_DAYS", "180", "登录和用户变更记录保留多少天"),
+    Setting("IPDATA_AUTH_EVENTS_MAX", "100000", "登录和用户变更记录最多保留多少条(超出时删除最早的)"),
 ]
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def get(name: str) -> str:
     return _BY_NAME[name].value()
+
+
+def number(name: str) -> float:
+    """A numeric setting; a value that is not a positive number falls back to its default."""
+    try:
+        value = float(get(name))
+    except ValueError:
+        value = 0
+    return value if value > 0 else float(_BY_NAME[name].default)
 
 
 def db_path() -> Path:

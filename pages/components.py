@@ -6,19 +6,21 @@ import contextlib
 import html
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar, Token
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ipdata import inert, render, service, settings
-from ipdata.auth import ROLE_LABELS, STATISTICIAN, User, Users
+from ipdata import inert, logins, render, service, settings
+from ipdata.auth import MAX_NAME, ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError, StoreBusyError
 from ipdata.figures import DEMO_MARK, IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
 from ipdata.figures.theme import DEMO_NAME
+from ipdata.passwords import MAX_LENGTH
 from ipdata.store import Store
 from ipdata.trajectory import compute_all
 from ipdata.views import status_frame
@@ -134,16 +136,22 @@ def _failed_download() -> None:
 
 
 def guarded(fn: Callable[[], Any]) -> Any:
-    """Run page code; an IpdataError becomes a Chinese message, never a traceback."""
+    """Run page code; an IpdataError becomes a Chinese message, never a traceback. The login
+    cookie is checked against the store once, at the start of every run (current_user)."""
     _through_router()
     _failed_download()
+    token = None
     try:
+        token = _resolve_login()
         return fn()
     except IpdataError as exc:
         show_error(exc)
     except Exception as exc:  # last resort: no traceback reaches a user (it goes to the server log)
         _log.exception("page failed")
         st.error(f"页面出现内部错误（{type(exc).__name__}），请刷新重试；如仍出现，请联系维护人员。", icon=":material/block:")
+    finally:
+        if token is not None:
+            _run_user.reset(token)
     return None
 
 
@@ -238,10 +246,7 @@ def downloads(fig, key: str, name: str, container=st) -> None:
                             on_click="ignore", key=f"{key}_dl_{ext}", type="tertiary", help=f"下载{what}")
 
 
-USER_KEY = "ipdata_user"
-
-
-def _secret_users() -> dict:
+def secret_users() -> dict:
     """Users configured in .streamlit/secrets.toml under [users.NAME] (role, password_hash)."""
     try:
         return {k: dict(v) for k, v in st.secrets.get("users", {}).items()}
@@ -250,19 +255,70 @@ def _secret_users() -> dict:
 
 
 def users() -> Users:
-    return Users(store().path, secrets=_secret_users())
+    return Users(store().path, secrets=secret_users())
+
+
+def request_cookies() -> Mapping[str, str]:
+    """Cookies the browser sent when this connection opened: a resumed session brings the new
+    client's cookies, not the old one's (tests stand in for a browser by replacing this)."""
+    return st.context.cookies
+
+
+def client_address() -> str:
+    """The browser's address as the server saw it (X-Forwarded-For only from a trusted proxy)."""
+    address = st.context.ip_address  # None for 127.0.0.1 and ::1
+    return address if isinstance(address, str) and address else "127.0.0.1"
+
+
+_run_user: ContextVar[tuple[User | None] | None] = ContextVar("ipdata_run_user", default=None)
 
 
 def current_user() -> User | None:
-    return st.session_state.get(USER_KEY)
+    """The user whose login cookie this run carries, checked against the store once per run;
+    None for a visitor. Session state is never trusted for this: a session id is no secret."""
+    if (known := _run_user.get()) is not None:
+        return known[0]
+    return logins.resume(users(), request_cookies().get(logins.COOKIE))
 
 
-def sign_in(user: User) -> None:
-    st.session_state[USER_KEY] = user
+def _resolve_login() -> Token:
+    return _run_user.set((logins.resume(users(), request_cookies().get(logins.COOKIE)),))
 
 
-def sign_out() -> None:
-    st.session_state.pop(USER_KEY, None)
+def has_login_cookie() -> bool:
+    return bool(request_cookies().get(logins.COOKIE))
+
+
+_FORM_STYLE = """<style>
+.ip-login{display:flex;flex-direction:column;gap:.75rem;max-width:22rem}
+.ip-login label{display:flex;flex-direction:column;gap:.25rem;font-size:.875rem}
+.ip-login input{font:inherit;padding:.5rem .75rem;border:1px solid #d5d8de;border-radius:.5rem;background:#f0f2f6}
+.ip-login button{font:inherit;align-self:flex-start;padding:.4rem 1rem;border-radius:.5rem;cursor:pointer;
+  border:1px solid #ff4b4b;background:#ff4b4b;color:#fff}
+.ip-login button.secondary{border-color:#d5d8de;background:#fff;color:inherit}
+</style>"""
+# Relative actions: they resolve under the page's own base path (server.baseUrlPath).
+LOGIN_FORM = _FORM_STYLE + f"""
+<form class="ip-login" method="post" action="ipdata/login">
+<label>用户名<input name="username" autocomplete="username" maxlength="{MAX_NAME}" required></label>
+<label>密码<input name="password" type="password" autocomplete="current-password" maxlength="{MAX_LENGTH}" required></label>
+<button type="submit">登录</button>
+</form>"""
+
+
+LOGOUT_FORM = _FORM_STYLE + """
+<form class="ip-login" method="post" action="ipdata/logout"><button class="secondary" type="submit">退出登录</button></form>"""
+
+
+def login_form() -> None:
+    """The login form: a plain HTML form posted to app.py's route, which answers with the
+    HttpOnly cookie (no script can set one) and comes back to this page."""
+    st.html(LOGIN_FORM)
+
+
+def logout_form() -> None:
+    """退出登录, posted to app.py's route: it ends the login in the store and clears the cookie."""
+    st.html(LOGOUT_FORM)
 
 
 def need_role(role: str = STATISTICIAN, action: str = "上传、回滚和修改数据") -> User | None:
@@ -270,7 +326,7 @@ def need_role(role: str = STATISTICIAN, action: str = "上传、回滚和修改�
     user = current_user()
     if user is not None and user.has(role):
         return user
-    who = f"当前用户 {user.label} " if user else "浏览者无需登录即可查看全部内容；"
+    who = f"当前用户 {user.label} " if user else "浏览者无需登录即可查看数据；"
     st.info(f"{who}{action}需要以{ROLE_LABELS[role]}身份登录（页面顶部“账户”）。", icon=":material/lock:")
     # a page run on its own (no router, e.g. in a test) has no link target: the text above suffices
     with contextlib.suppress(Exception):

@@ -4,7 +4,6 @@ import streamlit as st
 
 from ipdata import audit, manage, service
 from ipdata.ingest import MAX_UPLOAD_BYTES
-from ipdata.views import revision_table
 from pages import components as ui
 
 PENDING, ROLLBACK, FLASH, UPLOADER = "data_pending", "data_rollback", "data_flash", "data_uploader"
@@ -114,7 +113,8 @@ def render() -> None:
     left, right = st.columns(2)
     left.download_button("下载填报模板", ui.from_store(lambda: manage.template_bytes(s)), manage.TEMPLATE_FILE_NAME,
                          on_click="ignore")
-    right.download_button("导出全部数据", ui.from_store(lambda: manage.export_bytes(s)),
+    people = audit.may_see_people(ui.current_user())  # operators, files, logins: not for visitors
+    right.download_button("导出全部数据", ui.from_store(lambda: manage.export_bytes(s, people)),
                           manage.export_file_name(demo=ui.is_demo()),
                           on_click="ignore")
     upload_section(s)
@@ -122,10 +122,13 @@ def render() -> None:
     revisions = s.revisions()
     if revisions.empty:
         return st.info("还没有任何版本。下载填报模板，填写后在上方上传；每次导入保存为一个新版本，可随时回滚。")
-    st.dataframe(revision_table(revisions)[::-1], hide_index=True, width="stretch")
+    st.dataframe(audit.revision_log(revisions, people)[::-1], hide_index=True, width="stretch")
     warnings_section(s, revisions)
-    with st.expander("操作记录（导入、回滚、任务修改、登录和用户变更）"):
-        st.dataframe(audit.audit_table(audit.events(s))[::-1], hide_index=True, width="stretch")
+    if people:
+        with st.expander("操作记录（导入、回滚、任务修改、登录和用户变更）"):
+            st.dataframe(audit.audit_table(audit.events(s))[::-1], hide_index=True, width="stretch")
+    else:
+        st.caption("操作人、文件名、说明和操作记录（含登录和用户变更）仅统计人员和管理员登录后可见。")
     rollback_section(s, revisions)
 
 

@@ -27,12 +27,12 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(db: Path, log: Path) -> Iterator[str]:
-    """Start `streamlit run dashboard.py` on a free port against `db`; yield its URL."""
+    """Start `streamlit run app.py` (the router behind the login route) on a free port against `db`; yield its URL."""
     port = free_port()
     env = {**os.environ, "IPDATA_DB": str(db)}
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -58,3 +58,18 @@ def streamlit_server(db: Path, log: Path) -> Iterator[str]:
 
 def have_chromium() -> bool:
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+def resume_session(session_id: str) -> str:
+    """An init script that makes a fresh page resume the Streamlit session `session_id` (the
+    client names the session to resume in its WebSocket subprotocols), as an attacker who read
+    the id off an upload URL would."""
+    return f"""(() => {{
+  const Real = window.WebSocket, stolen = {session_id!r};
+  window.WebSocket = function(url, protocols) {{
+    if (Array.isArray(protocols) && protocols.length >= 2) protocols = [protocols[0], protocols[1], stolen];
+    return new Real(url, protocols);
+  }};
+  window.WebSocket.prototype = Real.prototype;
+  Object.assign(window.WebSocket, Real);
+}})()"""

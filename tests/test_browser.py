@@ -3,7 +3,7 @@
 import pytest
 
 from ipdata import service
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, have_chromium, streamlit_server
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, have_chromium, resume_session, streamlit_server
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium (make setup installs it as root)")
@@ -17,13 +17,16 @@ def browser():
         b.close()
 
 
+PASSWORD = "tongzhou-stat-2025"
+
+
 @pytest.fixture
 def demo_server(tmp_path):
     from ipdata.auth import STATISTICIAN, Users, local_operator
 
     db = tmp_path / "demo.duckdb"
     service.load_demo(service.open_store(db))
-    Users(db).add(local_operator("root"), "王统计", STATISTICIAN, "password123")
+    Users(db).add(local_operator("root"), "王统计", STATISTICIAN, PASSWORD)
     with streamlit_server(db, tmp_path / "streamlit.log") as url:
         yield url
 
@@ -71,7 +74,7 @@ def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
     assert page.locator("input[type=file]").count() == 0
     page.get_by_role("link", name="去登录").click()
     page.get_by_label("用户名").fill("王统计")
-    page.get_by_label("密码").fill("password123")
+    page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.get_by_text("已登录：王统计（统计人员）").wait_for(timeout=30_000)
     page.get_by_role("link", name="数据管理").click()  # in-app navigation keeps the session
@@ -106,7 +109,7 @@ def test_a_town_table_from_calc_with_a_warning_on_a_phone(browser, demo_server, 
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto(f"{demo_server}/account")
     page.get_by_label("用户名").fill("王统计")
-    page.get_by_label("密码").fill("password123")
+    page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.get_by_text("已登录：王统计（统计人员）").wait_for(timeout=30_000)
     page.get_by_test_id("stExpandSidebarButton").click()  # on a phone the pages sit in the side menu
@@ -130,3 +133,62 @@ def test_a_town_table_from_calc_with_a_warning_on_a_phone(browser, demo_server, 
     page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
     page.locator("a.ip-tile").first.wait_for(timeout=30_000)
     assert page.get_by_text("当前显示的数字是虚构的示例数据").count() == 0
+
+
+def test_a_login_is_a_cookie_not_a_session_id(browser, demo_server, tmp_path):
+    """The issue: a fresh browser given a statistician's session id (it is in every upload URL)
+    was logged in. Now the login is an HttpOnly cookie: a reload keeps it, a fresh browser that
+    resumes the very session is a visitor, and logging out ends it."""
+    mine = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = mine.new_page()
+    uploads = []
+    page.on("request", lambda r: uploads.append(r.url) if "/_stcore/upload_file/" in r.url else None)
+    page.goto(f"{demo_server}/account")
+    page.get_by_role("button", name="登录").wait_for(timeout=60_000)  # a fresh server's first page
+    page.get_by_label("用户名").fill("王统计")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("用户名或密码不正确。").wait_for(timeout=30_000)
+    page.get_by_label("用户名").fill("王统计")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("已登录：王统计（统计人员）").wait_for(timeout=30_000)
+    [cookie] = [c for c in mine.cookies() if c["name"] == "ipdata_login"]
+    assert (cookie["httpOnly"], cookie["sameSite"]) == (True, "Strict")
+    assert page.evaluate("document.cookie").find("ipdata_login") == -1  # no page script can read it
+    page.reload()
+    page.get_by_text("已登录：王统计（统计人员）").wait_for(timeout=30_000)  # a reload keeps the login
+
+    page.get_by_role("link", name="数据管理").click()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "空.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a workbook"}])
+    for _ in range(60):
+        if uploads:
+            break
+        page.wait_for_timeout(500)
+    session_id = uploads[0].split("/_stcore/upload_file/")[1].split("/")[0]
+
+    theirs = browser.new_context(viewport={"width": 1366, "height": 900})
+    thief = theirs.new_page()
+    thief.add_init_script(resume_session(session_id))
+    received = []
+    thief.on("websocket", lambda ws: ws.on("framereceived", lambda f: received.append(f if isinstance(f, bytes) else f.encode())))
+    thief.goto(f"{demo_server}/data")
+    thief.get_by_text("仅统计人员和管理员登录后可见").wait_for(timeout=30_000)  # the end of the page
+    assert any(session_id.encode() in f for f in received)  # the server did resume that very session
+    assert thief.get_by_text("需要以统计人员身份登录").count() == 1  # the upload (one version: no rollback yet)
+    assert thief.locator("input[type=file]").count() == 0 and thief.get_by_text("已登录").count() == 0
+    assert thief.get_by_text("操作记录（导入、回滚").count() == 0
+    thief.goto(f"{demo_server}/account")
+    thief.get_by_role("button", name="登录").wait_for(timeout=30_000)
+    assert thief.get_by_text("已登录").count() == 0
+
+    page.goto(f"{demo_server}/account")  # a new session: the old one now talks to the other browser
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_text("已退出登录。").wait_for(timeout=30_000)
+    assert [c["name"] for c in mine.cookies() if c["name"] == "ipdata_login"] == []
+    page.reload()
+    page.get_by_role("button", name="登录").wait_for(timeout=30_000)
+    assert page.get_by_text("已登录").count() == 0
+    page.screenshot(path=tmp_path / "logged-out.png", full_page=True)
+

@@ -214,16 +214,26 @@ def test_user_management_and_audit(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
     code, out, _ = run(capsys, "--db", db, "user", "add", "王统计", "--role", "statistician", "--password-stdin")
     assert (code, out.strip()) == (0, "已创建用户“王统计”（统计人员）。")
-    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
-    code, _, err = run(capsys, "--db", db, "user", "add", "李四", "--password-stdin")
-    assert code == 1 and "至少 8 个字符" in err
+    for name, weak, why in (("李四", "short\n", "密码太短：至少 10 个字符。"), ("李四", "password123\n", "这是常见密码"),
+                            ("李四四", "李四四的密码123456\n", "密码不能是用户名，也不能包含用户名。")):
+        monkeypatch.setattr("sys.stdin", io.StringIO(weak))
+        code, _, err = run(capsys, "--db", db, "user", "add", name, "--password-stdin")
+        assert code == 1 and why in err and "处理办法：密码至少 10 个字符" in err
+    code, _, err = run(capsys, "--db", db, "user", "add", "x" * 65, "--password-stdin")
+    assert code == 1 and "用户名太长：最多 64 个字符。" in err
     code, out, _ = run(capsys, "--db", db, "user", "list")
     assert "王统计" in out and "统计人员" in out and "李四" not in out
     with pytest.raises(PermissionDenied):
         Users(db).authenticate("王统计", "wrong")
+    assert run(capsys, "--db", db, "user", "role", "王统计", "admin")[1].strip() == "已把用户“王统计”的角色改为管理员。"
+    assert run(capsys, "--db", db, "user", "disable", "王统计")[1].strip() == "已停用用户“王统计”。"
+    assert run(capsys, "--db", db, "user", "enable", "王统计")[1].strip() == "已启用用户“王统计”。"
     code, out, _ = run(capsys, "--db", db, "audit", "--json")
     events = json.loads(out)
     assert [(e["action"], e["user"], e["what"]) for e in events] == [
         ("user-add", "root", "新增用户“王统计”（统计人员）"),
         ("login", "王统计", "登录失败（用户名或密码不正确）"),
+        ("user-role", "root", "修改角色“王统计”（管理员）"),
+        ("user-disable", "root", "停用用户“王统计”"),
+        ("user-enable", "root", "启用用户“王统计”"),
     ]

@@ -201,3 +201,21 @@ def test_a_file_with_warnings_needs_the_tick_and_keeps_them_with_the_revision(st
     warned = at.dataframe[1].value
     assert warned[["工作表", "单元格"]].values.tolist() == [["指标数据", "G11"]]
     assert "若为 0.8% 无需修改" in warned["问题"][0]
+
+
+def test_visitors_see_versions_times_and_kinds_of_change_but_no_names(store):
+    service.load_demo(store)
+    service.import_file(store, filled_template(store, GOOD), file_name="张三的年报.xlsx", user=STAT, comment="已与李四核实")
+    at = page(user=None)
+    assert not at.exception
+    [history] = at.dataframe  # no audit trail at all
+    assert list(history.value.columns) == ["版本号", "时间(北京时间)", "类型", "新增", "修改", "删除", "删除示例数据",
+                                           "警告", "回滚到版本"]
+    assert history.value[["版本号", "类型", "新增"]].values.tolist() == [[2, "导入", 2], [1, "示例数据", 167]]
+    assert not [e for e in at.expander if e.label.startswith("操作记录")]
+    assert "张三" not in str(history.value.to_dict()) and "李四" not in str(history.value.to_dict())
+    assert any("仅统计人员和管理员登录后可见" in c.value for c in at.caption)
+    at = page()  # a statistician sees who did what
+    assert at.dataframe[0].value[["版本号", "操作人", "文件名", "说明"]].values.tolist()[0] == [
+        2, "张三", "张三的年报.xlsx", "已与李四核实"]
+    assert at.dataframe[1].value[["操作人", "操作"]].values.tolist()[0] == ["张三", "导入"]  # and the audit trail

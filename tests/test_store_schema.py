@@ -75,7 +75,7 @@ def _version(path) -> str:
 
 def test_new_files_have_no_index_on_versioned_tables(tmp_path):
     store = new_store(tmp_path / "new.duckdb")
-    assert _version(store.path) == str(SCHEMA_VERSION) == "3"
+    assert _version(store.path) == str(SCHEMA_VERSION) == "4"
     assert _primary_keys(store.path) & {s.table for s in SPECS} == set()
     assert {"meta", "revisions", "catalogue", "users"} <= _primary_keys(store.path)
 
@@ -92,7 +92,7 @@ def test_version_1_file_is_upgraded_and_keeps_every_revision(tmp_path):
 
     reopened = Store(store.path, store.plan)
 
-    assert _version(store.path) == "3"
+    assert _version(store.path) == "4"
     assert _primary_keys(store.path) & {s.table for s in SPECS} == set()
     assert_states_equal(current_state(reopened), before)
     assert reopened.revisions().equals(history)
@@ -150,7 +150,7 @@ def test_version_2_file_is_upgraded_with_demo_provenance(tmp_path):
 
     store = Store(path, plan())
 
-    assert _version(path) == "3"
+    assert _version(path) == "4"
     assert "is_demo" in _columns(path, "task_progress") and "n_demo_removed" in _columns(path, "revisions")
     assert _columns(path, "revision_problems")[:3] == ["revision_id", "position", "code"]
     revs = store.revisions()
@@ -176,3 +176,19 @@ def test_version_2_file_is_upgraded_with_demo_provenance(tmp_path):
     assert rows(store.values(), ["series", "year", "value"]) == [["gdp", 2022, 1400.0], ["population", 2022, 126.0]]
     assert store.targets().empty and store.task_progress()["task_id"].tolist() == ["二.2.1"]
     assert store.rollback(4, user="张三").revision_id == 7 and store.has_demo_data()
+
+
+def test_version_3_file_gains_logins_and_the_client_of_auth_events(tmp_path):
+    """3 -> 4: web logins (only a hash of each secret) and the address of each login attempt;
+    the auth events already there stay, with no address."""
+    store = new_store(tmp_path / "v3.duckdb")
+    Users(store.path).add(local_operator("admin"), "王五", "statistician", "correct-horse-1")
+    with duckdb.connect(str(store.path)) as con:
+        con.execute("DROP TABLE logins")
+        con.execute("ALTER TABLE auth_events DROP COLUMN client")
+        con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    Store(store.path, store.plan)
+    assert _version(store.path) == "4"
+    with duckdb.connect(str(store.path)) as con:
+        assert con.execute("SELECT name, event, client FROM auth_events").fetchall() == [("王五", "user-add", None)]
+        assert con.execute("SELECT count(*) FROM logins").fetchone() == (0,)

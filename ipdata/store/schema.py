@@ -17,6 +17,9 @@ official figures never mix. Version 2 files had the flag on observations only; `
 to targets and task progress, working out each row's provenance from the revision history.
 
 The warnings an upload was imported with are kept with its revision (`revision_problems`).
+
+Version 4 adds the web logins (`logins`: only a hash of each login's secret) and the client
+address of each login attempt (`auth_events.client`); ipdata/auth.py and ipdata/logins.py use them.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import pandas as pd
 
 from ipdata.catalogue import Plan
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 REVISION_KINDS = ("import", "demo", "rollback", "task-edit")
 
@@ -190,7 +193,16 @@ CREATE TABLE users (
     "auth_events": """
 CREATE TABLE auth_events (
     happened_at VARCHAR NOT NULL, name VARCHAR NOT NULL, event VARCHAR NOT NULL, ok BOOLEAN NOT NULL,
-    actor VARCHAR, detail VARCHAR
+    actor VARCHAR, detail VARCHAR,
+    client VARCHAR                  -- the browser's address for web logins (version 4)
+);
+""",
+    # Web logins: the browser keeps a random secret in an HttpOnly cookie; only its hash is here.
+    "logins": """
+CREATE TABLE logins (
+    secret_sha256 VARCHAR NOT NULL, name VARCHAR NOT NULL,
+    credential VARCHAR NOT NULL,    -- fingerprint of the user's role, password hash and state at login
+    created_at VARCHAR NOT NULL, last_seen VARCHAR NOT NULL, client VARCHAR
 );
 """,
     # Every restore from a backup into this file (ipdata/backup.py writes it; the audit shows it).
@@ -217,6 +229,10 @@ RESTORE_COLUMNS = ["restored_at", "user", "backup_dir", "backup_created_at", "ba
 BACKUP_DATA_TABLES = ("revisions", "observations", "targets", "task_progress", "revision_problems")
 BACKUP_USER_TABLES = ("users", "auth_events")
 SESSION_TABLES = ("logins",)
+
+# Columns added to an existing table after it first shipped: (table, column, type).
+# `create_missing` (and so `migrate`) adds them to a file that lacks them.
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (("auth_events", "client", "VARCHAR"),)
 
 
 def catalogue_frame(plan: Plan) -> pd.DataFrame:
@@ -283,6 +299,15 @@ def create_missing(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] | None
     for name in names or tuple(TABLES):
         if name not in have:
             con.execute(TABLES[name])
+    for table, column, sql_type in ADDED_COLUMNS:
+        if table in have and (names is None or table in names) and column not in _columns(con, table):
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {sql_type}')
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ?", [table]).fetchall()}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
@@ -295,7 +320,7 @@ def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         for table in (*(spec.table for spec in SPECS), "revisions"):
             _rebuild(con, table)
         mark_demo_rows(con)
-    create_missing(con)
+    create_missing(con)  # 3 -> 4: the logins table, auth_events.client
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
