@@ -219,3 +219,14 @@ def test_visitors_see_versions_times_and_kinds_of_change_but_no_names(store):
     assert at.dataframe[0].value[["版本号", "操作人", "文件名", "说明"]].values.tolist()[0] == [
         2, "张三", "张三的年报.xlsx", "已与李四核实"]
     assert at.dataframe[1].value[["操作人", "操作"]].values.tolist()[0] == ["张三", "导入"]  # and the audit trail
+
+
+def test_a_disabled_statistician_is_a_visitor_at_the_next_action(store):
+    from ipdata.auth import Users, local_operator
+
+    at = page()
+    assert len(at.file_uploader) == 1
+    Users(store.path).set_disabled(local_operator("root"), STAT.name)  # by an admin, elsewhere
+    at.run()  # the statistician's next click
+    assert len(at.file_uploader) == 0
+    assert any("需要以统计人员身份登录" in i.value for i in at.info)
