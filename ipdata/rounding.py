@@ -5,6 +5,8 @@
                                        .gap(x) (target − the figure as shown), .as_float(x)
     rule_of(row, goal)                the rule of a row of the trajectory frame (or of the goal)
     percent(fraction)                 0.684 → "68.4%", 0.75 → "75%"
+    completion(c, elapsed, ratios)    a completion that agrees with its status (never 100 % when not
+                                      done; 44.99 %, not 45 %, when c ÷ 序时进度 is below 0.9)
     classed(x, bounds)                a ratio with enough decimals to stay on its side of each bound
     shortfall(rule, x, unit) / excess(rule, x, unit)   "差0.4件" / "超出1.4亿元"
     target_number(x)                  a target as the plan writes it: 18, 8.6, 0.75
@@ -47,11 +49,11 @@ def default_decimals(unit: str, is_count: bool) -> int:
 
 
 def is_missing(x: Any) -> bool:
-    """None, NaN, pd.NA, NaT and anything that is not a number."""
+    """Nothing to show: None, NaN, ±inf, pd.NA, NaT and anything that is not a number."""
     if x is None or isinstance(x, bool | str):
         return x is None
     try:
-        return math.isnan(float(x))
+        return not math.isfinite(float(x))
     except (TypeError, ValueError):
         return True
 
@@ -62,10 +64,7 @@ def to_decimal(x: Any) -> Decimal | None:
         return None
     if isinstance(x, Decimal):
         return x
-    f = float(x)
-    if math.isinf(f):
-        return None
-    return Decimal(format(f, f".{SIGNIFICANT}g"))
+    return Decimal(format(float(x), f".{SIGNIFICANT}g"))
 
 
 def round_half_up(x: Any, decimals: int) -> Decimal | None:
@@ -246,3 +245,13 @@ def percent(fraction: Any, bounds: tuple[float, ...] = ()) -> str:
     if text.endswith(".0"):
         text = text[:-2]
     return f"{text}%"
+
+
+def completion(c: Any, elapsed: Any = None, ratios: tuple[float, ...] = ()) -> str:
+    """A completion percentage on the right side of 0 (倒退), of 100 % (done) and, given the time
+    elapsed and the schedule-ratio thresholds, of each completion at which the status changes:
+    with 序时进度 50 %, a completion of 0.4499 is '44.99%' (q = 0.8998 < 0.9), not '45%'."""
+    bounds = [0.0, 1.0]
+    if not is_missing(elapsed) and float(elapsed) > 0:
+        bounds += [r * float(elapsed) for r in ratios]
+    return percent(c, bounds=tuple(bounds))

@@ -40,7 +40,8 @@ def status_table(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         "最新值": [_fmt_value(r["latest_value"], plan.goal(r["code"]), r) for _, r in frame.iterrows()],
         f"{target_year}年目标": [plan.goal(c).target_text() if plan.district == r else t
                                 for c, r, t in zip(frame["code"], frame["region"], frame["target_text"], strict=True)],
-        "完成进度": [R.percent(c, bounds=(0.0, 1.0)) for c in frame["completion"]],
+        "完成进度": [R.completion(c, s, DEFAULT.schedule_bounds)
+                 for c, s in zip(frame["completion"], frame["time_elapsed"], strict=True)],
         "序时进度": [R.percent(x) for x in frame["time_elapsed"]],
         "状态": frame["status"],
     }).reset_index(drop=True)
@@ -100,10 +101,11 @@ def methods_table(row: pd.Series, thresholds: Thresholds = DEFAULT) -> pd.DataFr
     th = thresholds
     eu = f"Eurostat/SDG（{row.get('eurostat_method') or R.MISSING}）"
     return pd.DataFrame([
-        {"方法": "序时进度法（本系统）", "指标": "完成进度", "数值": R.percent(row["completion"], bounds=(0.0, 1.0))},
+        {"方法": "序时进度法（本系统）", "指标": "完成进度",
+         "数值": R.completion(row["completion"], row["time_elapsed"], th.schedule_bounds)},
         {"方法": "序时进度法（本系统）", "指标": "序时进度", "数值": R.percent(row["time_elapsed"])},
         {"方法": "序时进度法（本系统）", "指标": "进度比(完成÷序时)",
-         "数值": R.classed(row["schedule_ratio"], (th.on_track, th.ahead))},
+         "数值": R.classed(row["schedule_ratio"], th.schedule_bounds)},
         {"方法": "序时进度法（本系统）", "指标": "状态", "数值": _text(row["status"])},
         {"方法": eu, "指标": "实际÷所需增速",
          "数值": R.classed(row["eurostat_ratio"], (0.0, th.eu_moderate, th.eu_significant))},
@@ -208,7 +210,8 @@ def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame
         f"最新值({goal.unit})": [_fmt_value(r["latest_value"], goal, r) for _, r in f.iterrows()],
         "占全区比重": [R.percent(x) for x in f["share_of_district"]],
         "分解目标": [t if not pd.isna(v) else R.MISSING for t, v in zip(f["target_text"], f["target"], strict=True)],
-        "完成进度": [R.percent(x, bounds=(0.0, 1.0)) for x in f["completion"]],
+        "完成进度": [R.completion(c, s, DEFAULT.schedule_bounds)
+                 for c, s in zip(f["completion"], f["time_elapsed"], strict=True)],
         "状态": f["status"].to_numpy(),
     })
 

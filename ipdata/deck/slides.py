@@ -19,6 +19,7 @@ from ipdata.deck.chart import add_goal_chart, goal_chart_data
 from ipdata.deck.inputs import Inputs
 from ipdata.figures import DEMO_MARK, STATUS_SYMBOLS, status_colour
 from ipdata.scorecard import scorecard
+from ipdata.trajectory import DEFAULT
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -80,9 +81,9 @@ def _latest(goal: Goal, r: pd.Series) -> str:
     return f"{R.rule_of(r, goal).value(v, goal.unit)}（{int(y)}年）"
 
 
-def _pct(x, done_bound: bool = False) -> str:
-    """A completion (done_bound: never 100 % unless done) or a 序时进度, as every page prints it."""
-    return R.percent(x, bounds=(0.0, 1.0) if done_bound else ())
+def _completion(r: pd.Series) -> str:
+    """The completion as every page prints it (on its side of 0, of 100 % and of each status bound)."""
+    return R.completion(r["completion"], r["time_elapsed"], DEFAULT.schedule_bounds)
 
 
 def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_header: str,
@@ -110,7 +111,7 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
             r.height = row_height
         cells = [headers] + [[r["name"], _latest(plan.goal(r["code"]), r),
                               r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else "—",
-                              _pct(r["completion"], True), _pct(r["time_elapsed"]),
+                              _completion(r), R.percent(r["time_elapsed"]),
                               f"{STATUS_SYMBOLS.get(r['status'], '')} {r['status']}"] for r in chunk]
         for i, values in enumerate(cells):
             for j, value in enumerate(values):
@@ -151,7 +152,7 @@ def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> No
     target = r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else goal.target_text()
     facts += [(f"目标：{target}", 16, False, DARK), (f"最新值：{_latest(goal, r)}", 16, False, DARK)]
     if goal.kind in ("level", "cumulative") and not pd.isna(r["completion"]):
-        facts.append((f"完成进度 {_pct(r['completion'], True)}，序时进度 {_pct(r['time_elapsed'])}", 16, False, DARK))
+        facts.append((f"完成进度 {_completion(r)}，序时进度 {R.percent(r['time_elapsed'])}", 16, False, DARK))
     facts += [("", 8, False, DARK), (str(r["narrative"]), 14, False, DARK)]
     text(slide, Inches(9.0), Inches(1.2), WIDTH - Inches(9.0) - MARGIN, Inches(5.1), facts)
     sources = "、".join(inputs.sources(goal, region)) or "—"

@@ -20,7 +20,7 @@ from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
-from ipdata.trajectory import goal_values
+from ipdata.trajectory import DEFAULT, goal_values
 
 SERIES_COLUMNS = ["year", "value", "tracked", "derived"]
 # Series names: legend entries and the `series` column of chart_data.
@@ -254,7 +254,7 @@ def subtitle(goal: Goal, fr: Any) -> str:
         parts.append(f"{int(ty)}年目标 {_get(fr, 'target_text')}")
     c, s = T.num(_get(fr, "completion")), T.num(_get(fr, "time_elapsed"))
     if goal.kind in ("level", "cumulative") and c is not None and s is not None:
-        parts.append(f"完成进度{R.percent(c, bounds=(0.0, 1.0))}，序时进度{R.percent(s)}")
+        parts.append(f"完成进度{R.completion(c, s, DEFAULT.schedule_bounds)}，序时进度{R.percent(s)}")
     return " · ".join(p for p in parts if p)
 
 

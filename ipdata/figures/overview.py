@@ -14,6 +14,7 @@ from ipdata.catalogue import Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
 from ipdata.figures.goal import draw_goal, goal_series, milestone_axis
+from ipdata.trajectory import DEFAULT
 
 COMPLETION, SCHEDULE = "完成进度", "序时进度"
 
@@ -41,7 +42,8 @@ def progress_chart(frame: pd.DataFrame, *, demo: bool = False,
     elapsed = [None if T.is_missing(s) else float(s) * 100 for s in f["time_elapsed"]]
     statuses = [s if isinstance(s, str) else "" for s in f["status"]]
     # Texts from the fractions, rounded as on every page (a 99.96 % that is not done is not 100 %).
-    c_text = [R.percent(c, bounds=(0.0, 1.0)) for c in f["completion"]]
+    c_text = [R.completion(c, s, DEFAULT.schedule_bounds)
+              for c, s in zip(f["completion"], f["time_elapsed"], strict=True)]
     e_text = [R.percent(e) for e in f["time_elapsed"]]
     text = [f"{T.status_symbol(s)} {s}" + ("" if c is None else f"　{ct}")
             for s, c, ct in zip(statuses, completion, c_text, strict=True)]

@@ -60,5 +60,10 @@ class Thresholds:
     reach_horizon: int = 5  # look for the year the projection meets the target up to T + this
     band_min_points: int = 4  # 80 % prediction band only from this many points
 
+    @property
+    def schedule_bounds(self) -> tuple[float, float]:
+        """The schedule ratios at which the status changes (滞后 | 基本符合预期 | 快于预期)."""
+        return (self.on_track, self.ahead)
+
 
 DEFAULT = Thresholds()

@@ -36,7 +36,7 @@ def texts(df: pd.DataFrame, th: Thresholds) -> tuple[list[str], list[str], list[
         r["status_reason"] = _reason(r, th)  # the sentence quotes it
         reasons.append(r["status_reason"])
         notes.append("；".join(_notes(r, th)))
-        sentences.append(_sentence(r))
+        sentences.append(_sentence(r, th))
     return reasons, notes, sentences
 
 
@@ -74,6 +74,11 @@ def _pct_of_target(r: dict) -> str:
     return f"，为目标的{R.percent(pct / 100, bounds=() if met else (1.0,))}"
 
 
+def _completion(r: dict, th: Thresholds) -> str:
+    """The completion as every page prints it: on the side of each status bound it is on."""
+    return R.completion(r["completion"], r["time_elapsed"], th.schedule_bounds)
+
+
 def _reason(r: dict, th: Thresholds) -> str:
     st = r["status"]
     if st == L.NO_TARGET:
@@ -108,11 +113,11 @@ def _reason(r: dict, th: Thresholds) -> str:
     if r["on_target"]:
         return (f"{r['base_year']}年基期值{_v(r, 'base_value')}恰为目标值，目标要求{_strict_word(r)}该值；"
                 f"{r['latest_year']}年值{latest}尚未{_strict_word(r)}")
-    c, s = R.percent(r["completion"], bounds=(0.0, 1.0)), R.percent(r["time_elapsed"])
+    c, s = _completion(r, th), R.percent(r["time_elapsed"])
     if st == L.BACKWARD:
         return (f"完成进度{c}为负：{r['latest_year']}年值{latest}比{r['base_year']}年基期值"
                 f"{_v(r, 'base_value')}更远离目标")
-    q = R.classed(r["schedule_ratio"], (th.on_track, th.ahead))
+    q = R.classed(r["schedule_ratio"], th.schedule_bounds)
     ahead, on_track = R.target_number(th.ahead), R.target_number(th.on_track)
     rule = {L.AHEAD: f"≥{ahead}", L.ON_TRACK: f"在{on_track}与{ahead}之间", L.BEHIND: f"低于{on_track}"}[st]
     return f"完成进度{c} ÷ 序时进度{s} = {q}，{rule}"
@@ -164,7 +169,7 @@ def _shortfall(r: dict, key: str) -> str:
     return R.shortfall(r["rule"], r[key], r["unit"])
 
 
-def _sentence(r: dict) -> str:
+def _sentence(r: dict, th: Thresholds) -> str:
     st, who = r["status"], _who(r)
     head = f"截至{r['latest_year']}年，{who}"
     if st == L.NO_DATA:
@@ -202,8 +207,8 @@ def _sentence(r: dict) -> str:
     elif r["rule"].gap(r["latest_value"]) == 0:  # a strict target equalled: not reached
         out = f"{head}{vp}，{short}目标（{tt}），序时进度{R.percent(r['time_elapsed'])}，{st}"
     else:
-        c = R.percent(r["completion"], bounds=(0.0, 1.0))
-        out = f"{head}{vp}，完成目标进度的{c}，序时进度{R.percent(r['time_elapsed'])}，{st}"
+        out = (f"{head}{vp}，完成目标进度的{_completion(r, th)}，序时进度{R.percent(r['time_elapsed'])}，"
+               f"{st}")
     if _nan(r["projected"]):
         return out + "。"
     out += f"；按{r['base_year']}年以来趋势，预计{r['target_year']}年达到{_v(r, 'projected')}，"
