@@ -32,7 +32,7 @@ from ipdata.passwords import MAX_NAME, hash_password, name_problem, verify
 from ipdata.store.connection import connect, file_lock, transaction
 from ipdata.store.schema import create_missing
 
-__all__ = ["ADMIN", "ANONYMOUS", "AUTH_TABLES", "MAX_NAME", "ROLES", "ROLE_LABELS", "STATISTICIAN", "VIEWER",
+__all__ = ["ADMIN", "ANONYMOUS", "AUTH_TABLES", "CHANGES", "MAX_NAME", "ROLES", "ROLE_LABELS", "STATISTICIAN", "VIEWER",
            "PermissionDenied", "TooManyFailures", "User", "Users", "credential", "hash_password", "local_operator", "require"]
 
 VIEWER, STATISTICIAN, ADMIN = "viewer", "statistician", "admin"
@@ -41,6 +41,8 @@ ROLE_LABELS = {VIEWER: "浏览", STATISTICIAN: "统计人员", ADMIN: "管理员
 _RANK = {VIEWER: 0, STATISTICIAN: 1, ADMIN: 2}
 
 AUTH_TABLES = ("users", "auth_events", "logins")
+# What an admin may do to another user (Users.change), as the 账户 page names it.
+CHANGES = {"disable": "停用", "enable": "启用", STATISTICIAN: "改为统计人员", ADMIN: "改为管理员", "password": "重设密码"}
 PASSWORD_EVENTS = ("login", "confirm")  # events that check a password (and count as failures)
 BAD = "bad-credentials"
 WRONG = "用户名或密码不正确。"
@@ -179,6 +181,15 @@ class Users:
         self._change(actor, name, "user-disable" if disabled else "user-enable", None, client,
                      "disabled = ?", [disabled])
         return f"已{'停用' if disabled else '启用'}用户“{name}”。"
+
+    def change(self, actor: User, name: str, what: str, actor_password: str | None = None,
+               new_password: str = "", client: str = "") -> str:
+        """One of CHANGES (the 账户 page's choice) applied to `name`."""
+        if what in ("disable", "enable"):
+            return self.set_disabled(actor, name, what == "disable", actor_password, client)
+        if what == "password":
+            return self.set_password(actor, name, new_password, actor_password, client)
+        return self.set_role(actor, name, what, actor_password, client)
 
     def _manage(self, actor: User, name: str, actor_password: str | None, client: str) -> None:
         require(actor, ADMIN, "管理用户")

@@ -4,28 +4,17 @@ their own password again)."""
 import streamlit as st
 
 from ipdata import logins
-from ipdata.auth import ADMIN, ROLE_LABELS, ROLES
+from ipdata.auth import ADMIN, CHANGES, ROLE_LABELS, ROLES
 from ipdata.passwords import MAX_NAME, POLICY_TEXT
 from ipdata.views import user_table
 from pages import components as ui
 
 FLASH = "account_flash"
-CHANGES = {"disable": "停用", "enable": "启用", "statistician": "改为统计人员", "admin": "改为管理员",
-           "password": "重设密码"}
 
 
 def done(message: str) -> None:
     st.session_state[FLASH] = message
     st.rerun()
-
-
-def change(admin, who: str, what: str, new_password: str, mine: str) -> str:
-    directory, client = ui.users(), ui.client_address()
-    if what in ("disable", "enable"):
-        return directory.set_disabled(admin, who, what == "disable", mine, client)
-    if what == "password":
-        return directory.set_password(admin, who, new_password, mine, client)
-    return directory.set_role(admin, who, what, mine, client)
 
 
 def admin_section(admin) -> None:
@@ -53,7 +42,7 @@ def admin_section(admin) -> None:
         if st.form_submit_button("执行"):
             if not who:
                 return st.warning("请先选择要修改的用户。")
-            done(change(admin, who, what, new_password, mine))
+            done(ui.users().change(admin, who, what, mine, new_password, ui.client_address()))
     return None
 
 
