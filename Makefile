@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run serve test setup sysdeps demo lint clean
+.PHONY: run serve test pytest setup sysdeps demo lint clean
 
 run: setup
 	$(BIN)/python -m ipdata demo --if-empty
@@ -21,10 +21,15 @@ run: setup
 serve: setup
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
-# pytest exits 5 when it collects no test: that is not a failure of the suite.
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
+	@$(MAKE) --no-print-directory pytest
+
+# pytest exits 5 when it collects no test: a run that tested nothing fails, and says so
+# (tests/test_make.py). PYTEST_ARGS=... narrows the run.
+pytest:
+	@$(BIN)/python -m pytest $(PYTEST_ARGS) || { rc=$$?; if [ $$rc -eq 5 ]; then \
+		echo "make test: FAILED - pytest collected no test (exit 5): nothing was tested." >&2; fi; exit $$rc; }
 
 setup: $(STAMP) sysdeps
 
