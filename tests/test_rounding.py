@@ -202,7 +202,7 @@ def test_a_rate_is_projected_within_100_percent():
 
 
 def test_a_count_is_never_projected_below_zero():
-    # 200, 150, 90, 40: slope −53, mean 120 at 2022.5 → −12.5 in 2025: 0 people, band 0 … ≥ 0
+    # 200, 150, 90, 40: slope −270 / 5 = −54, mean 120 at 2022.5 → −15 in 2025: 0 people, band ≥ 0
     got = row("ip_service_staff", {2021: 200, 2022: 150, 2023: 90, 2024: 40})
     assert got["projected"] == 0.0 and got["projected_low"] == 0.0 and got["projected_high"] >= 0.0
 
@@ -263,7 +263,8 @@ def test_lower_is_better_missed_is_not_a_percentage_of_its_target():
 
 def test_a_target_of_zero():
     # ≤0 件: 1 left in 2025 → 差1件, no "nan%"; 0 → done; 3 → 1 by 2024: c = 2/3, s = 3/4,
-    # q = 0.889 → 滞后; the line 3, 2, 1, 1 (slope −0.7) reaches −0.35 in 2025, clipped to 0 ≤ 0
+    # q = 0.889 → 滞后; the line through 3, 2, 1, 1 (slope −3.5 / 5 = −0.7, mean 1.75 at 2022.5)
+    # reaches 1.75 − 1.75 = 0 in 2025, which meets ≤0
     missed = row("major_cases", {2021: 3, 2023: 2, 2025: 1})
     assert missed["narrative"] == "截至2025年，重大知识产权侵权案件为1件，未完成目标（≤0件），差1件。"
     done = row("major_cases", {2021: 3, 2025: 0})
