@@ -75,9 +75,37 @@ def test_goal_page_from_query_param(demo_db):
     assert at.selectbox(key="goal_code").value == "ip_standard_units_new"
     assert "2022年以来累计59家" in texts(at)
     [methods, data] = at.dataframe
-    assert list(data.value["2022年以来累计"].dropna()) == [18.0, 38.0, 59.0]
+    # the running totals as the sentence prints them: whole 家, the base year said, no None
+    assert list(data.value["2022年以来累计"]) == ["基期，不计入", "18", "38", "59"]
     assert "第1版" in data.value["版本"].iloc[0]
     assert "新增贯标单位80家" in texts(at)  # the plan sentence
+    assert "None" not in data.value.to_string() and "nan" not in data.value.to_string()
+
+
+def test_overview_tiles_print_the_rounded_figures(demo_db):
+    """What the tiles say, as a leader reads them (demo data, ipdata/demo.py): a count is whole,
+    a gap of a percentage is in points, a per-10,000 figure the plan rounds to 0 has no .0."""
+    at = app()
+    tile_html = next(str(m.value) for m in at.markdown if "ip-grid" in str(m.value))
+    # 正版正货 1 of ≥2: 差1个
+    assert ('<div class="ip-val">1个 <small>2024年</small></div>'
+            '<div class="ip-tgt">目标 ≥2个 <small>差1个</small></div>') in tile_html
+    # 结案率 92.4 % of ≥90 %: 2.4 points over
+    assert ('<div class="ip-val">92.4% <small>2024年</small></div>'
+            '<div class="ip-tgt">目标 ≥90% <small>超出2.4个百分点</small></div>') in tile_html
+    # 87710 / 125.3 = 700.0 works per 10,000 residents, decimals: 0 in the plan; 800 − 700 = 100
+    assert '<div class="ip-val">700件 <small>2024年</small></div>' in tile_html and "差100件" in tile_html
+    assert "700.0件" not in tile_html and "1350.0家" not in tile_html and "None" not in tile_html
+
+
+def test_goal_page_sentence_never_rounds_a_miss_into_a_hit(demo_db):
+    """正版正货: running total 1 of ≥2, the trend line gives 1.5 in 2025 — shown as 1.5个 with
+    0.5个 to go (2个 would read as reached, 差0个 as nothing to do)."""
+    at = app("pages/goal.py", code="genuine_goods_demo_new")
+    assert ("截至2024年，新增省级“正版正货”示范街区和行业2022年以来累计1个，完成目标进度的50%，序时进度75%，"
+            "滞后；按2021年以来趋势，预计2025年达到1.5个，距目标尚差0.5个。") in texts(at)
+    [methods, data] = at.dataframe
+    assert list(methods.value["数值"])[:3] == ["50%", "75%", "0.67"]  # 1/2, 3/4, 0.5/0.75
 
 
 def test_goal_page_region_switch(demo_db):
