@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
 from typing import Any
 
 # A figure never gets more decimals than this, however close it is to its target.
@@ -50,6 +51,8 @@ def default_decimals(unit: str, is_count: bool) -> int:
 
 def is_missing(x: Any) -> bool:
     """Nothing to show: None, NaN, ±inf, pd.NA, NaT and anything that is not a number."""
+    if type(x) is float:  # the common case, first (a page of 2,000 rows asks ~100,000 times)
+        return not math.isfinite(x)
     if x is None or isinstance(x, bool | str):
         return x is None
     try:
@@ -58,21 +61,35 @@ def is_missing(x: Any) -> bool:
         return True
 
 
+@lru_cache(maxsize=65536)
+def _typed(f: float) -> Decimal:
+    return Decimal(format(f, _SIGNIFICANT_FORMAT))
+
+
+_SIGNIFICANT_FORMAT = f".{SIGNIFICANT}g"
+_STEPS = tuple(Decimal(1).scaleb(-n) for n in range(MAX_DECIMALS + 1))
+
+
 def to_decimal(x: Any) -> Decimal | None:
     """The figure as a person would have typed it (12 significant digits); None when missing."""
-    if is_missing(x):
-        return None
+    if type(x) is float:
+        return _typed(x) if math.isfinite(x) else None
     if isinstance(x, Decimal):
         return x
-    return Decimal(format(float(x), f".{SIGNIFICANT}g"))
+    if is_missing(x):
+        return None
+    return _typed(float(x))
+
+
+def _quantize(d: Decimal, decimals: int) -> Decimal:
+    out = d.quantize(_STEPS[decimals] if decimals <= MAX_DECIMALS else Decimal(1).scaleb(-decimals),
+                     rounding=ROUND_HALF_UP)
+    return out + 0 if out == 0 else out  # -0.0 → 0.0
 
 
 def round_half_up(x: Any, decimals: int) -> Decimal | None:
     d = to_decimal(x)
-    if d is None:
-        return None
-    out = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return out + 0 if out == 0 else out  # -0.0 → 0.0
+    return None if d is None else _quantize(d, decimals)
 
 
 def plain(d: Decimal | None) -> str:
@@ -96,6 +113,7 @@ def written_decimals(x: Any) -> int:
     return max(0, -d.normalize().as_tuple().exponent)
 
 
+@lru_cache(maxsize=4096)
 def target_number(x: Any) -> str:
     """A target as the plan writes it: 18, 8.6, 0.75 (never 18.0 or 1e-06)."""
     d = to_decimal(x)
@@ -123,30 +141,50 @@ class Rule:
     target: float | None = None
     comparator: str | None = None
 
-    @property
+    @cached_property
     def has_target(self) -> bool:
         return not is_missing(self.target) and self.comparator in (">=", ">", "<=", "<")
 
-    @property
+    @cached_property
     def base_decimals(self) -> int:
         """The goal's decimals, or the target's own if it is written with more (≥0.75%)."""
         extra = written_decimals(self.target) if self.has_target else 0
         return min(MAX_DECIMALS, max(self.decimals, extra))
 
-    def digits(self, x: Any) -> int:
-        """Decimals for x: the goal's, or more where fewer would put x on the wrong side of
-        its target (69.6 against ≥70 is not 70)."""
+    @cached_property
+    def _target(self) -> Decimal | None:
+        return to_decimal(self.target) if self.has_target else None
+
+    def _shown(self, x: Any) -> tuple[Decimal, int] | None:
+        """x as shown and its decimals: the goal's, or more where fewer would put x on the wrong
+        side of its target (69.6 against ≥70 is not 70)."""
+        if type(x) is float:
+            return _shown_float(self, x)
+        return self._work_out(x)
+
+    def _work_out(self, x: Any) -> tuple[Decimal, int] | None:
+        d = to_decimal(x)
+        if d is None:
+            return None
         n = self.base_decimals
-        if not self.has_target or is_missing(x):
-            return n
-        t, c = float(self.target), str(self.comparator)
-        truth, target = _meets(float(x), t, c), to_decimal(t)
-        while n < MAX_DECIMALS and _meets_exactly(round_half_up(x, n), target, c) != truth:
+        out = _quantize(d, n)
+        if self._target is None:
+            return out, n
+        c = str(self.comparator)
+        truth = _meets(float(x), float(self.target), c)
+        while n < MAX_DECIMALS and _meets_exactly(out, self._target, c) != truth:
             n += 1
-        return n
+            out = _quantize(d, n)
+        return out, n
+
+    def digits(self, x: Any) -> int:
+        """The decimals x is shown with (see `_shown`)."""
+        shown = self._shown(x)
+        return self.base_decimals if shown is None else shown[1]
 
     def round(self, x: Any) -> Decimal | None:
-        return None if is_missing(x) else round_half_up(x, self.digits(x))
+        shown = self._shown(x)
+        return None if shown is None else shown[0]
 
     def text(self, x: Any) -> str:
         """'14.9', '2367', '69.6' (a count that is not whole where whole would lie); '—'."""
@@ -166,7 +204,7 @@ class Rule:
         d = self.round(x)
         if d is None or not self.has_target:
             return None
-        return abs(to_decimal(float(self.target)) - d)
+        return abs(self._target - d)
 
 
 def rule_of(row: Any = None, goal: Any = None) -> Rule:
@@ -184,7 +222,20 @@ def rule_of(row: Any = None, goal: Any = None) -> Rule:
     comparator = get("comparator") or (None if goal is None else goal.comparator)
     if get("kind") == "trend" or (goal is not None and goal.kind == "trend"):
         target, comparator = None, None
-    return Rule(int(decimals), None if is_missing(target) else float(target), comparator)
+    return _rule(int(decimals), None if is_missing(target) else float(target), comparator)
+
+
+@lru_cache(maxsize=65536)
+def _shown_float(rule: Rule, x: float) -> tuple[Decimal, int] | None:
+    """Rule._shown of a float, remembered: a sentence, its reason and its tile ask for the same."""
+    return rule._work_out(x)
+
+
+@lru_cache(maxsize=4096)
+def _rule(decimals: int, target: float | None, comparator: str | None) -> Rule:
+    """One Rule per (decimals, target, comparator), so that what it works out once (the target's
+    decimals, its Decimal) is kept across the rows that share it."""
+    return Rule(decimals, target, comparator)
 
 
 def _has(row: Any, key: str) -> bool:
@@ -225,7 +276,12 @@ def classed(x: Any, bounds: tuple[float, ...] = (), decimals: int = RATIO_DECIMA
     tolerance of a bound is on the bound (0.6 ÷ (2/3) = 0.8999999… is 0.90)."""
     if is_missing(x):
         return MISSING
-    f, n = float(x), decimals
+    return _classed(float(x), tuple(float(b) for b in bounds), decimals)
+
+
+@lru_cache(maxsize=65536)
+def _classed(f: float, bounds: tuple[float, ...], decimals: int) -> str:
+    n = decimals
     while n < MAX_DECIMALS:
         d = round_half_up(f, n)
         if all((d >= to_decimal(b)) == (f >= b - TOLERANCE * max(1.0, abs(b))) for b in bounds):
