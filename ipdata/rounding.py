@@ -252,13 +252,13 @@ def unit_of_difference(unit: str) -> str:
 
 def shortfall(rule: Rule, x: Any, unit: str) -> str:
     """How far a figure that does not meet its target is from it, in the figures as shown:
-    '差0.4件', '差1.0个百分点'; for a strict target (超过85%) met with equality,
-    '恰为目标值，尚未超过'."""
+    '差0.4件', '差1.0个百分点'; for a strict target equalled, '恰为目标值，尚未超过' (超过85%)
+    or '恰为目标值，尚未低于' (低于5%)."""
     gap = rule.gap(x)
     if gap is None:
         return ""
-    if gap == 0:
-        return "恰为目标值，尚未超过" if rule.comparator in (">", "<") else "恰好达到"
+    if gap == 0:  # only a strict target equalled misses with nothing to go
+        return {">": "恰为目标值，尚未超过", "<": "恰为目标值，尚未低于"}.get(rule.comparator, "恰好达到")
     return f"差{plain(gap)}{unit_of_difference(unit)}"
 
 

@@ -108,6 +108,7 @@ def test_a_figure_is_never_shown_on_the_wrong_side_of_its_target(rule, x, text):
     (R.Rule(0, 70.0, ">="), 69.64, "件", "差0.4件"),  # 69.6 shown: the gap is to what is shown
     (R.Rule(1, 90.0, ">="), 89.0, "%", "差1.0个百分点"),  # percentages differ in points
     (R.Rule(1, 85.0, ">"), 85.0, "%", "恰为目标值，尚未超过"),  # never "差0.0%"
+    (R.Rule(1, 5.0, "<"), 5.0, "%", "恰为目标值，尚未低于"),  # 低于5%: 5 is not below 5
     (R.Rule(0, 2.0, ">="), 1.5, "个", "差0.5个"),  # never "2个 … 差0个"
 ])
 def test_shortfall(rule, x, unit, short):
