@@ -200,12 +200,14 @@ def test_a_rate_is_projected_within_100_percent():
     got = row("case_closure_rate", {2021: 80, 2022: 90, 2023: 95, 2024: 99})
     assert (got["projected"], got["projected_high"]) == (100.0, 100.0)
     assert got["projected_low"] <= 100.0
+    assert "预测（或其区间）超过100%的部分按100%截断" in got["notes"]
 
 
 def test_a_count_is_never_projected_below_zero():
     # 200, 150, 90, 40: slope −270 / 5 = −54, mean 120 at 2022.5 → −15 in 2025: 0 people, band ≥ 0
     got = row("ip_service_staff", {2021: 200, 2022: 150, 2023: 90, 2024: 40})
     assert got["projected"] == 0.0 and got["projected_low"] == 0.0 and got["projected_high"] >= 0.0
+    assert "预测（或其区间）低于0的部分按0截断" in got["notes"]
 
 
 def test_a_running_total_and_its_band_never_fall_below_what_is_reached():
@@ -214,12 +216,15 @@ def test_a_running_total_and_its_band_never_fall_below_what_is_reached():
     got = row("ip_standard_units_new", {2022: 30, 2023: 1, 2024: 0})
     assert got["latest_value"] == 31.0
     assert got["projected_low"] == 31.0 and got["projected"] >= 31.0
+    assert "预测（或其区间）低于已达到的累计数的部分按已达到的累计数截断" in got["notes"]
+    # nothing clipped, nothing said
+    assert "截断" not in row("ip_standard_units_new", {2022: 18, 2023: 20, 2024: 21})["notes"]
 
 
 def test_a_money_series_that_was_negative_is_not_clipped_at_zero():
     # a goal whose own data went below 0 (a net figure) keeps its line: 10, 0, −10 → −30 in 2025
     got = row("ip_pledge_amount", {2021: 10, 2022: 0, 2023: -10})
-    assert got["projected"] == pytest.approx(-30.0)
+    assert got["projected"] == pytest.approx(-30.0) and "截断" not in got["notes"]
 
 
 # --- item 3: targets as written ------------------------------------------------------------------

@@ -154,6 +154,12 @@ def _notes(r: dict, th: Thresholds) -> list[str]:
         return out
     open_ = r["has_data"] and r["latest_year"] < r["target_year"]
     n = r["n_points"]
+    # a projection clipped to what can happen says so (docs/method.md §6)
+    if open_ and r.get("clipped_high"):
+        out.append("预测（或其区间）超过100%的部分按100%截断")
+    if open_ and r.get("clipped_low"):
+        out.append("预测（或其区间）低于已达到的累计数的部分按已达到的累计数截断" if r["kind"] == "cumulative"
+                   else "预测（或其区间）低于0的部分按0截断")
     if open_ and n == 2:
         out.append("只有两个数据点，预测为两点连线，不给预测区间")
     elif open_ and n < th.band_min_points and n >= 2:

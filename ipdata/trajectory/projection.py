@@ -75,8 +75,13 @@ def project(line: dict, target_year: np.ndarray, open_: np.ndarray, band_min_poi
         se = line["s"] * np.sqrt(1 + 1 / n + (target_year - line["xm"]) ** 2 / line["sxx"])
         half = t90(n - 2) * se
     half = np.where(n >= band_min_points, half, np.nan)
+    raw = np.stack([at, at - half, at + half])
+    with np.errstate(invalid="ignore"):
+        above, below = (raw > upper).any(axis=0), (raw < lower).any(axis=0)
     return {"projected": clip(at, lower, upper), "projected_low": clip(at - half, lower, upper),
-            "projected_high": clip(at + half, lower, upper)}
+            "projected_high": clip(at + half, lower, upper),
+            # helpers for the notes: the line (or its band) went where the quantity cannot
+            "clipped_high": above, "clipped_low": below}
 
 
 def reach_year(line: dict, latest_year: np.ndarray, target: np.ndarray, comparator: np.ndarray,
