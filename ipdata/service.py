@@ -12,8 +12,9 @@ from ipdata import settings
 from ipdata.auth import User, local_operator, require
 from ipdata.catalogue import Plan, load_plan
 from ipdata.errors import IpdataError
-from ipdata.ingest import Known, read_upload
+from ipdata.ingest import Known, read_upload_isolated
 from ipdata.ingest.upload import Upload
+from ipdata.ingest.worker import warm_up
 from ipdata.store import ApplyResult, Changes, Store
 from ipdata.store.store import demo_over_official
 
@@ -42,8 +43,12 @@ def default_user() -> str:
 
 
 def check_file(store: Store, source: Path | bytes, file_name: str | None = None) -> tuple[Upload, Changes | None]:
-    """Read and validate a workbook; when valid, also what it would change. Writes nothing."""
-    upload = read_upload(source, store.plan, file_name=file_name, known=known_data(store))
+    """Read and validate a workbook; when valid, also what it would change. Writes nothing.
+
+    The workbook is parsed in a worker process with memory and time limits (ingest/worker.py):
+    a hostile file ends as a refusal in its report, never as a crash of this process."""
+    warm_up()  # the worker's fork server starts while the store is read
+    upload = read_upload_isolated(source, store.plan, file_name=file_name, known=known_data(store))
     changes = store.preview(upload) if upload.report.valid else None
     return upload, changes
 
@@ -61,7 +66,8 @@ def import_file(
 
     Returns the upload too, so that callers can show its warnings.
     """
-    upload = read_upload(source, store.plan, file_name=file_name, known=known_data(store))
+    warm_up()
+    upload = read_upload_isolated(source, store.plan, file_name=file_name, known=known_data(store))
     if not upload.report.valid:
         raise IpdataError(
             f"文件“{upload.file_name}”有 {len(upload.report.errors)} 个错误，未导入任何数据。",

@@ -16,6 +16,7 @@ from ipdata.catalogue import Plan
 from ipdata.errors import Problem, Report, column_letter
 from ipdata.ingest import checks, columns, sheet_checks
 from ipdata.ingest.known import Known
+from ipdata.ingest.limits import Limits
 from ipdata.ingest.matching import Matcher
 from ipdata.ingest.regions import Regions
 from ipdata.ingest.tables import EXPECTED_HEADERS, Header, find_tables, read_table
@@ -29,7 +30,7 @@ from ipdata.ingest.upload import (
 from ipdata.ingest.values import RowReader, read_tasks, today_year
 from ipdata.ingest.workbook import Sheet, load_sheets
 
-__all__ = ["MAX_UPLOAD_BYTES", "Known", "read_upload"]
+__all__ = ["MAX_UPLOAD_BYTES", "Known", "Limits", "read_upload", "read_upload_isolated"]
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FAST = True  # read data tables column-wise (columns.py); False: row by row only (tests compare)
@@ -37,12 +38,25 @@ SKIPPED_SHEET_WORDS = ("说明",)  # 填报说明 holds a goal table for reading
 
 
 def read_upload(source: Path | bytes, plan: Plan, file_name: str | None = None,
-                known: Known | None = None) -> Upload:
-    """Read and validate one workbook. Every problem is in `upload.report`; check `.valid`.
+                known: Known | None = None, limits: Limits | None = None) -> Upload:
+    """Read and validate one workbook in this process. Every problem is in `upload.report`; check `.valid`.
 
     `known` is what the store already holds (regions seen, current values and targets): it lets
     the plausibility checks compare with last year's figure and the region's own target.
+    Files from other hands are read through `read_upload_isolated` (worker.py), which runs this in
+    a worker process with memory and time limits; this function alone bounds what it can before
+    each expensive step (`limits`), but cannot stop a reader that runs away.
     """
+    limits = limits or Limits.from_settings()
+    data, upload = raw_upload(source, file_name)
+    if upload.report.valid:
+        _read(data, plan, upload, known or Known(), limits)
+    return upload
+
+
+def raw_upload(source: Path | bytes, file_name: str | None = None) -> tuple[bytes, Upload]:
+    """The bytes of an upload and its (still empty) Upload; a problem already when the file cannot
+    be read or is too big to parse."""
     data, name, problem = _raw(source, file_name)
     upload = Upload(file_name=name, sha256=hashlib.sha256(data).hexdigest())
     if problem is None and len(data) > MAX_UPLOAD_BYTES:
@@ -50,9 +64,7 @@ def read_upload(source: Path | bytes, plan: Plan, file_name: str | None = None,
                           f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB。请删除无关的工作表、图片后再上传，或分成几个文件上传。")
     if problem is not None:
         upload.report.add(problem)
-        return upload
-    _read(data, plan, upload, known or Known())
-    return upload
+    return data, upload
 
 
 def _raw(source: Path | bytes, file_name: str | None) -> tuple[bytes, str, Problem | None]:
@@ -72,14 +84,14 @@ def _skipped_for_name(sheet_name: str, header: Header | None) -> bool:
     return any(w in sheet_name for w in SKIPPED_SHEET_WORDS) and (header is None or header.kind == "targets")
 
 
-def _read(data: bytes, plan: Plan, upload: Upload, known: Known) -> None:
+def _read(data: bytes, plan: Plan, upload: Upload, known: Known, limits: Limits) -> None:
     report = upload.report
-    sheets, problems = load_sheets(data)
+    sheets, problems = load_sheets(data, limits)
     report.add(problems)
     if sheets is None:
         return
     regions = Regions(plan)
-    reader = RowReader(plan, Matcher(plan), today_year(), regions)
+    reader = RowReader(plan, Matcher(plan), today_year(), regions, limits)
     task_records: list[dict] = []
     fast_obs: list[pd.DataFrame] = []
     fast_targets: list[pd.DataFrame] = []
@@ -159,7 +171,7 @@ def _read_table(sheet: Sheet, header: Header, above: int, plan: Plan, reader: Ro
     table = read_table(sheet, header)
     for row in table.rows:
         report.add(reader.read(row))
-    records, task_problems = read_tasks(table.tasks, plan)
+    records, task_problems = read_tasks(table.tasks, plan, reader.limits)
     task_records += records
     report.add(task_problems)
 
@@ -190,3 +202,11 @@ def _public(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         if col in out.columns:
             out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out
+
+
+def read_upload_isolated(source: Path | bytes, plan: Plan, file_name: str | None = None,
+                         known: Known | None = None, limits: Limits | None = None) -> Upload:
+    """`read_upload` in a worker process with memory and time limits (worker.py)."""
+    from ipdata.ingest.worker import read_upload_isolated as in_worker
+
+    return in_worker(source, plan, file_name, known, limits)

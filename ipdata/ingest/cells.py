@@ -17,6 +17,7 @@ from typing import Any
 NO_DATA = frozenset({"", "-", "--", "—", "——", "–", "―", "…", "……", "...", "/", "无", "暂无", "无数据", "暂无数据", "不适用", "n/a", "na",
                      "未统计", "暂缺", "待统计", "暂未统计"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width: pasted from web pages
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -28,7 +29,9 @@ NO = frozenset({"0", "否", "未建成", "未完成", "false", "no", "n", "×"})
 
 def nfkc(value: Any) -> str:
     """Text form of a cell: full-width folded, zero-width characters removed, trimmed."""
-    return unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip()
+    text = unicodedata.normalize("NFKC", str(value))
+    # translate() looks up every character: only when there is one to drop (most cells have none)
+    return (text.translate(_INVISIBLE) if _HAS_INVISIBLE.search(text) else text).strip()
 
 
 def is_blank(value: Any) -> bool:

@@ -27,7 +27,7 @@ from ipdata.ingest.cells import (
     text_or_none,
 )
 from ipdata.ingest.matching import units_match
-from ipdata.ingest.tables import Header, _read_data_row, is_footnote
+from ipdata.ingest.tables import Header, _read_data_row, is_footnote, is_section_row
 from ipdata.ingest.values import FIRST_YEAR, MAX_MAGNITUDE, NON_NEGATIVE_UNITS, RowReader
 from ipdata.ingest.workbook import Sheet
 
@@ -93,6 +93,16 @@ class _Table:
         foot = Column(first).map(lambda v: not is_blank(v) and is_footnote([v]), bool)
         return empty | foot
 
+    def _maybe_section(self) -> np.ndarray:
+        """Rows that may be a section heading merged across the table (tables.is_section_row):
+        text in the first filled cell and nothing else but the same value."""
+        first = self.grid[np.arange(self.n), np.argmin(self.blank, axis=1)] if self.n else np.empty(0, object)
+        text = np.array([isinstance(v, str) for v in first], bool)
+        same = np.ones(self.n, bool)
+        for j in range(self.grid.shape[1]):
+            same &= self.blank[:, j] | (self.grid[:, j] == first).astype(bool)
+        return text & same
+
     def _entries(self) -> list[tuple[str, int, np.ndarray | int | None, int | None]]:
         """(kind, column, raw year per row or header year, year column) of every entry column."""
         h = self.h
@@ -126,7 +136,15 @@ class _Table:
         series, clean = self._series(text)
         clean &= rows
         region = Column(text["region"]).map(reader.region)
+        too_long = self._too_long(text, region)
+        # Two plain kinds of row are settled here, as the row-by-row reader would, without building
+        # each row again (820,000 rows of junk once took minutes): a name the plan does not track
+        # (skipped, listed in one notice) and a known goal for a region the plan does not list.
+        unknown = Column(self._combined(text, ("code", "name"))).map(lambda i: reader.is_unknown_name(
+            text["code"][i], text["name"][i]), bool)
+        no_region = clean & np.array([r is None for r in region], bool) & ~too_long
         clean &= np.array([r is not None for r in region], bool)  # unknown regions: told row by row
+        clean &= ~too_long  # a region, source or note longer than may be kept: row by row
 
         milestone = np.array([s is not None and s.code in reader._milestones for s in series], bool)
         unit = np.array([None if s is None else s.unit for s in series], dtype=object)
@@ -142,8 +160,21 @@ class _Table:
         reader.indicator_rows += int(np.count_nonzero(clean))
 
         problems: list[Problem] = []
+        name_col = h.roles.get("name", h.roles.get("code"))
+        maybe_section = self._maybe_section()
         for i in np.flatnonzero(rows & ~clean):  # the row-by-row reader, in sheet order
-            row = _read_data_row(self.sheet.name, h, self.sheet.rows[h.body + i], h.body + i)
+            cells = self.sheet.rows[h.body + i]
+            plain = unknown[i] or no_region[i] and not reader.regions.is_subtotal(text["region"][i])
+            if plain and not (maybe_section[i] and is_section_row(cells)):
+                if unknown[i]:
+                    reader.skipped.append((self.sheet.name, int(self.excel_row[i]), name_col,
+                                           text["name"][i] or text["code"][i]))
+                else:
+                    reader.indicator_rows += 1
+                    problems.append(reader.unknown_region(self.sheet.name, int(self.excel_row[i]), h.roles.get("region"),
+                                                          text["region"][i] or ""))
+                continue
+            row = _read_data_row(self.sheet.name, h, cells, h.body + i)
             if row is not None:
                 problems += list(reader.read(row))
 
@@ -170,6 +201,24 @@ class _Table:
             else:
                 targets.append(frame.rename(columns={"value": "target"}))
         return obs, targets, problems
+
+    def _too_long(self, text: dict[str, np.ndarray], region: np.ndarray) -> np.ndarray:
+        lim = self.reader.limits
+        # as RowReader.too_long: a long region text is too long unless it names a listed region
+        out = np.array([raw is not None and len(raw) > lim.name_chars and (r is None or len(r) > lim.name_chars)
+                        for raw, r in zip(text["region"], region, strict=True)], bool)
+        for role, chars in (("source", lim.source_chars), ("note", lim.note_chars)):
+            out |= Column(text[role]).map(lambda t, n=chars: t is not None and len(t) > n, bool)
+        return out
+
+    def _combined(self, text: dict[str, np.ndarray], roles: tuple[str, ...]) -> np.ndarray:
+        """For each row, the index of the first row with the same texts in `roles` (so that a
+        function of those texts runs once per distinct combination)."""
+        combined = np.zeros(self.n, dtype=np.int64)
+        for k in (Column(text[r]) for r in roles):
+            combined = combined * (len(k.uniques) + 1) + k.codes
+        _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+        return first[inverse.reshape(-1)]
 
     def _series(self, text: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The series of each row when its name, code and unit read without a problem (else None)."""

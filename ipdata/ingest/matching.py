@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from ipdata.catalogue import Plan, Series, normalise_name
+from ipdata.errors import MAX_PROBLEMS_PER_CODE
 from ipdata.ingest.cells import nfkc
+
+T = TypeVar("T")
+SUGGEST_CHARS = 100  # difflib's cost grows with the text: a longer one is cut (no plan name is this long)
+MATCH_CHARS = 200  # a longer cell is no indicator name (names, units and marks stay far below)
 
 # "1.", "1、", "(1)", "（一）", "其中：" before a name; "（件）", "(%)" after it.
 _PREFIX = re.compile(r"^(其中[:：]?|\d+[.、．]|[(（][\d一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．])\s*")
 _UNIT_SUFFIX = re.compile(r"^(.+?)\s*[(（]([^()（）]+)[)）]$")
-# Footnote marks after a name: 新增贯标单位*, ①, （注1）, [1], ※.
-_MARKS = re.compile(r"(\s*([*＊※#△▲]+|[①-⑳]|[(（\[【]\s*注?\s*\d{1,2}\s*[)）\]】]|注\d{1,2}))+$")
+# Footnote marks after a name: 新增贯标单位*, ①, （注1）, [1], ※. Possessive quantifiers: with
+# plain ones, "*" x 24 followed by a letter took 7 s of backtracking (x 2 per star).
+_MARKS = re.compile(r"(?:\s*+(?:[*＊※#△▲]++|[①-⑳]|[(（\[【]\s*+注?\s*+\d{1,2}\s*+[)）\]】]|注\d{1,2}))++$")
 
 
 @dataclass(frozen=True)
@@ -77,9 +85,9 @@ class Matcher:
         self._goal_names = [g.name for g in plan.goals]
 
     def match(self, code: str | None, name: str | None) -> Match:
-        if code and (s := self.by_code.get(normalise_name(code))):
+        if code and len(code) <= MATCH_CHARS and (s := self.by_code.get(normalise_name(code))):
             return Match(s, None)
-        if not name:
+        if not name or len(str(name)) > MATCH_CHARS:
             return Match(None, None)
         # marks stripped before NFKC, which turns ① into 1
         unmarked = nfkc(_MARKS.sub("", str(name).strip()))
@@ -97,12 +105,12 @@ class Matcher:
         best = self.suggestions(name, 1)
         if not best:
             return None
-        key = normalise_name(_UNIT_SUFFIX.sub(r"\1", _PREFIX.sub("", nfkc(name))))
+        key = normalise_name(_UNIT_SUFFIX.sub(r"\1", _PREFIX.sub("", nfkc(name[:SUGGEST_CHARS]))))
         return best[0] if difflib.SequenceMatcher(None, key, normalise_name(best[0])).ratio() >= cutoff else None
 
     def suggestions(self, name: str, n: int = 3) -> list[str]:
         """The n goal names closest to what was typed (difflib ratio), best first."""
-        key = normalise_name(_UNIT_SUFFIX.sub(r"\1", _PREFIX.sub("", nfkc(name))))
+        key = normalise_name(_UNIT_SUFFIX.sub(r"\1", _PREFIX.sub("", nfkc(name[:SUGGEST_CHARS]))))
         names = self._goal_names + [s.name for s in self.plan.all_series.values() if s.role != "goal"]
         scored = sorted(names, key=lambda x: -difflib.SequenceMatcher(None, key, normalise_name(x)).ratio())
         return scored[:n]
@@ -123,3 +131,23 @@ def named_series(plan: Plan, text: str) -> set[str]:
         taken.append((at, at + len(spelling)))
         found[s.code] = s.name
     return set(found.values())
+
+
+class Suggestions(Generic[T]):
+    """Suggestions for texts the plan does not know, computed once per distinct text and for at
+    most `limit` texts: 820,000 unknown rows once took a difflib call each (2.5 minutes), and only
+    the first problems of a kind are listed (errors.MAX_PROBLEMS_PER_CODE)."""
+
+    def __init__(self, suggest: Callable[[str], T], limit: int = MAX_PROBLEMS_PER_CODE):
+        self._suggest = suggest
+        self._limit = limit
+        self._done: dict[str, T] = {}
+
+    def __call__(self, text: str) -> T | None:
+        """The suggestion for `text`, or None once `limit` distinct texts have had theirs."""
+        if text in self._done:
+            return self._done[text]
+        if len(self._done) >= self._limit:
+            return None
+        found = self._done[text] = self._suggest(text[:SUGGEST_CHARS])
+        return found

@@ -27,6 +27,7 @@ SUBTOTAL = re.compile(r"(小计|分计)$")
 # A department of the district's own government (区市场监管局, 区科技局 for a 全区 plan; 市… for 全市):
 # its figures are the district's.
 _DEPARTMENT = r"^{level}.{{1,12}}(局|委员会|委|办公室|办|中心|院|所|站|队|部|分局)(\(.*\))?$"
+MAX_REGION_TEXT = 200  # a cell longer than this names no region (and is not folded and searched)
 # The level word a short form leaves out: 金沙街道 -> 金沙, 川姜镇 -> 川姜.
 _LEVEL = re.compile(r"(街道办事处|街道|镇|乡|管理区|社区)$")
 
@@ -67,13 +68,15 @@ class Regions:
         if raw is None or is_blank(raw):
             return self.plan.district
         text = str(raw)
+        if len(text) > MAX_REGION_TEXT:
+            return None  # no region's name, even with its office words and a bracketed note
         found = self._cache.get(text, ...)
         if found is ...:
             found = self._cache[text] = self._resolve(text)
         return found
 
     def is_subtotal(self, raw: Any) -> bool:
-        return isinstance(raw, str) and SUBTOTAL.search(normalise_name(raw)) is not None
+        return isinstance(raw, str) and len(raw) <= MAX_REGION_TEXT and SUBTOTAL.search(normalise_name(raw)) is not None
 
     def _resolve(self, text: str) -> str | None:
         key = normalise_name(text)
@@ -111,7 +114,7 @@ class Regions:
 
     def suggestions(self, text: str, n: int = 3) -> list[str]:
         """The listed regions closest to a name, best first (difflib ratio on folded names)."""
-        key = normalise_name(text)
+        key = normalise_name(text[:100])  # difflib's cost grows with the text; no region name is this long
         names = list(self.plan.region_names)
         scored = sorted(names, key=lambda x: -difflib.SequenceMatcher(None, key, normalise_name(x)).ratio())
         return scored[:n]

@@ -138,6 +138,8 @@ class DataRow:
     note: str | None
     entries: list[Entry]
     unit_row: int | None = None  # 1-based row of the unit cell when it is not on this row (单位：万元 line)
+    source_col: int | None = None
+    note_col: int | None = None
 
 
 @dataclass
@@ -150,6 +152,8 @@ class TaskRow:
     status_col: int
     note: str | None
     updated: str | None
+    note_col: int | None = None
+    updated_col: int | None = None
 
 
 @dataclass
@@ -605,14 +609,19 @@ def _read_data_row(sheet: str, h: Header, cells: list[Any], i: int) -> DataRow |
         source=text_or_none(_get(cells, h.roles, "source")),
         note=text_or_none(_get(cells, h.roles, "note")),
         entries=entries,
+        source_col=h.roles.get("source"),
+        note_col=h.roles.get("note"),
     )
 
 
 def _read_task_row(sheet: str, h: Header, cells: list[Any], i: int) -> TaskRow | None:
     task_id = text_or_none(_get(cells, h.roles, "task_id"))
     status = _get(cells, h.roles, "status")
-    note = text_or_none(_get(cells, h.roles, "progress")) or text_or_none(_get(cells, h.roles, "note"))
+    progress = text_or_none(_get(cells, h.roles, "progress"))
+    note = progress or text_or_none(_get(cells, h.roles, "note"))
     updated = text_or_none(_get(cells, h.roles, "updated"))
     if task_id is None or (is_blank(status) and note is None and updated is None):
         return None  # a pre-filled paragraph nobody reported on yet
-    return TaskRow(sheet, i + 1, task_id, h.roles["task_id"], status, h.roles["status"], note, updated)
+    note_col = h.roles.get("progress") if progress else h.roles.get("note")
+    return TaskRow(sheet, i + 1, task_id, h.roles["task_id"], status, h.roles["status"], note, updated, note_col,
+                   h.roles.get("updated"))

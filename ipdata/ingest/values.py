@@ -23,7 +23,8 @@ from ipdata.ingest.cells import (
     parse_target,
     parse_year,
 )
-from ipdata.ingest.matching import Match, Matcher, units_match
+from ipdata.ingest.limits import Limits, shown, text_too_long
+from ipdata.ingest.matching import Match, Matcher, Suggestions, units_match
 from ipdata.ingest.regions import Regions
 from ipdata.ingest.tables import DataRow, Entry, TaskRow
 from ipdata.ingest.upload import TASK_STATUSES
@@ -42,11 +43,14 @@ def _problem(code: str, message: str, sheet: str, row: int | None, col: int | No
 class RowReader:
     """Turns DataRows into observation and target records; collects problems as it goes."""
 
-    def __init__(self, plan: Plan, matcher: Matcher, this_year: int, regions: Regions | None = None):
+    def __init__(self, plan: Plan, matcher: Matcher, this_year: int, regions: Regions | None = None,
+                 limits: Limits | None = None):
         self.plan = plan
         self.matcher = matcher
         self.this_year = this_year
         self.regions = regions or Regions(plan)
+        self.limits = limits or Limits.from_settings()
+        self._close_regions = Suggestions(self.regions.suggestions)
         self.observations: list[dict[str, Any]] = []
         self.targets: list[dict[str, Any]] = []
         self.skipped: list[tuple[str, int, int | None, str]] = []  # rows that are no plan indicator
@@ -66,8 +70,12 @@ class RowReader:
         if region is None and self.regions.is_subtotal(row.region):
             self.subtotals.append((row.sheet, row.row, row.region_col, row.region or ""))
             return
+        too_long = list(self.too_long(row, region))
+        if too_long:
+            yield from too_long
+            return
         if region is None:
-            yield self._unknown_region(row)
+            yield self.unknown_region(row.sheet, row.row, row.region_col, row.region or "")
             return
         for entry in row.entries:
             value, pct = yield from self._value(series, entry, row)
@@ -89,14 +97,34 @@ class RowReader:
         """The canonical region of a 地区 cell's text; None for a name the plan does not list."""
         return self.regions.resolve(raw)
 
-    def _unknown_region(self, row: DataRow) -> Problem:
-        close = "、".join(f"“{n}”" for n in self.regions.suggestions(row.region or ""))
+    def too_long(self, row: DataRow, region: str | None) -> Iterator[Problem]:
+        """A region name, source or note longer than may be kept: refused at its cell (the
+        column reader sends such rows here)."""
+        lim, level = self.limits, self.plan.region_level
+        if row.region and len(row.region) > lim.name_chars and (region is None or len(region) > lim.name_chars):
+            yield text_too_long("region-too-long", "地区名称", row.region, lim.name_chars,
+                                f"请只填写{level}的名称(说明文字请写在“备注”列)。", row.sheet, row.row, row.region_col)
+        if row.source and len(row.source) > lim.source_chars:
+            yield text_too_long("source-too-long", "数据来源", row.source, lim.source_chars,
+                                "请只写来源单位或文件名称，详细说明请写在“备注”列。", row.sheet, row.row, row.source_col)
+        if row.note and len(row.note) > lim.note_chars:
+            yield text_too_long("note-too-long", "备注", row.note, lim.note_chars, "请精简后重新上传。",
+                                row.sheet, row.row, row.note_col)
+
+    def unknown_region(self, sheet: str, row: int, col: int | None, region: str) -> Problem:
+        """A region the plan does not list, at its cell, with the closest listed names."""
+        close = self._close_regions(region)
+        nearest = f"(最接近的是：{'、'.join(f'“{n}”' for n in close)})" if close else ""
         level = self.plan.region_level
         return _problem(
             "unknown-region",
-            f"“{row.region}”不是{self.plan.district}或规划所列的{level}(最接近的是：{close})。"
+            f"“{shown(region)}”不是{self.plan.district}或规划所列的{level}{nearest}。"
             f"请改为规划中的{level}名称；如果该地区不属于本规划范围，请删除这一行。",
-            row.sheet, row.row, row.region_col, row.region)
+            sheet, row, col, shown(region, 50))
+
+    def is_unknown_name(self, code: str | None, name: str | None) -> bool:
+        """Whether a row with this code and name is one the plan does not track (skipped, listed)."""
+        return self._match(code, name).series is None and (name is not None or code is not None)
 
     def _match(self, code: str | None, name: str | None) -> Match:
         match = self._matches.get((code, name))
@@ -228,20 +256,31 @@ class RowReader:
         return None
 
 
-def read_tasks(rows: list[TaskRow], plan: Plan) -> tuple[list[dict[str, Any]], list[Problem]]:
+def read_tasks(rows: list[TaskRow], plan: Plan, limits: Limits | None = None) -> tuple[list[dict[str, Any]], list[Problem]]:
+    limits = limits or Limits.from_settings()
     known = {"".join(nfkc(t.id).split()): t.id for t in plan.tasks}
+    close_ids = Suggestions(lambda text: "、".join(difflib.get_close_matches(text, list(known.values()), n=3, cutoff=0.5)))
     records, problems = [], []
     for t in rows:
-        task_id = known.get("".join(nfkc(t.task_id).split()))
+        task_id = known.get("".join(nfkc(t.task_id).split())) if len(t.task_id) <= limits.name_chars else None
         if task_id is None:
-            close = "、".join(difflib.get_close_matches(t.task_id, list(known.values()), n=3, cutoff=0.5)) or "见“任务进度”表"
-            problems.append(_problem("unknown-task", f"任务编号“{t.task_id}”不在规划的重点任务中(相近的编号：{close})。"
-                                     "请使用模板“任务进度”表中的编号，如“二.2.3”。", t.sheet, t.row, t.id_col, t.task_id))
+            close = close_ids(t.task_id) or "见“任务进度”表"
+            problems.append(_problem("unknown-task", f"任务编号“{shown(t.task_id)}”不在规划的重点任务中(相近的编号：{close})。"
+                                     "请使用模板“任务进度”表中的编号，如“二.2.3”。", t.sheet, t.row, t.id_col,
+                                     shown(t.task_id, 50)))
+            continue
+        if t.note and len(t.note) > limits.note_chars:
+            problems.append(text_too_long("note-too-long", "进展说明", t.note, limits.note_chars, "请精简后重新上传。",
+                                          t.sheet, t.row, t.note_col))
+            continue
+        if t.updated and len(t.updated) > limits.name_chars:
+            problems.append(text_too_long("date-too-long", "更新日期", t.updated, limits.name_chars,
+                                          "请只填写日期，如 2025-06-30。", t.sheet, t.row, t.updated_col))
             continue
         status = "".join(nfkc(t.status).split()) if not is_blank(t.status) else ""
         if status not in TASK_STATUSES:
-            shown = f"“{t.status}”" if status else "空白"
-            problems.append(_problem("bad-task-status", f"状态为{shown}，应为 {'/'.join(TASK_STATUSES)} 之一。"
+            given = f"“{shown(str(t.status))}”" if status else "空白"
+            problems.append(_problem("bad-task-status", f"状态为{given}，应为 {'/'.join(TASK_STATUSES)} 之一。"
                                      "请从下拉列表中选择。", t.sheet, t.row, t.status_col, t.status))
             continue
         records.append({"task_id": task_id, "status": status, "note": t.note, "updated": t.updated,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,7 +20,11 @@ from typing import Any
 import python_calamine
 
 from ipdata.errors import Problem
-from ipdata.ingest.sidecar import Scan, scan
+from ipdata.ingest import biff, odsxml, rawxml
+from ipdata.ingest import limits as limits_mod
+from ipdata.ingest.limits import Extent, Limits
+from ipdata.ingest.sidecar import Scan
+from ipdata.ingest.unpack import unpack
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and password-protected .xlsx
 _SAVE_AS = "请用 Excel、WPS 或 LibreOffice 打开后“另存为” Excel 工作簿(.xlsx)，再重新上传。"
@@ -41,8 +46,8 @@ class Sheet:
         return not any(v not in (None, "") for row in self.rows for v in row)
 
 
-MAX_UNPACKED_BYTES = 200 * 2**20  # ten times the upload limit: ordinary .xlsx XML packs about 5-10:1
-MAX_PACKING_RATIO = 50  # far beyond real worksheets; a zip bomb packs 100-1000:1
+SHEET_NAME_CHARS = 100  # Excel allows 31, LibreOffice more; a longer one is forged
+OPENPYXL_BYTES = 20 * 2**20  # the odd files calamine refuses and openpyxl reads are small
 
 
 def unreadable(message: str) -> Problem:
@@ -109,15 +114,10 @@ def sniff_format(data: bytes) -> tuple[str | None, Problem | None]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-            unpacked = sum(i.file_size for i in zf.infolist())
-            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-            manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+            mimetype = _head(zf, "mimetype", 100) if "mimetype" in names else b""
+            manifest = _head(zf, "META-INF/manifest.xml", 2**20) if "META-INF/manifest.xml" in names else b""
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError, EOFError, zlib.error):
         return None, unreadable(f"文件已损坏或不完整，无法作为工作簿打开。{_SAVE_AS}")
-    bomb_like = unpacked > 32 * 2**20 and unpacked > MAX_PACKING_RATIO * len(data)
-    if unpacked > MAX_UNPACKED_BYTES or bomb_like:  # a zip bomb, or a sheet far beyond any district table
-        return None, Problem("file-too-large", f"文件解压后有 {unpacked / 2**20:.0f} MB（压缩前仅 {len(data) / 2**20:.1f} MB），超过允许范围，"
-                             "不像正常的填报表(可能含有大量空白或重复行)。请删除多余的行和工作表后再上传。")
     if "xl/workbook.xml" in names:
         return "xlsx", None
     if "xl/workbook.bin" in names:
@@ -133,27 +133,43 @@ def sniff_format(data: bytes) -> tuple[str | None, Problem | None]:
     return None, unreadable(f"文件是一个压缩包(.zip)，不是 Excel 工作簿。请解压后上传其中的表格文件：{ACCEPTED}。")
 
 
+def _head(zf: zipfile.ZipFile, name: str, size: int) -> bytes:
+    """The first bytes of a member (sniffing never inflates a whole member: unpack.py does, capped)."""
+    with zf.open(name) as f:
+        return f.read(size)
+
+
 def sniff(data: bytes) -> Problem | None:
     """Say in plain words why these bytes are not a workbook this reader takes, or None if they may be."""
     return sniff_format(data)[1]
 
 
-def load_sheets(data: bytes) -> tuple[list[Sheet] | None, list[Problem]]:
+def load_sheets(data: bytes, limits: Limits | None = None) -> tuple[list[Sheet] | None, list[Problem]]:
     """All worksheets of a workbook, or (None, [problem]) when the file cannot be read at all.
 
     A number shown as a percentage (0.16 in a cell formatted 0%) comes back as the text the
     statistician saw ("16%"), so that it is read exactly like a typed "16%"; a formula whose result
     is an error comes back as that error's text (#DIV/0!), never as an empty cell.
+
+    Before any reader runs, the zip's members are inflated with a cap on what really comes out and
+    each sheet's extent is measured from the file's own records (`limits`): calamine builds a dense
+    grid, so one far cell would make it ask for hundreds of GB.
     """
+    limits = limits or Limits.from_settings()
     fmt, problem = sniff_format(data)
     if problem:
         return None, [problem]
-    # The side scan (zlib + regex, or xlrd) runs beside calamine's parse, which releases the GIL:
-    # on a big sheet that hides the scan's ~0.1 s entirely.
+    prepared, problems = _prepare(data, fmt or "", limits)
+    if prepared is None:
+        return None, problems
+    # The side scan (regex, or xlrd) runs beside calamine's parse, which releases the GIL: on a
+    # big sheet that hides most of the scan.
     with ThreadPoolExecutor(1) as pool:
-        raw = pool.submit(_scan, data, fmt)
+        raw = pool.submit(_scan, prepared)
         try:
-            sheets = _with_calamine(data, raw.result)
+            sheets = _with_calamine(data, raw.result, limits)
+        except _Refused as refused:
+            return None, [refused.problem]
         except Exception:  # calamine refuses some odd writers' files; openpyxl may still cope
             sheets = None
         found = raw.result()
@@ -161,12 +177,79 @@ def load_sheets(data: bytes) -> tuple[list[Sheet] | None, list[Problem]]:
         return sheets, found.formula_problems
     if fmt == "xls" and _encrypted_xls(data):
         return None, [unreadable(_ENCRYPTED)]
-    if fmt != "xlsx":
+    if fmt != "xlsx" or prepared.unpacked > OPENPYXL_BYTES:  # openpyxl's parse of a huge odd file can take minutes
         return None, [unreadable(f"文件无法作为工作簿打开(可能已损坏)。{_SAVE_AS}")]
     try:
-        return _with_openpyxl(data, lambda: found), found.formula_problems
+        return _with_openpyxl(data, lambda: found, limits), found.formula_problems
+    except _Refused as refused:
+        return None, [refused.problem]
     except Exception:
         return None, [unreadable(f"文件无法作为 Excel 工作簿打开(可能已损坏)。{_SAVE_AS}")]
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass
+class _Prepared:
+    """What is known of a file before calamine opens it: each sheet's extent and the side scan
+    (done already for .ods, whose one pass also measures the extents)."""
+
+    extents: list[Extent]
+    scan: Callable[[], Scan]
+    unpacked: int = 0  # bytes of the XML the scans read
+
+
+# members each format's side scan reads (sharedStrings.xml is calamine's alone)
+_KEEP: dict[str, Callable[[str], bool]] = {
+    "xlsx": lambda n: n.endswith((".xml", ".rels")) and "sharedStrings" not in n,
+    "ods": lambda n: n == "content.xml",
+}
+
+
+def _prepare(data: bytes, fmt: str, limits: Limits) -> tuple[_Prepared | None, list[Problem]]:
+    """Members inflated (capped) and extents measured; (None, [why]) when a limit refuses the file."""
+    parts: dict[str, bytes] = {}
+    if fmt in ("xlsx", "xlsb", "ods"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                parts, problem = unpack(data, zf, limits.unpacked_bytes, _KEEP.get(fmt, lambda _: False))
+        except (zipfile.BadZipFile, OSError, ValueError):
+            problem = unreadable(f"文件已损坏或不完整，无法作为工作簿打开。{_SAVE_AS}")
+        if problem is not None:
+            return None, [problem]
+    try:
+        prepared = _measure(data, fmt, parts, limits)
+    except Exception:  # a file past what a measure expects: calamine decides, the worker's limits hold
+        prepared = _Prepared([], lambda: _side_scan(data, fmt))
+    prepared.unpacked = sum(map(len, parts.values()))
+    for e in prepared.extents:
+        if len(e.sheet) > SHEET_NAME_CHARS:
+            return None, [limits_mod.sheet_name_too_long(e.sheet)]
+    problems = limits_mod.extent_problems(prepared.extents, limits.cells)
+    return (None, problems) if problems else (prepared, [])
+
+
+def _measure(data: bytes, fmt: str, parts: dict[str, bytes], limits: Limits) -> _Prepared:
+    if fmt == "xlsx":
+        extents = rawxml.sheet_extents(parts)
+        by_sheet = {e.sheet: e for e in extents}
+        return _Prepared(extents, lambda: rawxml.scan_parts(parts, by_sheet))
+    if fmt == "ods":
+        found, extents = odsxml.scan_xml(parts.get("content.xml", b""), limits.cells)
+        return _Prepared(extents, lambda: found)
+    if fmt == "xls":
+        return _Prepared(biff.extents(data), lambda: biff.scan(data))
+    return _Prepared([], Scan)  # .xlsb: sizes capped; the worker's time and memory limits hold
+
+
+def _side_scan(data: bytes, fmt: str) -> Scan:
+    from ipdata.ingest.sidecar import scan
+
+    return scan(data, fmt)
 
 
 def _encrypted_xls(data: bytes) -> bool:
@@ -180,46 +263,59 @@ def _encrypted_xls(data: bytes) -> bool:
     return False
 
 
-def _scan(data: bytes, fmt: str | None) -> Scan:
+def _scan(prepared: _Prepared) -> Scan:
     try:
-        return scan(data, fmt or "")
+        return prepared.scan()
     except Exception:  # the raw file is past what the scan expects: read the cells as they are
         return Scan()
 
 
-def _with_calamine(data: bytes, raw: Callable[[], Scan]) -> list[Sheet]:
+def _with_calamine(data: bytes, raw: Callable[[], Scan], limits: Limits) -> list[Sheet]:
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
+    used = 0
     for meta in book.sheets_metadata:
         if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue  # chart sheets and macro sheets hold no cells
         sheet = book.get_sheet_by_name(meta.name)
+        # measured before (rawxml, odsxml, biff); checked again here for formats without a measure
+        used = _within(limits, meta.name, sheet.total_height, sheet.total_width, used)
         rows = sheet.to_python(skip_empty_area=False)
         found = raw()
         rows = _rectangular(rows)
         _overlay(rows, found, meta.name)
-        _fill_merged(rows, sheet.merged_cell_ranges or found.merges.get(meta.name, []))
+        _fill_merged(rows, sheet.merged_cell_ranges or found.merges.get(meta.name, []), limits.cells, meta.name)
         hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
         sheets.append(Sheet(meta.name, rows, hidden, found.hidden_rows.get(meta.name, set()),
                             found.hidden_cols.get(meta.name, set())))
     return sheets
 
 
-def _with_openpyxl(data: bytes, raw: Callable[[], Scan]) -> list[Sheet]:
+def _with_openpyxl(data: bytes, raw: Callable[[], Scan], limits: Limits) -> list[Sheet]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), data_only=True)
     sheets = []
     found = raw()
+    used = 0
     for ws in book.worksheets:
+        used = _within(limits, ws.title, ws.max_row, ws.max_column, used)
         rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
         merged = [((m.min_row - 1, m.min_col - 1), (m.max_row - 1, m.max_col - 1)) for m in ws.merged_cells.ranges]
         rows = _rectangular(rows)
         _overlay(rows, found, ws.title)
-        _fill_merged(rows, merged)
+        _fill_merged(rows, merged, limits.cells, ws.title)
         sheets.append(Sheet(ws.title, rows, ws.sheet_state != "visible", found.hidden_rows.get(ws.title, set()),
                             found.hidden_cols.get(ws.title, set())))
     return sheets
+
+
+def _within(limits: Limits, sheet: str, height: int, width: int, used: int) -> int:
+    """Cells used so far with this sheet's grid; refused past the limit."""
+    problems = limits_mod.extent_problems([Extent(sheet, used, 1), Extent(sheet, height, width)], limits.cells)
+    if problems:
+        raise _Refused(problems[0])
+    return used + height * width
 
 
 def _overlay(rows: list[list[Any]], found: Scan, sheet: str) -> None:
@@ -253,18 +349,26 @@ def _rectangular(rows: list[list[Any]]) -> list[list[Any]]:
     return rows
 
 
-def _fill_merged(rows: list[list[Any]], ranges: list) -> None:
-    """A merged cell's value belongs to every cell it covers (e.g. one 地区 merged over rows)."""
+def _fill_merged(rows: list[list[Any]], ranges: list, limit: int, sheet: str) -> None:
+    """A merged cell's value belongs to every cell it covers (e.g. one 地区 merged over rows).
+
+    Each range is clipped to the grid (a range past the last cell with content adds no data); the
+    ranges together may cover no more than the limit (overlapping ranges only come from forged files)."""
+    height, width = len(rows), len(rows[0]) if rows else 0
+    clipped = []
+    area = 0
     for (r0, c0), (r1, c1) in ranges:
-        if r0 >= len(rows):
+        r1, c1 = min(r1, height - 1), min(c1, width - 1)
+        if r0 > r1 or c0 > c1 or rows[r0][c0] in (None, ""):
             continue
-        anchor = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        if anchor in (None, ""):
-            continue
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
+        clipped.append((r0, c0, r1, c1))
+        area += (r1 - r0 + 1) * (c1 - c0 + 1)
+    if area > max(limit, height * width):
+        raise _Refused(limits_mod.extent_problems([Extent(sheet, height, width, area)], limit)[0])
+    for r0, c0, r1, c1 in clipped:
+        anchor = rows[r0][c0]
+        for r in range(r0, r1 + 1):
             row = rows[r]
-            if len(row) <= c1:
-                row.extend([""] * (c1 + 1 - len(row)))
             for c in range(c0, c1 + 1):
                 if row[c] in (None, ""):
                     row[c] = anchor
