@@ -10,6 +10,7 @@ import dataclasses
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from hostile import CASES, GOAL, TOWN, build_all, cell, one_sheet, row
@@ -239,3 +240,33 @@ def test_a_cell_never_scans_past_the_next_one():
 
 def test_cell_helpers_used_by_the_corpus_are_well_formed():
     assert cell("A1", "<x>") == '<c r="A1" t="inlineStr"><is><t>&lt;x&gt;</t></is></c>'
+
+
+# --- the worker itself ------------------------------------------------------------------------
+
+
+def test_uploads_beyond_the_workers_wait_then_are_told_to_come_back(corpus, tmp_path):
+    import threading
+
+    long, short = dataclasses.replace(DEFAULTS, workers=1, seconds=4), dataclasses.replace(DEFAULTS, workers=1, seconds=1)
+    first = threading.Thread(target=run, args=(corpus["junk-rows"], PLAN), kwargs={"limits": long})
+    first.start()
+    time.sleep(0.5)
+    path = write_book(tmp_path / "好.xlsx", {"表": [["指标名称", "地区", "2023年"], [GOAL, TOWN, 12]]})
+    second = run(path, PLAN, limits=short)
+    first.join()
+    assert second.outcome == "busy" and second.upload.report.flatten(["code"]) == [["server-busy"]]
+    assert "请过一两分钟再上传" in second.upload.report.errors[0].message
+    assert run(path, PLAN, limits=short).upload.report.valid  # the slot is free again
+
+
+def test_a_main_script_without_a_guard_is_not_run_again_by_the_worker(tmp_path):
+    """multiprocessing runs the parent's __main__ again in each child by default (a streamlit
+    script, or a script like this one, which would start over): the fork server stops that."""
+    path = write_book(tmp_path / "好.xlsx", {"表": [["指标名称", "地区", "2023年"], [GOAL, TOWN, 12]]})
+    script = tmp_path / "no_guard.py"
+    script.write_text("import sys\nsys.path.insert(0, sys.argv[1])\nprint('main ran', flush=True)\n"
+                      "from ipdata.catalogue import load_plan\nfrom ipdata.ingest.worker import run\n"
+                      f"print(run({str(path)!r}, load_plan()).upload.report.valid)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(ROOT)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split("\n") == ["main ran", "True", ""], done.stdout + done.stderr

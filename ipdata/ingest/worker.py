@@ -42,6 +42,7 @@ class Run:
     outcome: str  # "done" | "timeout" | "memory" | "crashed" | "error" | "busy"
     seconds: float
     peak_rss: int  # bytes: the worker's high-water mark as last seen (its own figure when it answered)
+    cpu: float = 0.0  # seconds of CPU the worker reported (when it answered)
 
 
 def read_upload_isolated(source: Path | bytes, plan: Plan, file_name: str | None = None,
@@ -119,8 +120,8 @@ def _supervise(data: bytes, plan: Plan, upload: Upload, known: Known, limits: Li
         receive.close()
     seconds = time.monotonic() - started
     if isinstance(answer, tuple) and answer[0] == "done":
-        _, result, own_peak = answer
-        return Run(result, "done", seconds, max(peak, own_peak))
+        _, result, own_peak, cpu = answer
+        return Run(result, "done", seconds, max(peak, own_peak), cpu)
     if isinstance(answer, tuple) and answer[0] in ("memory", "error"):
         outcome = answer[0]
         if answer[0] == "error":
@@ -163,8 +164,8 @@ def _child(send, data: bytes, plan: Plan, file_name: str, known: Known, limits: 
 
     try:
         upload = read_upload(data, plan, file_name=file_name, known=known, limits=limits)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        answer: tuple = ("done", upload, peak)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        answer: tuple = ("done", upload, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)
     except MemoryError:
         answer = ("memory",)
     except BaseException:
