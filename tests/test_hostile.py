@@ -270,3 +270,27 @@ def test_a_main_script_without_a_guard_is_not_run_again_by_the_worker(tmp_path):
                       f"print(run({str(path)!r}, load_plan()).upload.report.valid)\n", encoding="utf-8")
     done = subprocess.run([sys.executable, str(script), str(ROOT)], capture_output=True, text=True, timeout=120)
     assert done.stdout.split("\n") == ["main ran", "True", ""], done.stdout + done.stderr
+
+
+def test_a_worker_that_cannot_start_is_said(tmp_path, monkeypatch):
+    from ipdata.ingest import worker
+
+    def refuse(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(worker.multiprocessing.context.ForkServerProcess, "start", refuse)
+    path = write_book(tmp_path / "好.xlsx", {"表": [["指标名称", "地区", "2023年"], [GOAL, TOWN, 12]]})
+    done = run(path, PLAN, limits=DEFAULTS)
+    assert done.outcome == "unavailable" and done.upload.report.flatten(["code"]) == [["server-busy"]]
+    assert "检查进程未能启动" in done.upload.report.errors[0].message
+
+
+def test_uploads_from_other_hands_are_read_only_in_the_worker():
+    """Only ingest itself, and the worker it runs in, call the in-process reader."""
+    callers = []
+    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("*.py"), *ROOT.glob("ipdata/**/*.py")]:
+        if "ingest" in path.parts:
+            continue
+        if re.search(r"\bread_upload\(", path.read_text(encoding="utf-8")):
+            callers.append(path.relative_to(ROOT).as_posix())
+    assert callers == []

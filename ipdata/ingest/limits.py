@@ -81,6 +81,11 @@ def too_complex(reason: str) -> Problem:
                    f"请检查是否有大量的格式、合并单元格、公式或远离表格的内容；{_SMALLER}")
 
 
+def unavailable() -> Problem:
+    return Problem("server-busy", "系统暂时无法检查文件(检查进程未能启动)，未导入任何数据。请过几分钟重新上传；"
+                   "如仍不行，请管理员查看服务器的内存和日志。")
+
+
 def busy(seconds: float) -> Problem:
     return Problem("server-busy", f"系统正在检查其他人上传的文件，等候 {seconds:.0f} 秒仍没有空闲，未检查这个文件。"
                    "请过一两分钟再上传；已保存的数据没有任何改动。")

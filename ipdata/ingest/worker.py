@@ -39,7 +39,7 @@ class Run:
     """How one parse went: the upload, and what the worker cost (for tests and the log)."""
 
     upload: Upload
-    outcome: str  # "done" | "timeout" | "memory" | "crashed" | "error" | "busy"
+    outcome: str  # "done" | "timeout" | "memory" | "crashed" | "error" | "busy" | "unavailable"
     seconds: float
     peak_rss: int  # bytes: the worker's high-water mark as last seen (its own figure when it answered)
     cpu: float = 0.0  # seconds of CPU the worker reported (when it answered)
@@ -95,7 +95,14 @@ def _supervise(data: bytes, plan: Plan, upload: Upload, known: Known, limits: Li
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, data, plan, upload.file_name, known, limits), daemon=True)
     started = time.monotonic()
-    proc.start()
+    try:
+        proc.start()
+    except OSError:  # no process can be started (out of processes or memory): say so, do not crash
+        log.exception("cannot start an upload worker")
+        send.close()
+        receive.close()
+        upload.report.add(limits_mod.unavailable())
+        return Run(upload, "unavailable", 0.0, 0)
     send.close()
     peak, answer, outcome = 0, None, "crashed"
     deadline = started + limits.seconds
