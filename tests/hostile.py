@@ -278,6 +278,25 @@ def huge_tag(path: Path) -> Path:
     return xlsx(path, {"指标数据": chunks}, picture=3 * 2**20)
 
 
+def forged_string_count(path: Path) -> Path:
+    """A shared-string table that says it holds two billion strings (calamine reserves room first)."""
+    book, rels = _workbook(["指标数据"])
+    rels = rels.replace("</Relationships>", '<Relationship Id="rId9" Target="sharedStrings.xml" Type="http://schemas.'
+                        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _ROOT_RELS), ("xl/workbook.xml", book),
+                           ("xl/_rels/workbook.xml.rels", rels),
+                           ("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                            'count="2000000000" uniqueCount="2000000000"><si><t>指标名称</t></si></sst>'),
+                           ("xl/worksheets/sheet1.xml", _HEAD + "<sheetData>" + "".join(GOOD) + "</sheetData></worksheet>")):
+            zf.writestr(name, text)
+    return path
+
+
+def thousands_of_sheets(path: Path) -> Path:
+    return xlsx(path, {f"表{i}": sheet(*GOOD) for i in range(5000)})
+
+
 def billion_laughs(path: Path) -> Path:
     entities = '<!ENTITY lol "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "&lol;" * 10}">' for i in range(10))
     doctype = f"<!DOCTYPE worksheet [{entities}]>"
@@ -424,6 +443,8 @@ CASES = [
     Hostile("junk-regions", junk_regions),
     Hostile("sparse-at-limit", sparse_at_limit),
     Hostile("many-sheets", many_sheets, ("file-too-large", None)),
+    Hostile("thousands-of-sheets", thousands_of_sheets, ("too-many-sheets", None)),
+    Hostile("forged-string-count", forged_string_count, ("unreadable-file", None)),
     Hostile("deep-xml", deep_xml),
     Hostile("huge-tag", huge_tag),
     Hostile("billion-laughs", billion_laughs),

@@ -152,6 +152,19 @@ def _sheet_too_large(e: Extent, limit: int) -> Problem:
                    "请在 Excel 或 WPS 中删除表格以外的全部行和列，保存后重新上传。", sheet=e.sheet)
 
 
+MAX_SHEETS = 500  # a district's workbook has a handful; each sheet costs a pass of the reader
+
+
+def too_many_sheets(n: int) -> Problem:
+    return Problem("too-many-sheets", f"工作簿有 {n:,} 张工作表，超过系统每个文件 {MAX_SHEETS} 张的上限。"
+                   "请删除无关的工作表，或分成几个文件上传。")
+
+
+def strings_misstated(claimed: int, limit: int) -> Problem:
+    return Problem("unreadable-file", f"文件内部的字符串表自称有 {_count(claimed)}个字符串，多于系统每个文件 {_count(limit)}个单元格的上限"
+                   "(文件已损坏或被改动过)，为安全起见不予读取。请用 Excel、WPS 或 LibreOffice 打开后“另存为”新的 .xlsx 文件，再重新上传。")
+
+
 def sheet_name_too_long(name: str) -> Problem:
     return Problem("sheet-name-too-long", f"有一张工作表的名称“{shown(name)}”有 {len(name):,} 个字，超过 Excel 允许的 31 个字"
                    "(文件不是由 Excel 或 WPS 正常保存的)。请改短工作表名称，另存为新的 .xlsx 后重新上传。")

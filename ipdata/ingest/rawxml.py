@@ -190,6 +190,20 @@ def extent(sheet: str, xml: bytes) -> Extent:
     return Extent(e.sheet, e.rows, e.cols, merged, e.far, e.far_range)
 
 
+_SST = re.compile(rb'<(?:\w+:)?sst\b[^<>]{0,1000}')
+_COUNT_ATTR = re.compile(rb'\b(?:count|uniqueCount)="([0-9]{1,20})"')
+
+
+def strings_claimed(parts: dict[str, bytes]) -> int:
+    """How many strings the shared-string table says it holds: calamine reserves room for that
+    many before reading one (two billion asked for 48 GB and aborted)."""
+    claimed = 0
+    for name, xml in parts.items():
+        if name.lower().endswith("sharedstrings.xml") and (m := _SST.search(xml, 0, 4096)):
+            claimed = max([claimed, *map(int, _COUNT_ATTR.findall(m.group(0)))])
+    return claimed
+
+
 def _range(text: bytes) -> tuple[int, int, int, int] | None:
     """(first row, first col, last row, last col), 1-based, of "B2:D9" or "B2"; None if unreadable."""
     m = _RANGE.match(text.decode("ascii", "replace").strip())

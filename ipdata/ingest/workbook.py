@@ -203,9 +203,9 @@ class _Prepared:
     unpacked: int = 0  # bytes of the XML the scans read
 
 
-# members each format's side scan reads (sharedStrings.xml is calamine's alone)
+# members each format's measure and side scan read
 _KEEP: dict[str, Callable[[str], bool]] = {
-    "xlsx": lambda n: n.endswith((".xml", ".rels")) and "sharedStrings" not in n,
+    "xlsx": lambda n: n.endswith((".xml", ".rels")),
     "ods": lambda n: n == "content.xml",
 }
 
@@ -226,6 +226,10 @@ def _prepare(data: bytes, fmt: str, limits: Limits) -> tuple[_Prepared | None, l
     except Exception:  # a file past what a measure expects: calamine decides, the worker's limits hold
         prepared = _Prepared([], lambda: _side_scan(data, fmt))
     prepared.unpacked = sum(map(len, parts.values()))
+    if len(prepared.extents) > limits_mod.MAX_SHEETS:
+        return None, [limits_mod.too_many_sheets(len(prepared.extents))]
+    if fmt == "xlsx" and (claimed := rawxml.strings_claimed(parts)) > limits.cells:
+        return None, [limits_mod.strings_misstated(claimed, limits.cells)]
     for e in prepared.extents:
         if len(e.sheet) > SHEET_NAME_CHARS:
             return None, [limits_mod.sheet_name_too_long(e.sheet)]
@@ -272,6 +276,8 @@ def _scan(prepared: _Prepared) -> Scan:
 
 def _with_calamine(data: bytes, raw: Callable[[], Scan], limits: Limits) -> list[Sheet]:
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    if len(book.sheets_metadata) > limits_mod.MAX_SHEETS:  # measured before, except for .xlsb
+        raise _Refused(limits_mod.too_many_sheets(len(book.sheets_metadata)))
     sheets = []
     used = 0
     for meta in book.sheets_metadata:
