@@ -4,7 +4,7 @@ A workbook is input from other hands: a 1.6 KB file made calamine ask for 512 Gi
 server, others took minutes of one core. The worker is forked from a small server process started
 once (multiprocessing's "forkserver", which has ingest imported already: a fork costs ~20 ms, not
 the 1.5 s of a fresh interpreter). In the worker the address space (RLIMIT_AS) and CPU time are
-capped and stderr goes nowhere; the parent waits without holding the GIL, so other sessions of the
+capped and its output goes nowhere; the parent waits without holding the GIL, so other sessions of the
 dashboard answer while a file is checked. Whatever happens in the worker — an answer, an abort, a
 kill at the deadline, an exception — the caller gets an `Upload`: the data, or a Chinese refusal.
 """
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ipdata.catalogue import Plan
 from ipdata.ingest import limits as limits_mod
+from ipdata.ingest import raw_upload, read_upload
 from ipdata.ingest.known import Known
 from ipdata.ingest.limits import Limits
 from ipdata.ingest.upload import Upload
@@ -53,11 +54,10 @@ def read_upload_isolated(source: Path | bytes, plan: Plan, file_name: str | None
 
 def run(source: Path | bytes, plan: Plan, file_name: str | None = None, known: Known | None = None,
         limits: Limits | None = None) -> Run:
-    from ipdata.ingest import raw_upload
-
+    """Parse one upload in a worker, waiting for a free one (at most `limits.workers` at once)."""
     limits = limits or Limits.from_settings()
     data, upload = raw_upload(source, file_name)
-    if not upload.report.valid:  # unreadable path, empty or oversized file: nothing to parse
+    if not upload.report.valid:  # an unreadable path or an oversized file: nothing to parse
         return Run(upload, "done", 0.0, 0)
     slot = _slot(limits.workers)
     started = time.monotonic()
@@ -160,15 +160,14 @@ def _rss_peak(pid: int | None) -> int:
 
 
 def _child(send, data: bytes, plan: Plan, file_name: str, known: Known, limits: Limits) -> None:
-    """The worker: limits first, then the parse; the answer is ("done", upload, peak) or a reason."""
+    """The worker: limits first, then the parse; the answer is ("done", upload, peak bytes, CPU
+    seconds), or ("memory",) or ("error", traceback) for the log."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # a Rust abort prints a backtrace: it must reach no one
     os.dup2(devnull, 1)
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     cpu = int(limits.seconds) + 5  # the parent kills at the deadline; this holds if the parent is gone
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    from ipdata.ingest import read_upload
-
     try:
         upload = read_upload(data, plan, file_name=file_name, known=known, limits=limits)
         usage = resource.getrusage(resource.RUSAGE_SELF)
