@@ -135,13 +135,9 @@ class _Table:
             text["unit"] = np.full(self.n, h.table_unit[0], dtype=object)
         series, clean = self._series(text)
         clean &= rows
-        region = Column(text["region"]).map(reader.region)
-        too_long = self._too_long(text, region)
-        # Two plain kinds of row are settled here, as the row-by-row reader would, without building
-        # each row again (820,000 rows of junk once took minutes): a name the plan does not track
-        # (skipped, listed in one notice) and a known goal for a region the plan does not list.
-        unknown = Column(self._combined(text, ("code", "name"))).map(lambda i: reader.is_unknown_name(
-            text["code"][i], text["name"][i]), bool)
+        regions = Column(text["region"])
+        region = regions.map(reader.region)
+        too_long = self._too_long(text, regions)
         no_region = clean & np.array([r is None for r in region], bool) & ~too_long
         clean &= np.array([r is not None for r in region], bool)  # unknown regions: told row by row
         clean &= ~too_long  # a region, source or note longer than may be kept: row by row
@@ -161,12 +157,17 @@ class _Table:
 
         problems: list[Problem] = []
         name_col = h.roles.get("name", h.roles.get("code"))
-        maybe_section = self._maybe_section()
-        for i in np.flatnonzero(rows & ~clean):  # the row-by-row reader, in sheet order
+        slow = np.flatnonzero(rows & ~clean)
+        maybe_section = self._maybe_section() if len(slow) else None
+        for i in slow:  # the row-by-row reader, in sheet order
             cells = self.sheet.rows[h.body + i]
-            plain = unknown[i] or no_region[i] and not reader.regions.is_subtotal(text["region"][i])
+            # Two plain kinds of row are settled here as the row-by-row reader would, without
+            # building each row again (820,000 rows of junk once took minutes): a name the plan
+            # does not track (skipped, listed in one notice), a goal for a region it does not list.
+            unknown = reader.is_unknown_name(text["code"][i], text["name"][i])
+            plain = unknown or no_region[i] and not reader.regions.is_subtotal(text["region"][i])
             if plain and not (maybe_section[i] and is_section_row(cells)):
-                if unknown[i]:
+                if unknown:
                     reader.skipped.append((self.sheet.name, int(self.excel_row[i]), name_col,
                                            text["name"][i] or text["code"][i]))
                 else:
@@ -202,23 +203,19 @@ class _Table:
                 targets.append(frame.rename(columns={"value": "target"}))
         return obs, targets, problems
 
-    def _too_long(self, text: dict[str, np.ndarray], region: np.ndarray) -> np.ndarray:
-        lim = self.reader.limits
-        # as RowReader.too_long: a long region text is too long unless it names a listed region
-        out = np.array([raw is not None and len(raw) > lim.name_chars and (r is None or len(r) > lim.name_chars)
-                        for raw, r in zip(text["region"], region, strict=True)], bool)
+    def _too_long(self, text: dict[str, np.ndarray], regions: Column) -> np.ndarray:
+        lim, reader = self.reader.limits, self.reader
+
+        def long_region(raw: Any) -> bool:  # as RowReader.too_long: unless it names a listed region
+            if raw is None or len(raw) <= lim.name_chars:
+                return False
+            resolved = reader.region(raw)
+            return resolved is None or len(resolved) > lim.name_chars
+
+        out = regions.map(long_region, bool)
         for role, chars in (("source", lim.source_chars), ("note", lim.note_chars)):
             out |= Column(text[role]).map(lambda t, n=chars: t is not None and len(t) > n, bool)
         return out
-
-    def _combined(self, text: dict[str, np.ndarray], roles: tuple[str, ...]) -> np.ndarray:
-        """For each row, the index of the first row with the same texts in `roles` (so that a
-        function of those texts runs once per distinct combination)."""
-        combined = np.zeros(self.n, dtype=np.int64)
-        for k in (Column(text[r]) for r in roles):
-            combined = combined * (len(k.uniques) + 1) + k.codes
-        _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-        return first[inverse.reshape(-1)]
 
     def _series(self, text: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The series of each row when its name, code and unit read without a problem (else None)."""
