@@ -89,12 +89,14 @@ class Matcher:
             return Match(s, None)
         if not name or len(str(name)) > MATCH_CHARS:
             return Match(None, None)
-        # marks stripped before NFKC, which turns ① into 1
+        # marks stripped before NFKC, which turns ① into 1; each text folded once (a file of
+        # 820,000 distinct names spends most of its time here)
+        text = nfkc(name)
         unmarked = nfkc(_MARKS.sub("", str(name).strip()))
-        for candidate in dict.fromkeys((name, _PREFIX.sub("", nfkc(name)), _PREFIX.sub("", unmarked))):
+        for candidate in dict.fromkeys((text, _PREFIX.sub("", text), _PREFIX.sub("", unmarked))):
             if s := self.by_name.get(normalise_name(candidate)):
                 return Match(s, None)
-            m = _UNIT_SUFFIX.match(nfkc(candidate))
+            m = _UNIT_SUFFIX.match(candidate)
             if m and (unit_key(m.group(2)) in self.units or looks_like_unit(m.group(2))) and (
                     s := self.by_name.get(normalise_name(m.group(1)))):
                 return Match(s, m.group(2).strip())
