@@ -92,7 +92,10 @@ def test_a_throttled_client_is_told_how_long_to_wait(app, users):
     for _ in range(5):
         call(app.login, body=form("王统计", "wrong"))
     response = call(app.login, body=form("王统计", STAT_PW))
-    assert response.headers["location"] == "/account?login=throttled&wait=2"
+    # the first wait is 2 s from the fifth failure; the seconds left when the sixth try is answered
+    # depend on how fast five argon2 checks ran (a loaded machine: 1 left)
+    location = response.headers["location"]
+    assert location in ("/account?login=throttled&wait=2", "/account?login=throttled&wait=1"), location
 
 
 def test_a_post_from_another_site_is_refused(app, users):
