@@ -115,7 +115,12 @@ def _supervise(data: bytes, plan: Plan, upload: Upload, known: Known, limits: Li
                 except (EOFError, OSError):  # died while sending, or before: see the exit code
                     answer = None
                 break
-            if not proc.is_alive():
+            if not proc.is_alive():  # it may have answered and exited since the last look
+                if receive.poll(0):
+                    try:
+                        answer = receive.recv()
+                    except (EOFError, OSError):
+                        answer = None
                 break
             if time.monotonic() > deadline:
                 outcome = "timeout"
