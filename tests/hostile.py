@@ -293,6 +293,18 @@ def forged_string_count(path: Path) -> Path:
     return path
 
 
+def odd_part_name(path: Path) -> Path:
+    """The far cell in a sheet part named data.bin (its relationship says where; calamine follows)."""
+    book, rels = _workbook(["指标数据"])
+    body = _HEAD + "<sheetData>" + "".join(GOOD) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _ROOT_RELS), ("xl/workbook.xml", book),
+                           ("xl/_rels/workbook.xml.rels", rels.replace("worksheets/sheet1.xml", "worksheets/data.bin")),
+                           ("xl/worksheets/data.bin", body)):
+            zf.writestr(name, text)
+    return path
+
+
 def thousands_of_sheets(path: Path) -> Path:
     return xlsx(path, {f"表{i}": sheet(*GOOD) for i in range(5000)})
 
@@ -425,6 +437,7 @@ CASES = [
     Hostile("far-cell-lower-case", one_sheet(*GOOD, '<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>'),
             ("sheet-too-large", "XFD1048576")),
     Hostile("far-cell-counted", no_refs, ("sheet-too-large", "XFD1000003")),
+    Hostile("far-cell-odd-part-name", odd_part_name, ("sheet-too-large", "XFD1048576")),
     Hostile("far-inline-empty", one_sheet(*GOOD, '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t></t></is></c></row>'),
             ("sheet-too-large", "XFD1048576")),
     Hostile("dimension-forged", dimension("A1:XFD99999999"), ("sheet-too-large", None)),

@@ -203,9 +203,10 @@ class _Prepared:
     unpacked: int = 0  # bytes of the XML the scans read
 
 
-# members each format's measure and side scan read
+# members each format's measure and side scan read (for .xlsx all but pictures: a sheet's part
+# may have any name its relationship gives, and calamine follows it)
 _KEEP: dict[str, Callable[[str], bool]] = {
-    "xlsx": lambda n: n.endswith((".xml", ".rels")),
+    "xlsx": lambda n: not n.startswith("xl/media/"),
     "ods": lambda n: n == "content.xml",
 }
 
