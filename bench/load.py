@@ -11,7 +11,8 @@ A real dashboard (`streamlit run` on a free loopback port, demo-sized official d
   waiting for the check and preview, confirming, and again with the other of two workbooks, so
   that every upload is checked, saved as a revision and makes every viewer's next open recompute.
 N grows 1, 2, 4, 8 … and is then bisected between the last N that held and the first that did
-not; the run stops at the first N that misses (p95 > 3 s or any failed open), at --max-viewers,
+not; the run stops at the first N that misses (p95 > 3 s, any failed open, or an upload the
+dashboard refused: it must take this file, whatever the load), at --max-viewers,
 or after --budget seconds, whichever comes first. Everything is on loopback; nothing is left
 running. A viewer here costs the server what a leader's browser costs it, but not the browser's
 own rendering (done on the leader's machine); the statistician's Chromium, the N clients and
@@ -69,9 +70,12 @@ def dashboard(db: Path, log: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "IPDATA_DB": str(db)}
     with log.open("w") as out:
+        # no file watcher, as in a deployment: an edit in the checkout must not reload modules
+        # mid-run (a Plan cached before a reload no longer pickles for the upload worker)
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(server_script()),
                                  "--server.port", str(port), "--server.address", "127.0.0.1",
-                                 "--server.headless", "true"], cwd=ROOT, env=env,
+                                 "--server.headless", "true", "--server.fileWatcherType", "none"],
+                                cwd=ROOT, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -138,12 +142,14 @@ class Phase:
     worst: float | None = None
     uploads: int = 0
     upload_median: float | None = None
+    refused: list[str] = field(default_factory=list)  # uploads the dashboard refused (it should not)
     load: float | None = None  # the machine's 1-minute load average at the end (others' work too)
     errors: list[str] = field(default_factory=list)
 
     @property
     def held(self) -> bool:
-        return self.failed == 0 and self.opens > 0 and self.p95 is not None and self.p95 <= P95_LIMIT
+        return (self.failed == 0 and not self.refused and self.opens > 0 and self.p95 is not None
+                and self.p95 <= P95_LIMIT)
 
 
 def _get(url: str) -> None:
@@ -213,15 +219,25 @@ def _p95(times: list[float]) -> float:
 # --- the statistician ----------------------------------------------------------------------------
 
 
-def _upload(page, file: Path, revision: int) -> None:
+class Refused(Exception):
+    """The dashboard refused an upload that it should have taken (what it said is the message)."""
+
+
+def _upload(page, file: Path, db: Path, revision: int) -> None:
     """Upload `file` on 数据管理, wait for the check and preview, tick the warnings if any,
-    confirm, and wait until it is saved as `revision`."""
+    confirm, and wait until the store holds it as `revision` (the page's 已保存 note can be gone
+    by the time it is looked for: it shows for one run)."""
     import re
 
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    from ipdata import service
+
     page.locator("input[type=file]").set_input_files(str(file))
-    page.get_by_text("将要发生的变化").wait_for()
+    preview = page.get_by_text("将要发生的变化")
+    preview.or_(page.get_by_text("不能导入")).or_(page.get_by_text("内部错误")).first.wait_for()
+    if not preview.count():
+        raise Refused(page.get_by_test_id("stAlert").first.inner_text()[:300])
     confirm = page.get_by_role("button", name=re.compile("确认导入"))
     confirm.wait_for()  # the warnings' tick, if any, is drawn above it
     tick = page.get_by_test_id("stCheckbox").filter(has_text="已核对以上警告中的数据")
@@ -236,18 +252,37 @@ def _upload(page, file: Path, revision: int) -> None:
         except PlaywrightTimeout:
             continue
     confirm.click()
-    page.get_by_text(f"已保存为第 {revision} 版").first.wait_for()
-    # the confirmed file's uploader makes way for a fresh, empty one
-    page.wait_for_function("() => document.querySelectorAll('input[type=file]').length === 1")
+    deadline = time.monotonic() + 120
+    while service.open_store(db).latest_revision_id() < revision:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"revision {revision} was not saved within 120 s")
+        time.sleep(0.2)
+    # the page has moved on: the confirmed file's preview and uploader gone, one fresh uploader
+    # (the store is written before the page reruns: a file given now would go to the old one)
+    page.wait_for_function("() => document.querySelectorAll('input[type=file]').length === 1"
+                           " && !document.body.innerText.includes('将要发生的变化')")
 
 
-def statistician(url: str, files: list[Path], seconds: float, out: Path) -> None:
+def _clear(page) -> None:
+    """After a refusal: remove the file, so that the next one is judged on its own."""
+    gone = "() => !/不能导入|内部错误/.test(document.body.innerText)"
+    try:
+        page.get_by_test_id("stFileChipDeleteBtn").first.click(timeout=30_000)
+        page.wait_for_function(gone, timeout=30_000)
+    except Exception:  # whatever the page is doing, a reload starts it afresh
+        page.reload()
+        page.locator("input[type=file]").wait_for(state="attached")
+
+
+def statistician(url: str, db: Path, files: list[Path], seconds: float, out: Path, revision: int) -> None:
     """In this process: sign in with Chromium, say so (file OUT.ready), then upload, check and
-    confirm the two files in turn for `seconds`, at least once; write the seconds each upload
-    took to `out` (JSON). On a failure, what the page showed goes to stderr and OUT.png."""
+    confirm the two files in turn for `seconds`, at least once, the store's latest revision being
+    `revision`; write the seconds each upload took to `out` (JSON). On a failure, what the page
+    showed goes to stderr and OUT.png."""
     from playwright.sync_api import sync_playwright
 
     done: list[float] = []
+    refused: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -262,10 +297,14 @@ def statistician(url: str, files: list[Path], seconds: float, out: Path) -> None
             page.locator("input[type=file]").wait_for(state="attached")
             out.with_suffix(".ready").touch()  # signed in: the viewers may come
             until = time.monotonic() + seconds
-            while not done or time.monotonic() < until:  # at least once, however slow the sign-in
+            while not (done or refused) or time.monotonic() < until:  # at least once, however slow the sign-in
                 start = time.perf_counter()
-                _upload(page, files[(len(done) + 1) % 2], revision=len(done) + 2)
-                done.append(time.perf_counter() - start)
+                try:
+                    _upload(page, files[(revision + len(done)) % 2], db, revision=revision + len(done) + 1)
+                    done.append(time.perf_counter() - start)
+                except Refused as exc:
+                    refused.append(str(exc))
+                    _clear(page)
         except Exception:
             with contextlib.suppress(Exception):
                 page.screenshot(path=out.with_suffix(".png"), full_page=True)
@@ -273,7 +312,7 @@ def statistician(url: str, files: list[Path], seconds: float, out: Path) -> None
             raise
         finally:
             browser.close()
-    out.write_text(json.dumps(done), encoding="utf-8")
+    out.write_text(json.dumps({"seconds": done, "refused": refused}, ensure_ascii=False), encoding="utf-8")
 
 
 def browser_opens(url: str, tiles: int, n: int = 3) -> list[float]:
@@ -296,13 +335,16 @@ def browser_opens(url: str, tiles: int, n: int = 3) -> list[float]:
 
 
 @contextmanager
-def uploading(url: str, files: list[Path], seconds: float, tmp: Path) -> Iterator[Path]:
+def uploading(url: str, files: list[Path], seconds: float, tmp: Path, db: Path) -> Iterator[Path]:
     """The statistician in a child process, uploading from the moment it is signed in (when this
     yields) for `seconds`; yields the path its results go to."""
+    from ipdata import service
+
     out = tmp / f"uploads-{time.monotonic_ns()}.json"
     ready = out.with_suffix(".ready")
+    latest = service.open_store(db).latest_revision_id()
     proc = subprocess.Popen([sys.executable, "-m", "bench.load", "--statistician", url, "--for", str(seconds),
-                             "--out", str(out), *map(str, files)],
+                             "--revision", str(latest), "--db", str(db), "--out", str(out), *map(str, files)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
@@ -324,16 +366,16 @@ def uploading(url: str, files: list[Path], seconds: float, tmp: Path) -> Iterato
 # --- the run -------------------------------------------------------------------------------------
 
 
-def phase(url: str, files: list[Path], tiles: int, n: int, seconds: float, tmp: Path,
+def phase(url: str, db: Path, files: list[Path], tiles: int, n: int, seconds: float, tmp: Path,
           upload: bool = True) -> Phase:
     """N viewers for `seconds`, with the statistician uploading throughout (when `upload`)."""
     result = Phase(n, seconds)
     if upload:
-        with uploading(url, files, seconds, tmp) as out:
+        with uploading(url, files, seconds, tmp, db) as out:
             times, errors = asyncio.run(_viewers(url, tiles, n, seconds))
-        uploads = json.loads(out.read_text(encoding="utf-8")) if out.exists() else []
-        result.uploads = len(uploads)
-        result.upload_median = statistics.median(uploads) if uploads else None
+        got = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"seconds": [], "refused": []}
+        result.uploads, result.refused = len(got["seconds"]), got["refused"]
+        result.upload_median = statistics.median(got["seconds"]) if got["seconds"] else None
     else:
         times, errors = asyncio.run(_viewers(url, tiles, n, seconds))
     result.opens, result.failed, result.errors = len(times) + len(errors), len(errors), errors[:5]
@@ -359,7 +401,7 @@ def run(max_viewers: int, seconds: float, budget: float, tmp: Path, log=print) -
     phases: list[Phase] = []
     with dashboard(db, tmp / "streamlit.log") as url:
         asyncio.run(open_overview(url, tiles))  # warm: the first run imports and fills the caches
-        quiet = phase(url, files, tiles, 1, min(seconds, 15), tmp, upload=False)
+        quiet = phase(url, db, files, tiles, 1, min(seconds, 15), tmp, upload=False)
         browser = browser_opens(url, tiles, 2)
         log(f"1 viewer, no upload: p50 {quiet.p50:.2f} s, p95 {quiet.p95:.2f} s; "
             f"in Chromium {', '.join(f'{t:.2f}' for t in browser)} s")
@@ -367,9 +409,9 @@ def run(max_viewers: int, seconds: float, budget: float, tmp: Path, log=print) -
         for n in ladder(max_viewers):
             if time.monotonic() - started > budget:
                 break
-            phases.append(p := phase(url, files, tiles, n, seconds, tmp))
+            phases.append(p := phase(url, db, files, tiles, n, seconds, tmp))
             log(f"{n} viewers: {p.opens} opens, p50 {p.p50 or 0:.2f} s, p95 {p.p95 or 0:.2f} s, "
-                f"{p.failed} failed, {p.uploads} uploads")
+                f"{p.failed} failed, {p.uploads} uploads, {len(p.refused)} refused {p.refused[:1]}")
             if not p.held:
                 missed = n
                 break
@@ -377,7 +419,7 @@ def run(max_viewers: int, seconds: float, budget: float, tmp: Path, log=print) -
         # bisect between the last count that held and the first that did not (steps of ≥ 2)
         while missed is not None and missed - held > 2 and time.monotonic() - started < budget:
             n = (held + missed) // 2
-            phases.append(p := phase(url, files, tiles, n, seconds, tmp))
+            phases.append(p := phase(url, db, files, tiles, n, seconds, tmp))
             log(f"{n} viewers: p95 {p.p95 or 0:.2f} s, {p.failed} failed")
             held, missed = (n, missed) if p.held else (held, n)
     return {"held": held, "missed": missed, "p95_limit": P95_LIMIT, "seconds_per_phase": seconds,
@@ -391,12 +433,13 @@ def _s(x: float | None) -> str:
 
 
 def table(result: dict) -> str:
-    lines = ["| viewers | opens | p50 | p95 | worst | failed | uploads (median) | load | held? |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| viewers | opens | p50 | p95 | worst | failed | uploads (median) | refused | load | held? |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     s = _s
     for p in sorted(result["phases"], key=lambda p: p["viewers"]):
         lines.append(f"| {p['viewers']} | {p['opens']} | {s(p['p50'])} | {s(p['p95'])} | {s(p['worst'])} | "
-                     f"{p['failed']} | {p['uploads']} ({s(p['upload_median'])}) | {p['load']} | {'yes' if p['held'] else '**no**'} |")
+                     f"{p['failed']} | {p['uploads']} ({s(p['upload_median'])}) | {len(p['refused'])} | {p['load']} | "
+                     f"{'yes' if p['held'] else '**no**'} |")
     return "\n".join(lines)
 
 
@@ -408,11 +451,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--statistician", help=argparse.SUPPRESS)  # child process: the uploads
     parser.add_argument("--for", dest="for_seconds", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--revision", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.statistician:
-        statistician(args.statistician, args.files, args.for_seconds, args.out)
+        statistician(args.statistician, args.db, args.files, args.for_seconds, args.out, args.revision)
         return 0
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         print("needs Debian's chromium for the statistician (make setup installs it as root)", file=sys.stderr)
