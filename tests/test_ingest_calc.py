@@ -5,55 +5,15 @@ the script put in the file (the contract: issue 11), never copied from the reade
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-from ingest_helpers import PLAN
-
-from ipdata.ingest import read_upload
+from corpus_expect import ANY, Expect, OneOf, check_file, load_script
 
 DATA = Path(__file__).resolve().parent / "data" / "calc"
 NOT_FIXTURES = {"make_corpus.py", "README.md"}
-# Plausibility warnings hang on thresholds set in the plan file: the corpus keeps its year-on-year
-# changes small, but these tests do not pin those warnings.
-PLAUSIBILITY = {"yoy-change", "far-from-target"}
 
 D = "全区"
-
-
-class _Anywhere:
-    """A location the contract leaves open (a notice about a whole sheet or file)."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __repr__(self) -> str:
-        return "ANY"
-
-
-ANY = _Anywhere()
-
-
-@dataclass(frozen=True)
-class OneOf:
-    options: tuple[str, ...]
-
-    def __eq__(self, other: object) -> bool:
-        return other in self.options
-
-
-@dataclass
-class Expect:
-    values: list[tuple] = field(default_factory=list)  # (series, region, year, value) stored
-    targets: list[tuple] = field(default_factory=list)  # (series, region, year, target) stored
-    errors: list[tuple] = field(default_factory=list)  # (code, sheet, cell): a refusal names all of them
-    warnings: list[tuple] = field(default_factory=list)  # (code, sheet, cell)
-    messages: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "code" or "code@cell" -> pieces
-    notices_in: str | None = None  # a column whose cells or header may carry any warning (read or ignored)
 
 
 CASES: dict[str, Expect] = {
@@ -258,51 +218,9 @@ CASES: dict[str, Expect] = {
 }
 
 
-def _same(got: list[tuple], expected: list[tuple]) -> bool:
-    """The same items in any order; an expected item may hold ANY or OneOf."""
-    left = list(got)
-    for item in expected:
-        match = next((i for i, g in enumerate(left) if item == g), None)
-        if match is None:
-            return False
-        del left[match]
-    return not left
-
-
-def _rows(frame: Any, value: str) -> list[tuple]:
-    return sorted((s, r, int(y), round(float(v), 9))
-                  for s, r, y, v in frame[["series", "region", "year", value]].itertuples(index=False, name=None))
-
-
 @pytest.mark.parametrize("name", list(CASES))
 def test_calc_file(name: str):
-    expect = CASES[name]
-    upload = read_upload(DATA / name, PLAN)  # never raises
-    report = upload.report
-    errors = [(p.code, p.sheet, p.cell) for p in report.errors]
-    warnings = [(p.code, p.sheet, p.cell) for p in report.warnings if p.code not in PLAUSIBILITY
-                and not (expect.notices_in and (p.cell or "").rstrip("0123456789") == expect.notices_in)]
-    assert _same(errors, expect.errors), f"errors {errors}, expected {expect.errors}"
-    for key, pieces in expect.messages.items():
-        code, _, cell = key.partition("@")
-        text = " ".join(p.message for p in report.problems if p.code == code and (not cell or p.cell == cell))
-        assert all(piece in text for piece in pieces), f"{key}: {text!r} lacks one of {pieces}"
-    if expect.errors:
-        return  # a refused file: its errors are pinned, not the notices beside them
-    assert _same(warnings, expect.warnings), f"warnings {warnings}, expected {expect.warnings}"
-    assert _rows(upload.observations, "value") == sorted(expect.values)
-    assert _rows(upload.targets, "target") == sorted(expect.targets)
-
-
-def _corpus_script():
-    spec = importlib.util.spec_from_file_location("make_corpus", DATA / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
+    check_file(DATA / name, CASES[name])
 
 
 def test_every_committed_file_has_a_test():
@@ -312,6 +230,6 @@ def test_every_committed_file_has_a_test():
 
 
 def test_every_file_comes_from_the_script():
-    script = _corpus_script()
+    script = load_script(DATA / "make_corpus.py")
     made = {f"{c.stem}.{ext}" for c in script.CASES for ext in c.formats} | set(script.NOT_WORKBOOKS)
     assert made == set(CASES)

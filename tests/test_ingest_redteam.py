@@ -7,21 +7,13 @@ never copied from the reader's output.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-from ingest_helpers import PLAN
-
-from ipdata.ingest import read_upload
+from corpus_expect import ANY, EachAt, Expect, check_file, load_script
 
 DATA = Path(__file__).resolve().parent / "data" / "redteam"
 NOT_FIXTURES = {"make_redteam.py", "README.md"}
-# Plausibility warnings hang on thresholds set in the plan file; these tests do not pin them.
-PLAUSIBILITY = {"yoy-change", "far-from-target"}
 
 D = "全区"
 HV = "hv_invention_per10k"
@@ -36,41 +28,6 @@ STAFF = "ip_service_staff"
 TRAIN = "ip_training_persons"
 SESS = "ip_training_sessions"
 JS, CJ = "金沙街道", "川姜镇"
-
-
-class _Anywhere:
-    """Exactly one problem, wherever the reader puts it (a notice about a whole sheet or file)."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __repr__(self) -> str:
-        return "ANY"
-
-
-ANY = _Anywhere()
-
-
-class EachAt:
-    """One or more problems, each at one of these cells (one per column, per row or per table)."""
-
-    def __init__(self, *cells: str) -> None:
-        self.cells = cells
-
-    def __eq__(self, other: object) -> bool:
-        return other in self.cells
-
-    def __repr__(self) -> str:
-        return f"EachAt{self.cells}"
-
-
-@dataclass
-class Expect:
-    values: list[tuple] = field(default_factory=list)  # (series, region, year, value) stored
-    targets: list[tuple] = field(default_factory=list)  # (series, region, year, target) stored
-    errors: list[tuple] = field(default_factory=list)  # (code, sheet, cell): a refusal names all of them
-    warnings: list[tuple] = field(default_factory=list)  # (code, sheet, cell)
-    messages: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "code" or "code@cell" -> pieces
 
 
 CASES: dict[str, Expect] = {
@@ -233,53 +190,9 @@ CASES: dict[str, Expect] = {
 }
 
 
-def _same(got: list[tuple], expected: list[tuple]) -> bool:
-    """Each expected problem found, and nothing else. A plain or ANY location takes exactly one
-    problem; an EachAt location takes all the problems of that code at its cells (at least one)."""
-    left = list(got)
-    for item in sorted(expected, key=lambda e: any(isinstance(part, EachAt) for part in e)):
-        hits = [i for i, g in enumerate(left) if item == g]
-        if not hits:
-            return False
-        taken = hits if any(isinstance(part, EachAt) for part in item) else hits[:1]
-        left = [g for i, g in enumerate(left) if i not in taken]
-    return not left
-
-
-def _rows(frame: Any, value: str) -> list[tuple]:
-    return sorted((s, r, int(y), round(float(v), 9))
-                  for s, r, y, v in frame[["series", "region", "year", value]].itertuples(index=False, name=None))
-
-
 @pytest.mark.parametrize("name", list(CASES))
 def test_redteam_file(name: str):
-    expect = CASES[name]
-    upload = read_upload(DATA / name, PLAN)  # never raises
-    report = upload.report
-    errors = [(p.code, p.sheet, p.cell) for p in report.errors]
-    warnings = [(p.code, p.sheet, p.cell) for p in report.warnings if p.code not in PLAUSIBILITY]
-    assert _same(errors, expect.errors), f"errors {errors}, expected {expect.errors}"
-    for key, pieces in expect.messages.items():
-        code, _, cell = key.partition("@")
-        text = " ".join(p.message for p in report.problems if p.code == code and (not cell or p.cell == cell))
-        assert all(piece in text for piece in pieces), f"{key}: {text!r} lacks one of {pieces}"
-    if expect.errors:
-        return  # a refused file: its errors are pinned, not the notices beside them
-    assert _same(warnings, expect.warnings), f"warnings {warnings}, expected {expect.warnings}"
-    assert _rows(upload.observations, "value") == sorted(expect.values)
-    assert _rows(upload.targets, "target") == sorted(expect.targets)
-
-
-def _corpus_script():
-    spec = importlib.util.spec_from_file_location("make_redteam", DATA / "make_redteam.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-        sys.modules.pop("make_corpus", None)  # loaded by make_redteam for its helpers
-    return module
+    check_file(DATA / name, CASES[name])
 
 
 def test_every_committed_file_has_a_test():
@@ -289,6 +202,6 @@ def test_every_committed_file_has_a_test():
 
 
 def test_every_file_comes_from_the_script():
-    script = _corpus_script()
+    script = load_script(DATA / "make_redteam.py", ("make_corpus",))
     made = {f"{c.stem}.{ext}" for c in script.CASES for ext in c.formats} | set(script.OPENPYXL)
     assert made == set(CASES)
