@@ -56,7 +56,9 @@ class Problem:
 
     def location(self) -> str:
         parts = []
-        if self.sheet:
+        if self.sheet and self.sheet.endswith((".yaml", ".yml")):  # a plan file, not a workbook
+            parts.append(f"文件“{self.sheet}”")
+        elif self.sheet:
             parts.append(f"工作表“{self.sheet}”")
         if self.cell:
             parts.append(f"单元格 {self.cell}")

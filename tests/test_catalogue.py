@@ -194,7 +194,7 @@ def _with(tmp_path, extra: str) -> Path:
     text = (ROOT / "data/plans/tongzhou-2022-2025.yaml").read_text(encoding="utf-8")
     start = text.index("\nregions:")
     end = text.index("\ncategories:")
-    path = tmp_path / "p.yaml"
+    path = tmp_path / "tongzhou-2022-2025.yaml"
     path.write_text(text[:start] + "\n" + extra + text[end:], encoding="utf-8")
     return path
 

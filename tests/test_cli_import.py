@@ -31,7 +31,7 @@ def big(tmp_path_factory):
     """The smoke-size synthetic plan and long workbook: 20 goals × 10 regions × 2021–2025 = 1,000 rows."""
     tmp = tmp_path_factory.mktemp("big")
     size = synthetic.SIZES["small"]
-    return synthetic.write_plan(tmp / "plan.yaml", size.goals), synthetic.write_long(tmp / "long.xlsx", size)
+    return synthetic.write_plan(tmp / f"bench-{size.goals}.yaml", size.goals), synthetic.write_long(tmp / "long.xlsx", size)
 
 
 def test_counts_by_goal_and_year_then_fifty_changes(big, tmp_path, capsys):

@@ -76,7 +76,7 @@ def test_plan_decimals_and_defaults():
 def test_plan_decimals_are_validated(tmp_path, value, error):
     text = (ROOT / "data/plans/tongzhou-2022-2025.yaml").read_text(encoding="utf-8")
     text = text.replace("    target: 18\n", f"    target: 18\n    decimals: {value!r}\n", 1)
-    path = tmp_path / "p.yaml"
+    path = tmp_path / "tongzhou-2022-2025.yaml"
     path.write_text(text, encoding="utf-8")
     if error:
         with pytest.raises(IpdataError) as exc:
