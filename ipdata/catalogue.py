@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import hashlib
 import json
 import unicodedata
@@ -421,10 +422,12 @@ class _Checker:
         lines = getattr(d, "key_lines", {})
         for key in d:
             if key not in allowed:
+                near = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+                guess = f"是否应为“{near[0]}”？" if near else ""
                 self.problems.append(Problem(
                     "plan-unknown-key",
-                    f"{self.file} 第{lines.get(key, '?')}行：{where} 中没有“{key}”这一项"
-                    f"（可用：{'、'.join(sorted(allowed))}）。请检查拼写，或删去这一项",
+                    f"{self.file} 第{lines.get(key, '?')}行：{where} 中没有“{key}”这一项。{guess}"
+                    f"可用的有：{'、'.join(sorted(allowed))}。请改正拼写，或删去这一项",
                     sheet=self.file, column=f"{where}.{key}", value=key))
 
     def req(self, d: Any, key: str, where: str, typ: type | tuple = str) -> Any:
