@@ -162,3 +162,11 @@ def test_a_plan_without_tasks_regions_or_numeric_goals_loads(tmp_path):
 """))
     assert (plan.tasks, plan.regions, plan.task_count()) == ((), (), 0)
     assert plan.name == "某市知识产权规划(2026-2030年)监测" and plan.tasks_heading == "重点任务"
+
+
+def test_every_plan_key_is_documented():
+    from ipdata.catalogue import KEYS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs/plan-schema.md").read_text(encoding="utf-8")
+    missing = sorted({k for keys in KEYS.values() for k in keys if f"`{k}`" not in doc})
+    assert missing == []
