@@ -29,6 +29,7 @@ STATUS_COLOURS: dict[str, str] = {
     L.BACKWARD: VERMILLION, L.MISSED: VERMILLION, L.NOT_BUILT: VERMILLION,
     L.NO_DATA: GREY, L.NO_TARGET: GREY,
     L.UP: BLUE, L.DOWN: VERMILLION, L.FLAT: GREY,
+    L.MET: GREEN, L.NOT_MET: VERMILLION,
 }
 # A glyph per status so that colour is never the only cue (tiles, bar labels, titles).
 STATUS_SYMBOLS: dict[str, str] = {
@@ -39,6 +40,7 @@ STATUS_SYMBOLS: dict[str, str] = {
     L.BACKWARD: "✖", L.MISSED: "✖", L.NOT_BUILT: "○",
     L.NO_DATA: "？", L.NO_TARGET: "—",
     L.UP: "↗", L.DOWN: "↘", L.FLAT: "→",
+    L.MET: "✔", L.NOT_MET: "✖",
 }
 UNKNOWN_COLOUR, UNKNOWN_SYMBOL = GREY, "·"
 

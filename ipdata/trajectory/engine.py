@@ -11,6 +11,7 @@ import pandas as pd
 
 from ipdata.catalogue import Plan
 from ipdata.trajectory import figures as F
+from ipdata.trajectory import rank
 from ipdata.trajectory.derive import canonical_regions, goal_values
 from ipdata.trajectory.eurostat import eurostat
 from ipdata.trajectory.labels import DEFAULT, Thresholds
@@ -27,6 +28,7 @@ COLUMNS = [
     "projected", "projected_low", "projected_high", "projected_gap", "reach_year",
     "required_increment", "required_growth", "gap", "final_achieved", "final_pct_of_target",
     "share_of_district", "notes", "narrative",
+    *rank.COLUMNS,  # rank goals only (rank, source, peers, tier): None on every other goal
 ]
 
 
@@ -58,6 +60,7 @@ def compute_all(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None =
     out["plan_base_year"] = plan.base_year
     out["status_reason"], out["notes"], out["narrative"] = texts(out, thresholds)
     out = out[out["region"].isin(regions)]
+    out = rank.apply(plan, values, out)  # rank goals: a position, said apart from numeric progress
     return out[COLUMNS].reset_index(drop=True)
 
 

@@ -21,14 +21,18 @@ DOWN = "下降"
 FLAT = "持平"
 # A region (镇/街道) that has no target of its own for this goal is shown, not judged.
 NO_TARGET = "无分解目标"
+# Rank goals (进入全省第一方阵): the latest rank is inside the plan's band or not (trajectory/rank.py).
+MET = "达成"
+NOT_MET = "未达成"
 
 STATUS_LABELS = (
     DONE, MISSED, NO_DATA, BACKWARD, AHEAD, ON_TRACK, BEHIND, BUILT, NOT_BUILT, UP, DOWN, FLAT,
-    NO_TARGET,
+    NO_TARGET, MET, NOT_MET,
 )
 # Worst to best, for sorting and for the monotonicity property; labels without a rank
 # (数据不足, trend directions, 无分解目标) are not a judgement.
-STATUS_RANK = {MISSED: 0, NOT_BUILT: 0, BACKWARD: 1, BEHIND: 2, ON_TRACK: 3, AHEAD: 4, DONE: 5, BUILT: 5}
+STATUS_RANK = {MISSED: 0, NOT_BUILT: 0, NOT_MET: 0, BACKWARD: 1, BEHIND: 2, ON_TRACK: 3, AHEAD: 4, DONE: 5,
+               BUILT: 5, MET: 5}
 
 # Eurostat / Open SDG classes.
 EU_ACHIEVED = "目标已实现"
