@@ -393,7 +393,8 @@ def app(page: str | None = None, **query) -> AppTest:
 
 
 def page_words(at) -> str:
-    """What a reader sees on the page: texts, tables, widget labels and options, chart specs."""
+    """What a reader sees on the page: texts, tables, widget labels and values, chart specs (not a
+    widget's options: a plan switcher rightly offers the other plans by name)."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
                  "text", "code"):
@@ -403,7 +404,7 @@ def page_words(at) -> str:
     for kind in ("selectbox", "radio", "multiselect", "segmented_control", "pills", "button", "tabs",
                  "expander", "metric", "download_button"):
         for e in getattr(at, kind, []):
-            parts += [str(getattr(e, attr, "")) for attr in ("label", "value", "options")]
+            parts += [str(getattr(e, attr, "")) for attr in ("label", "value")]
     parts += [str(e.proto) for e in at.get("plotly_chart")]
     return "\n".join(parts)
 
