@@ -52,7 +52,8 @@ def test_milestones_and_trend_goals():
     )
     trend = [g for g in PLAN.goals if g.kind == "trend"]
     assert [(g.name, g.direction, g.target) for g in trend] == [("知识产权许可转让贸易额", "higher", None)]
-    assert len(PLAN.goals) == 20  # 16 numbers + 3 milestones + 1 trend
+    # 16 numbers + 3 milestones + 1 trend + 1 rank (进入全省第一方阵, added in issue 13)
+    assert len(PLAN.goals) == 21
 
 
 def test_per_10k_goals_derive_from_counts():

@@ -144,7 +144,7 @@ def test_not_a_workbook_via_subprocess(tmp_path):
 def test_goals_lists_every_goal(capsys):
     code, out, _ = run(capsys, "goals")
     assert code == 0
-    assert out.count("\n") == 21  # header + 20 goals
+    assert out.count("\n") == 22  # header + 21 goals (the rank goal added in issue 13)
     assert "万人高价值发明专利拥有量" in out and "≥18件" in out
 
 
@@ -154,7 +154,7 @@ def test_status_json_on_demo(tmp_path, capsys):
     code, out, _ = run(capsys, "--db", db, "status", "--json")
     assert code == 0
     rows = {r["code"]: r for r in json.loads(out)}
-    assert len(rows) == 20
+    assert len(rows) == 21  # 20 numeric goals + the rank goal (issue 13)
     hv = rows["hv_invention_per10k"]
     # (14.9 - 8.2) / (18 - 8.2) = 0.68367; (2024-2021)/(2025-2021) = 0.75; q = 0.9116
     assert (hv["base_value"], hv["latest_year"], hv["latest_value"]) == (8.2, 2024, 14.9)

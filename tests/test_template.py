@@ -35,9 +35,10 @@ def test_sheets_and_headers():
 def test_one_row_per_goal_for_the_district():
     ws = load_workbook(io.BytesIO(_template()))["指标数据"]
     rows = [[c.value for c in row[:5]] for row in ws.iter_rows(min_row=4, max_row=ws.max_row) if row[0].value]
-    assert len(rows) == 20
+    assert len(rows) == 21  # 20 numeric goals + the rank goal, listed last (issue 13)
     assert rows[0] == ["hv_invention_per10k", "创造", "万人高价值发明专利拥有量", "件", "全区"]
-    assert rows[-1] == ["ip_training_sessions", "人才", "组织各类知识产权培训", "次", "全区"]
+    assert rows[-2] == ["ip_training_sessions", "人才", "组织各类知识产权培训", "次", "全区"]
+    assert rows[-1] == ["ip_output_rank", "创造", "知识产权产出主要指标全省排名", "名", "全区"]
 
 
 def test_base_sheet_has_numerators_and_context():
@@ -57,7 +58,8 @@ def test_guide_lists_every_goal_with_target():
     ws = load_workbook(io.BytesIO(_template()))["填报说明"]
     text = [[c.value for c in row] for row in ws.iter_rows()]  # lists, not tuples
     rows = {r[0]: r for r in text if r[0] in PLAN.goal_by_code}
-    assert len(rows) == 20
+    assert len(rows) == 21  # with the rank goal (issue 13)
+    assert rows["ip_output_rank"][4:6] == ["排名", "全省县(市、区)第一方阵（前10名）"]
     assert rows["hv_invention_per10k"][:6] == ["hv_invention_per10k", "创造", "万人高价值发明专利拥有量", "件", "水平值", "≥18件"]
     assert rows["ip_pledge_amount"][5] == ">20亿元"
     assert rows["license_trade"][4:6] == ["趋势", "明显增长"]
@@ -198,5 +200,5 @@ def test_the_template_offers_the_plans_regions(tmp_path):
     names = [c.value for row in guide[ref] for c in row]
     assert names[0] == "全区" and names[1:] == list(PLAN.region_names) and len(names) == 18
     lists = {str(dv.sqref): dv.formula1 for dv in wb["指标数据"].data_validations.dataValidation}
-    assert lists["E4:E324"] == "=region_names"
+    assert lists["E4:E325"] == "=region_names"  # 21 goal rows (the rank goal, issue 13) + 300 spare
     assert any("从下拉列表选择：南通高新区、金沙街道" in str(c.value) for c in guide["A"][:12])

@@ -228,6 +228,14 @@ CASES = [
       ("population", "全区", 2021, 120), ("population", "全区", 2022, 121)], None, None,
      dict(status="快于预期", base_value=500.0, latest_value=578.512397, completion=0.261708,
           schedule_ratio=1.046832)),
+    # a rank (进入全省第一方阵, top 10): a position, not a quantity — no progress, no projection;
+    # judged by the target year's rank (tests/test_rank.py has the sentences).
+    ("rank-met", "ip_output_rank", series("ip_output_rank", {2023: 14, 2024: 12, 2025: 8}), None, None,
+     dict(status="达成", latest_year=2025, latest_value=8.0, rank=8, n_points=3, final_achieved=True,
+          completion=None, time_elapsed=None, schedule_ratio=None, projected=None, reach_year=None,
+          base_value=None, gap=None, eurostat_class="不适用")),
+    ("rank-not-met", "ip_output_rank", series("ip_output_rank", {2025: 11}), None, None,
+     dict(status="未达成", rank=11, final_achieved=False, completion=None, projected=None)),
 ]
 
 
@@ -253,7 +261,7 @@ def test_table_covers_every_status_and_kind():
     statuses = {c[5]["status"] for c in CASES}
     assert set(STATUS_LABELS) <= statuses
     kinds = {PLAN_LOW.goal(c[1]).kind for c in CASES}
-    assert kinds == {"level", "cumulative", "milestone", "trend"}
+    assert kinds == {"level", "cumulative", "milestone", "trend", "rank"}
     assert len(CASES) >= 15
 
 

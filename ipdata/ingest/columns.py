@@ -135,6 +135,7 @@ class _Table:
             text["unit"] = np.full(self.n, h.table_unit[0], dtype=object)
         series, clean = self._series(text)
         clean &= rows
+        clean &= np.array([s is None or s.code not in reader._ranks for s in series], bool)  # ranks: row by row
         regions = Column(text["region"])
         region = regions.map(reader.region)
         too_long = self._too_long(text, regions)

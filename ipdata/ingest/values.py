@@ -11,6 +11,7 @@ from typing import Any
 
 from ipdata.catalogue import COUNT_UNITS, Plan, Series
 from ipdata.errors import Problem, column_letter
+from ipdata.ingest import ranks
 from ipdata.ingest.cells import (
     header_year,
     is_blank,
@@ -58,6 +59,7 @@ class RowReader:
         self.indicator_rows = 0  # rows that named a plan indicator (a file with none is refused)
         self._milestones = {g.code for g in plan.goals if g.kind == "milestone"}
         self._trends = {g.code for g in plan.goals if g.kind == "trend"}
+        self._ranks = {g.code: g for g in plan.goals if g.is_rank}  # read by ranks.py, row by row
         self._year_problems: set[tuple[str, int, int]] = set()  # a bad year header is told once
         self._matches: dict[tuple[str | None, str | None], Match] = {}
 
@@ -76,6 +78,9 @@ class RowReader:
             return
         if region is None:
             yield self.unknown_region(row.sheet, row.row, row.region_col, row.region or "")
+            return
+        if series.code in self._ranks:  # a position citing its 通报: its own rules (ranks.py)
+            yield from ranks.read_row(self, row, self._ranks[series.code], region)
             return
         for entry in row.entries:
             value, pct = yield from self._value(series, entry, row)

@@ -30,7 +30,6 @@ _NOT_FOR_RANKS = (
     "eurostat_ratio", "eurostat_method", "projected", "projected_low", "projected_high", "projected_gap",
     "required_increment", "required_growth", "gap", "final_pct_of_target", "share_of_district",
 )
-NO_SOURCE = "来源未注明"  # a rank stored before sources were required
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Rank:
 
     year: int
     position: int
-    source: str
+    source: str  # '' for a rank stored without one (ingest has refused such ranks since issue 13)
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def ranks_of(plan: Plan, goal: Goal, values: pd.DataFrame) -> list[Rank]:
     mine = mine[[plan.is_district(r) for r in mine["region"]]] if not mine.empty else mine
     mine = mine[mine["value"].notna()].sort_values("year")
     sources = mine["source"] if "source" in mine.columns else pd.Series(None, index=mine.index, dtype=object)
-    return [Rank(int(y), int(round(float(v))), _text(s) or NO_SOURCE)
+    return [Rank(int(y), int(round(float(v))), _text(s))
             for y, v, s in zip(mine["year"], mine["value"], sources, strict=True)]
 
 
@@ -105,7 +104,8 @@ def judge(plan: Plan, goal: Goal, values: pd.DataFrame) -> RankStatus:
     latest = history[-1]
     met = latest.position <= (goal.target or 0)
     n = int(goal.target or 0)
-    reason = f"{latest.year}年在{goal.peers}中排第{latest.position}名（来源：{latest.source}），"
+    cited = f"来源：{latest.source}" if latest.source else "未注明来源"
+    reason = f"{latest.year}年在{goal.peers}中排第{latest.position}名（{cited}），"
     reason += f"进入{tier_text(goal)}" if met else f"未进入{tier_text(goal)}，差{latest.position - n}位"
     if latest.year < target_year:
         reason += f"；这是{latest.year}年的排名，{target_year}年排名尚未上传"
@@ -153,7 +153,7 @@ def _fill(out: pd.DataFrame, rows: pd.Index, s: RankStatus) -> None:
     out.loc[rows, "latest_year"] = pd.NA if latest is None else latest.year
     out.loc[rows, "latest_value"] = np.nan if latest is None else float(latest.position)
     out.loc[rows, "rank"] = pd.NA if latest is None else latest.position
-    out.loc[rows, "source"] = None if latest is None else latest.source
+    out.loc[rows, "source"] = latest.source if latest is not None and latest.source else None
     out.loc[rows, "n_points"] = len(s.history)
     out.loc[rows, "status"] = s.status
     out.loc[rows, "status_reason"] = s.reason
