@@ -4,13 +4,14 @@ the goals that lag, and one tile per goal. Computed from the trajectory frame (o
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
 from ipdata.trajectory import labels as L
+from ipdata.trajectory import rank
 
 # Display order: best first, then the ones needing attention, then no judgement.
 STATUS_ORDER = (L.DONE, L.BUILT, L.AHEAD, L.ON_TRACK, L.BEHIND, L.BACKWARD, L.MISSED, L.NOT_BUILT,
@@ -29,9 +30,19 @@ class Scorecard:
     counts: dict[str, int] = field(default_factory=dict)
     lagging: tuple[str, ...] = ()  # goal names, worst first
     headline: str = ""
+    # Rank goals (进入全省第一方阵) are no numeric progress: not in the counts above, each said
+    # in its own sentence, to be listed apart (trajectory/rank.py).
+    ranks: tuple[str, ...] = ()
 
 
 def scorecard(plan: Plan, frame: pd.DataFrame) -> Scorecard:
+    """Counts, verdict and lagging goals over the numeric goals; rank goals said apart (`ranks`)."""
+    ranks = tuple(rank.ranks(frame).get("narrative", ()))
+    card = _numeric_scorecard(plan, rank.numeric(frame))
+    return replace(card, ranks=ranks)
+
+
+def _numeric_scorecard(plan: Plan, frame: pd.DataFrame) -> Scorecard:
     judged = frame[frame["kind"] != "trend"]
     counts = {s: int((frame["status"] == s).sum()) for s in STATUS_ORDER if (frame["status"] == s).any()}
     years = judged["latest_year"].dropna()
@@ -101,6 +112,8 @@ def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         if pd.isna(r["latest_value"]):
             # data, but no total to show (a cumulative goal missing a year's increment)
             value = "暂无数据" if pd.isna(r["latest_year"]) else "数据不全"
+        elif goal.is_rank:
+            value = f"第{int(r['latest_value'])}名"
         elif goal.kind == "milestone":
             value = f"{int(r['reach_year'])}年建成" if r["status"] == L.BUILT and not pd.isna(r["reach_year"]) else "尚未建成"
         else:

@@ -16,6 +16,7 @@ from ingest_helpers import PLAN, read, tidy
 from ipdata import ingest
 from ipdata.catalogue import parse_plan
 from ipdata.ingest.ranks import position
+from ipdata.scorecard import scorecard, tiles
 from ipdata.trajectory import compute, compute_all, rank, to_records
 
 CODE = "ip_output_rank"
@@ -138,6 +139,18 @@ def test_numeric_and_rank_rows_are_kept_apart():
     assert rank.ranks(frame)["code"].tolist() == [CODE]
     assert CODE not in rank.numeric(frame)["code"].tolist()
     assert len(rank.numeric(frame)) == len(PLAN.goals) - 1
+
+
+def test_the_scorecard_counts_numeric_goals_and_says_the_rank_apart():
+    frame = compute(PLAN, values((2025, 8, SOURCE_2025)))
+    card = scorecard(PLAN, frame)
+    assert card.judged == 19  # 20 numeric goals but the trend; the rank is not among them
+    assert "达成" not in card.counts and card.counts == {"数据不足": 20}
+    assert card.ranks == (f"{NAME}：2025年在全省县(市、区)中排第8名（来源：{SOURCE_2025}），进入第一方阵（前10名）。",)
+    tile = tiles(PLAN, frame).set_index("code").loc[CODE]
+    assert (tile["value_text"], tile["year_text"], tile["target_text"], tile["status"]) == (
+        "第8名", "2025年", "全省县(市、区)第一方阵（前10名）", "达成")
+    assert tile["completion_pct"] is None and tile["gap_text"] == ""
 
 
 def test_a_second_plans_words_come_from_its_file(tmp_path):
