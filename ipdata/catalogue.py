@@ -124,7 +124,16 @@ class Goal:
             return f"{self.peers}{self.tier}（前{_fmt(self.target)}{self.unit}）"
         if self.target is None:  # derived from an uploaded base (trajectory works it out)
             return self.target_rule
+        if self.target_rule:  # derived from the stated base: as judged, rounded to the goal's decimals
+            shown = float(rounding.round_half_up(self.target, self.display_decimals))
+            return f"{COMPARATOR_LABELS[self.comparator or '>=']}{_fmt(shown)}{self.unit}{bracketed(self.target_rule)}"
         return f"{COMPARATOR_LABELS[self.comparator or '>=']}{_fmt(self.target)}{self.unit}"
+
+
+def bracketed(rule: str) -> str:
+    """A target rule after the target, without brackets inside brackets: '（年均增长10%）',
+    '（翻一番，基期值×2）'; '' for no rule."""
+    return f"（{rule.replace('（', '，').replace('）', '')}）" if rule else ""
 
 
 MULTIPLE_WORDS = {2.0: "翻一番", 4.0: "翻两番"}

@@ -7,8 +7,9 @@ import datetime as dt
 import pandas as pd
 
 from ipdata import rounding as R
-from ipdata.catalogue import KIND_LABELS, Goal, Plan
+from ipdata.catalogue import COMPARATOR_LABELS, KIND_LABELS, Goal, Plan
 from ipdata.trajectory import DEFAULT, Thresholds, compute
+from ipdata.trajectory.targets import adds_up, district_rule
 
 
 def status_frame(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = None,
@@ -27,24 +28,40 @@ def _fmt_value(value: float, goal: Goal, row: pd.Series | dict | None = None) ->
 
 
 def status_table(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
-    """Human-readable columns (Chinese headers) from `status_frame`."""
+    """Human-readable columns (Chinese headers) from `status_frame`. Goals due in different
+    years say each its year in the target column; 性质 (约束性/预期性) follows 状态 where the plan
+    gives it."""
     if frame.empty:
         return pd.DataFrame()
-    target_year = int(frame["target_year"].max())
-    return pd.DataFrame({
+    years = frame["target_year"].dropna().astype(int)
+    one_year = years.nunique() <= 1
+    header = f"{int(years.max())}年目标" if one_year and len(years) else "目标"
+    targets = [_target_cell(plan.goal(c), t, None if one_year else y, plan.is_district(r))
+               for c, t, y, r in zip(frame["code"], frame["target_text"], frame["target_year"],
+                                     frame["region"], strict=True)]
+    table = pd.DataFrame({
         "类别": frame["category"],
         "指标": frame["name"],
         "类型": frame["kind"].map(KIND_LABELS),
         "单位": frame["unit"],
         "最新年份": [_year(y) for y in frame["latest_year"]],
         "最新值": [_fmt_value(r["latest_value"], plan.goal(r["code"]), r) for _, r in frame.iterrows()],
-        f"{target_year}年目标": [plan.goal(c).target_text() if plan.district == r else t
-                                for c, r, t in zip(frame["code"], frame["region"], frame["target_text"], strict=True)],
+        header: targets,
         "完成进度": [R.completion(c, s, DEFAULT.schedule_bounds)
                  for c, s in zip(frame["completion"], frame["time_elapsed"], strict=True)],
         "序时进度": [R.percent(x) for x in frame["time_elapsed"]],
         "状态": frame["status"],
     }).reset_index(drop=True)
+    if any(g.nature for g in plan.goals):
+        table["性质"] = [_words(plan.goal(c).nature) for c in frame["code"]]
+    return table
+
+
+def _target_cell(goal: Goal, text: object, year: object, district: bool) -> str:
+    """The row's target as the engine wrote it (a region's own, a derived one with its rule; the
+    plan's words for a trend); '2027年≥50个' when goals are due in different years."""
+    words = text if isinstance(text, str) and text else goal.target_text() if district else ""
+    return words if not words or R.is_missing(year) else f"{int(year)}年{words}"
 
 
 def goal_table(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = None,
@@ -128,13 +145,16 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
     goal = plan.goal(code)
     gv = goal_values(plan, values, [code])
     mine = gv[(gv["series"] == code) & (gv["region"] == region)].sort_values("year")
+    base_year = plan.base_year_of(goal)
     if mine.empty:
         return pd.DataFrame(columns=["年份", "数值", "来源", "备注", "版本"])
     raw = values[(values["region"] == region)].set_index(["series", "year"])
     rev = revisions.set_index("id") if not revisions.empty else revisions
     rows = []
     # Rounded as everywhere else; a yearly increment is not compared with the target, its total is.
-    own = R.rule_of(None, goal) if region == plan.district else R.Rule(goal.display_decimals)
+    at_base = mine.loc[mine["year"] == base_year, "value"]
+    own = (district_rule(plan, goal, None if at_base.empty else float(at_base.iloc[0]))
+           if region == plan.district else R.Rule(goal.display_decimals))
     plain = R.Rule(goal.display_decimals)
 
     def shown(x: float | None, rule: R.Rule) -> str:
@@ -144,7 +164,7 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
 
     # The running total since the base year; unknown (—) from the first missing year on.
     running: float | None = 0.0
-    next_year = plan.base_year + 1
+    next_year = base_year + 1
     for r in mine.itertuples():
         # a derived ratio's provenance is that of its count
         key = (goal.derive.numerator.code if r.derived else code, r.year)
@@ -156,11 +176,11 @@ def goal_data_table(plan: Plan, code: str, values: pd.DataFrame, revisions: pd.D
             rev_text = f"第{rev_id}版 {local_time(rr['created_at'])[:10]} {rr['file_name'] or REVISION_KIND_LABELS.get(rr['kind'], '')}"
         row = {"年份": int(r.year), "数值": shown(r.value, plain if goal.kind == "cumulative" else own)}
         if goal.kind == "cumulative":
-            if r.year > plan.base_year:
+            if r.year > base_year:
                 running = running + r.value if running is not None and r.year == next_year else None
                 next_year = r.year + 1
-            row[f"{plan.base_year + 1}年以来累计"] = (shown(running, own) if r.year > plan.base_year
-                                                   else "基期，不计入")
+            row[f"{base_year + 1}年以来累计"] = (shown(running, own) if r.year > base_year
+                                              else "基期，不计入")
         row.update({
             "来源": ("由计数÷基础数据计算；" if r.derived else "") + (_words(src["source"]) if src is not None else ""),
             "备注": "" if src is None else _words(src["note"]),
@@ -181,13 +201,26 @@ def _words(x: object) -> str:
 
 def goal_definition(plan: Plan, code: str) -> list[tuple[str, str]]:
     goal = plan.goal(code)
+    base_year = plan.base_year_of(goal)
     items = [
         ("类别", goal.category), ("单位", goal.unit), ("类型", KIND_LABELS[goal.kind]),
-        (f"{plan.target_year}年目标", goal.target_text()),
-        ("规划原文", f"“{goal.source}”（{plan.short_title}，{goal.section}）"),
+        (f"{plan.target_year_of(goal)}年目标", goal.target_text()),
     ]
+    if goal.nature:
+        items.append(("性质", goal.nature))
+    if goal.base_value is not None:
+        items.append(("基期值", f"{base_year}年{R.target_number(goal.base_value)}{goal.unit}（规划所列，作为基期）"))
+    elif goal.target_rule:
+        items.append(("基期值", f"按上传的{base_year}年数值推算目标（{goal.target_rule}）"))
+    elif goal.base_year is not None:
+        items.append(("基期", f"{base_year}年"))
+    interim = [(y, v) for y, v in goal.targets if y < plan.target_year_of(goal)]
+    if interim:
+        sign = COMPARATOR_LABELS.get(goal.comparator or ">=", "≥")
+        items.append(("阶段目标", "；".join(f"{y}年{sign}{R.target_number(v)}{goal.unit}" for y, v in interim)))
+    items.append(("规划原文", f"“{goal.source}”（{plan.short_title}，{goal.section}）"))
     if goal.kind == "cumulative":
-        items.append(("口径", f"按年填报当年新增数，{plan.base_year + 1}年起逐年累计，与目标比较。"))
+        items.append(("口径", f"按年填报当年新增数，{base_year + 1}年起逐年累计，与目标比较。"))
     if goal.derive:
         den = next(s for s in plan.context if s.code == goal.derive.denominator)
         factor = "" if goal.derive.factor == 1 else f" × {R.target_number(goal.derive.factor)}"
@@ -203,7 +236,7 @@ def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame
     goal = plan.goal(code)
     f = frame_all[(frame_all["code"] == code) & (frame_all["region"] != plan.district)]
     f = f[f["latest_value"].notna()].sort_values("latest_value", ascending=goal.direction == "lower")
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "排名": range(1, len(f) + 1),
         "地区": f["region"].to_numpy(),
         "最新年份": [_year(y) for y in f["latest_year"]],
@@ -214,6 +247,8 @@ def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame
                  for c, s in zip(f["completion"], f["time_elapsed"], strict=True)],
         "状态": f["status"].to_numpy(),
     })
+    # A ratio or a share is not part of a total (additive: false): no column of shares at all.
+    return table if adds_up(goal) else table.drop(columns="占全区比重")
 
 
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}

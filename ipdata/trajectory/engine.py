@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ipdata.catalogue import Plan
+from ipdata.catalogue import Plan, bracketed
 from ipdata.trajectory import figures as F
+from ipdata.trajectory import labels as L
 from ipdata.trajectory import rank
 from ipdata.trajectory.derive import canonical_regions, goal_values
 from ipdata.trajectory.eurostat import eurostat
@@ -18,6 +19,7 @@ from ipdata.trajectory.labels import DEFAULT, Thresholds
 from ipdata.trajectory.narrative import target_text, texts
 from ipdata.trajectory.panel import Panel, build_keys, build_panel
 from ipdata.trajectory.projection import fit, project, reach_year
+from ipdata.trajectory.targets import derived, path, path_points
 
 # The public columns, in order (the JSON objects of `status --json`).
 COLUMNS = [
@@ -27,7 +29,7 @@ COLUMNS = [
     "direction_label", "growth_rate", "eurostat_ratio", "eurostat_class", "eurostat_method",
     "projected", "projected_low", "projected_high", "projected_gap", "reach_year",
     "required_increment", "required_growth", "gap", "final_achieved", "final_pct_of_target",
-    "share_of_district", "notes", "narrative",
+    "share_of_district", "notes", "narrative", "nature", "target_rule",
     *rank.COLUMNS,  # rank goals only (rank, source, peers, tier): None on every other goal
 ]
 
@@ -55,11 +57,17 @@ def compute_all(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None =
     wanted = regions if plan.district in regions else [*regions, plan.district]
     keys = build_keys(plan, targets, wanted)
     panel = build_panel(keys, gv, plan.base_year)
+    keys = _derive_targets(plan, keys, panel)
     out = _figures(keys, panel, thresholds)
     out = _add_share(out, panel, keys, plan.district)
-    out["plan_base_year"] = plan.base_year
+    out["plan_target_year"] = plan.target_year
+    out["district"] = plan.district  # the plan's word for its whole area: 全区, 全市, 全国
     out["status_reason"], out["notes"], out["narrative"] = texts(out, thresholds)
-    out = out[out["region"].isin(regions)]
+    # Only the base the plan states, nothing uploaded: the base is known, a latest value is not.
+    only_base = (out["stated_base"] & (out["n_points"] == 1)).to_numpy(dtype=bool)
+    out.loc[only_base, "latest_year"] = pd.NA
+    out.loc[only_base, "latest_value"] = np.nan
+    out = _with_rank_rows(plan, out[out["region"].isin(regions)], regions)
     out = rank.apply(plan, values, out)  # rank goals: a position, said apart from numeric progress
     return out[COLUMNS].reset_index(drop=True)
 
@@ -71,17 +79,26 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
     target_year = keys["target_year"].to_numpy()
     sign = keys["sign"].to_numpy()
     has_target = keys["has_target"].to_numpy() | (kind == "trend")
+    pending = keys["target_pending"].to_numpy(dtype=bool)
 
     p = F.points(panel, kind)
     p["sign"] = sign
     p["sat"] = F.satisfies(p["latest_value"], target, comparator)
     first_sat = F.first_year_satisfied(panel, target, comparator)
     p["ever_sat"] = ~np.isnan(first_sat)
-    f = F.progress(p, target, target_year, sign, kind, comparator)
+    f = F.progress(p, target, target_year, sign, kind, comparator, _expected(keys, p, target, target_year))
+    # A target waiting for its base-year value: time runs from that base year, not from a later
+    # year standing in for it (the target cannot be derived from a stand-in).
+    own_base = keys["base_year"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f["time_elapsed"] = np.where(pending & p["has_data"],
+                                     (p["latest_year"] - own_base) / (target_year - own_base),
+                                     f["time_elapsed"])
     direction = F.direction_label(p, th)
-    status = F.status(p, f, kind, has_target, target_year, direction, th)
+    status = F.status(p, f, kind, has_target, target_year, direction, th, pending)
     growth = F.growth_rate(p, kind)
     eu = eurostat(p, f, target, target_year, kind, has_target, sign, growth, th)
+    eu["eurostat_class"] = np.where(pending, L.EU_NO_DATA, eu["eurostat_class"]).astype(object)
 
     line = fit(panel)
     open_ = p["has_data"] & ~p["incomplete"] & (p["latest_year"] < target_year) & (kind != "milestone")
@@ -105,9 +122,10 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
     has = p["has_data"]
     out = keys.copy()
     out["target_text"] = [
-        "" if math.isnan(t) and k != "milestone" else target_text(c, t, u, k)
-        for c, t, u, k in zip(comparator, target, keys["unit"], kind, strict=True)
+        _target_words(c, t, u, k, rule)
+        for c, t, u, k, rule in zip(comparator, target, keys["unit"], kind, keys["target_rule"], strict=True)
     ]
+    out["plan_base_year"] = keys["base_year"]  # the goal's own base year (base_year becomes the one used)
     out["base_year"] = pd.array(np.where(has, p["base_year"], 0), dtype="Int64")
     out.loc[~has, "base_year"] = pd.NA
     out["latest_year"] = pd.array(np.where(has, p["latest_year"], 0), dtype="Int64")
@@ -144,12 +162,98 @@ def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:
         "after_target": panel.after_target,
         "gap_years": _gap_years(panel),
         "projected_meets": proj_meets,
+        "stated_base": panel.stated_base,
+        "uploaded_base": panel.uploaded_base,
+        "interim_checks": _interim_checks(keys, panel, p),
     }
     for name, col in cols.items():
         out[name] = col
     out.loc[np.isnan(reach), "reach_year"] = pd.NA
     out.loc[~known, "final_achieved"] = pd.NA
     return out
+
+
+def _target_words(comparator: str | None, target: float, unit: str, kind: str, rule: str) -> str:
+    """'≥18件'; with how a derived target came about, '≥34.63亿元（年均增长10%）'; the rule alone
+    ('年均增长10%') while the base-year value it needs is missing; '' without a target."""
+    if math.isnan(target) and kind != "milestone":
+        return rule
+    text = target_text(comparator, target, unit, kind)
+    return text + bracketed(rule)
+
+
+def _derive_targets(plan: Plan, keys: pd.DataFrame, panel: Panel) -> pd.DataFrame:
+    """The district's target where the plan derives it from the base (年均增长10%, 翻一番) without
+    stating the base: from the value uploaded for the base year; until that value exists the
+    target stays unknown (target_pending: 数据不足, the reason names the missing value)."""
+    pending = keys["target_pending"].to_numpy(dtype=bool)
+    if not pending.any():
+        return keys
+    keys = keys.copy()
+    for i in np.flatnonzero(pending):
+        goal = plan.goal(keys.at[i, "code"])
+        years = int(keys.at[i, "target_year"]) - int(keys.at[i, "base_year"])
+        target = derived(goal, float(panel.uploaded_base[i]), years)
+        if target is not None:
+            keys.at[i, "target"] = target
+    keys["has_target"] = keys["target"].notna()
+    keys["target_pending"] = pending & ~keys["has_target"].to_numpy()
+    return keys
+
+
+def _interim_rows(keys: pd.DataFrame, p: dict, target: np.ndarray) -> list[int]:
+    """Rows whose path runs through interim targets (the district's, with data and a target)."""
+    return [i for i, t in enumerate(keys["interim"]) if t and p["has_data"][i] and not np.isnan(target[i])]
+
+
+def _expected(keys: pd.DataFrame, p: dict, target: np.ndarray, target_year: np.ndarray) -> np.ndarray:
+    """序时进度 on the path of interim targets: (path at the latest year − base) ÷ (target − base),
+    the share of the distance the path has covered; NaN where the path is a straight line."""
+    out = np.full(len(keys), np.nan)
+    for i in _interim_rows(keys, p, target):
+        base = float(p["base_value"][i])
+        points = path_points(int(p["base_year"][i]), base, keys.at[i, "interim"], int(target_year[i]),
+                             float(target[i]))
+        span = float(target[i]) - base
+        if len(points[0]) > 2 and abs(span) > F.EPS * max(1.0, abs(float(target[i]))):
+            out[i] = (float(path(points, float(p["latest_year"][i]))) - base) / span
+    return out
+
+
+def _interim_checks(keys: pd.DataFrame, panel: Panel, p: dict) -> list[tuple]:
+    """Per row, each interim target whose year has come: (year, target, value then or NaN)."""
+    out: list[tuple] = [()] * len(keys)
+    target = keys["target"].to_numpy(dtype="float64")
+    for i in _interim_rows(keys, p, target):
+        seen = []
+        for year, value in keys.at[i, "interim"]:
+            j = year - int(panel.years[0])
+            if p["base_year"][i] < year < keys.at[i, "target_year"] and year <= p["latest_year"][i]:
+                seen.append((year, value, panel.tracked[i, j] if panel.valid[i, j] else np.nan))
+        out[i] = tuple(seen)
+    return out
+
+
+def _with_rank_rows(plan: Plan, out: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
+    """The numeric rows and one row per rank goal and region, in plan order. A rank is no quantity
+    and is not on the grid: its row carries the goal's identity and target, and trajectory/rank.py
+    says the rest."""
+    ranks = [g for g in plan.goals if g.is_rank]
+    if not ranks:
+        return out
+    order = {g.code: i for i, g in enumerate(plan.goals)}
+    rows = [{"code": g.code, "name": g.name, "category": g.category, "region": r, "unit": g.unit,
+             "decimals": g.display_decimals, "kind": g.kind, "comparator": g.comparator,
+             "target": g.target if plan.is_district(r) else np.nan,
+             "target_text": g.target_text() if plan.is_district(r) else "", "target_rule": "",
+             "target_year": plan.target_year_of(g), "n_points": 0, "status": L.NO_DATA,
+             "status_reason": "", "notes": "", "narrative": "", "nature": g.nature,
+             "goal_order": order[g.code], "region_order": j}
+            for g in ranks for j, r in enumerate(regions)]
+    extra = pd.DataFrame(rows)
+    extra = extra.astype({c: out[c].dtype for c in extra.columns if c in out.columns})
+    both = pd.concat([out, extra], ignore_index=True)
+    return both.sort_values(["goal_order", "region_order"], kind="stable")
 
 
 def _bounds(keys: pd.DataFrame, panel: Panel, p: dict) -> tuple[np.ndarray, np.ndarray]:

@@ -27,7 +27,7 @@ def eurostat(p: dict, f: dict, target: np.ndarray, target_year: np.ndarray, kind
         actual = (latest / base) ** (1 / (t - b)) - 1
         needed = (target / base) ** (1 / (target_year - b)) - 1
         r_cagr = actual / needed
-    r = np.where(cagr, r_cagr, f["schedule_ratio"])
+    r = np.where(cagr, r_cagr, f["linear_ratio"])
     usable = numeric & later & ~f["no_span"] & np.isfinite(r)
     r = np.where(usable, r, np.nan)
     with np.errstate(invalid="ignore"):

@@ -41,7 +41,7 @@ def points(panel: Panel, kind: np.ndarray) -> dict[str, np.ndarray]:
     jb, jt = _first_true(panel.valid), _last_true(panel.valid)
     n = panel.valid.sum(axis=1)
     has = (jb >= 0) & ~((kind == "cumulative") & (n < 2))
-    jb = np.where(kind == "milestone", 0, jb)
+    jb = np.where(kind == "milestone", panel.base_col, jb)
     rows = np.arange(len(jb))
     take = lambda j: np.where(has, panel.tracked[rows, np.maximum(j, 0)], np.nan)  # noqa: E731
     return {
@@ -57,7 +57,11 @@ def points(panel: Panel, kind: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def progress(p: dict, target: np.ndarray, target_year: np.ndarray, sign: np.ndarray,
-             kind: np.ndarray, comparator: np.ndarray) -> dict[str, np.ndarray]:
+             kind: np.ndarray, comparator: np.ndarray,
+             expected: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """c, s, q and what is still needed. `expected`: where interim targets draw the path, the
+    share of the distance base → target the path has covered by the latest year (NaN elsewhere:
+    the straight line, s = time elapsed)."""
     b, t = p["base_year"].astype(float), p["latest_year"].astype(float)
     base, latest = p["base_value"], p["latest_value"]
     later = p["has_data"] & (p["n_points"] >= 2)  # a base and at least one later point
@@ -71,8 +75,11 @@ def progress(p: dict, target: np.ndarray, target_year: np.ndarray, sign: np.ndar
     no_span = met_at_base | on_target
     with np.errstate(divide="ignore", invalid="ignore"):
         c = np.where(later & ~no_span, (latest - base) / span, np.nan)
-        s = np.where(p["has_data"], (t - b) / (target_year - b), np.nan)
+        elapsed = np.where(p["has_data"], (t - b) / (target_year - b), np.nan)
+        s = elapsed if expected is None else np.where(np.isnan(expected), elapsed, expected)
         q = np.where(s > 0, c / s, np.nan)
+        # Eurostat's linear R compares yearly increments, whatever path interim targets draw.
+        linear = np.where(elapsed > 0, c / elapsed, np.nan)
         remaining = target_year - t
         sat = p["sat"]
         open_ = p["has_data"] & ~sat & (remaining > 0)
@@ -81,14 +88,16 @@ def progress(p: dict, target: np.ndarray, target_year: np.ndarray, sign: np.ndar
         growth = np.where(sat, 0.0, np.where(
             growth_ok, (np.abs(target) / np.abs(latest)) ** (1 / remaining) - 1, np.nan))
     gap = np.where(p["has_data"], np.maximum(0.0, sign * (target - latest)), np.nan)
-    return {"completion": c, "time_elapsed": s, "schedule_ratio": q, "met_at_base": met_at_base,
+    return {"completion": c, "time_elapsed": s, "schedule_ratio": q, "linear_ratio": linear,
+            "met_at_base": met_at_base,
             "on_target": on_target, "no_span": no_span,
             "required_increment": increment, "required_growth": growth, "gap": gap}
 
 
 def status(p: dict, f: dict, kind: np.ndarray, has_target: np.ndarray, target_year: np.ndarray,
-           direction: np.ndarray, th: Thresholds) -> np.ndarray:
-    """The status label per key. The rules are tried in order; the first that holds wins."""
+           direction: np.ndarray, th: Thresholds, pending: np.ndarray | None = None) -> np.ndarray:
+    """The status label per key. The rules are tried in order; the first that holds wins.
+    `pending`: the target is derived from a base-year value not uploaded yet (数据不足)."""
     has, sat, incomplete = p["has_data"], p["sat"], p["incomplete"]
     final = has & (p["latest_year"] >= target_year)
     one_point = p["n_points"] < 2
@@ -109,8 +118,9 @@ def status(p: dict, f: dict, kind: np.ndarray, has_target: np.ndarray, target_ye
     trend = np.where(one_point, L.NO_DATA, direction)
     # Missing increments come first: without the real total there is nothing to show or judge,
     # not even for a region that has no target of its own.
+    pending = np.zeros(len(kind), dtype=bool) if pending is None else pending
     return np.select(
-        [kind == "trend", incomplete, ~has_target, kind == "milestone"],
+        [kind == "trend", incomplete | pending, ~has_target, kind == "milestone"],
         [trend, L.NO_DATA, L.NO_TARGET, milestone],
         default=numeric,
     ).astype(object)

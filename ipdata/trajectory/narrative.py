@@ -7,11 +7,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ipdata import rounding as R
 from ipdata.catalogue import COMPARATOR_LABELS
 from ipdata.trajectory import labels as L
+from ipdata.trajectory.figures import satisfies
 from ipdata.trajectory.labels import Thresholds
 
 
@@ -82,8 +84,12 @@ def _completion(r: dict, th: Thresholds) -> str:
 def _reason(r: dict, th: Thresholds) -> str:
     st = r["status"]
     if st == L.NO_TARGET:
-        return "该地区没有分解目标，只显示数值、趋势和占全区比重，不评价进度"
+        share = f"和占{r['district']}比重" if r["additive"] else ""
+        return f"该地区没有分解目标，只显示数值、趋势{share}，不评价进度"
     if st == L.NO_DATA:
+        if r["target_pending"]:
+            return (f"缺少{r['plan_base_year']}年（基期）的数值，无法按{r['target_rule']}推算"
+                    f"{r['target_year']}年目标")
         if r["incomplete"]:
             if r["latest_year"] >= r["target_year"]:
                 return f"缺少{r['gap_years']}年的新增数，无法判断是否完成"
@@ -92,6 +98,9 @@ def _reason(r: dict, th: Thresholds) -> str:
             return f"还没有{r['plan_base_year'] + 1}年以来的新增数据"
         if not r["has_data"]:
             return f"{r['plan_base_year']}—{r['target_year']}年间没有数据"
+        if r["stated_base"] and r["n_points"] == 1:  # the plan's base is the only point
+            return (f"只有规划基期值（{r['plan_base_year']}年{_v(r, 'base_value')}），"
+                    f"还没有{r['plan_base_year'] + 1}年以来的数据")
         return f"只有{r['latest_year']}年一个数据点，无法计算进度"
     tt = r["target_text"]
     if st == L.BUILT:
@@ -136,14 +145,21 @@ def _trend_phrase(r: dict, th: Thresholds) -> str:
 
 def _notes(r: dict, th: Thresholds) -> list[str]:
     out = []
-    if r["has_data"] and r["base_year"] > r["plan_base_year"] and r["kind"] in ("level", "trend"):
+    if (r["has_data"] and r["base_year"] > r["plan_base_year"] and r["kind"] in ("level", "trend")
+            and not r["target_pending"]):  # the reason says the base-year value is missing
         out.append(f"{r['plan_base_year']}年基期值缺失，以{r['base_year']}年为基期")
+    if r["stated_base"] and not _nan(r["uploaded_base"]):
+        stated, uploaded = _v(r, "base_value"), r["rule"].value(r["uploaded_base"], r["unit"])
+        if stated != uploaded:
+            out.append(f"规划基期值{stated}，上传的{r['plan_base_year']}年值为{uploaded}，按规划基期值计算")
     if r["incomplete"]:
         out.append(f"{r['gap_years']}年缺新增数，{r['plan_base_year'] + 1}年以来的累计数未知，补报后再评价")
     elif r["gap_years"]:
         out.append(f"{r['gap_years']}年缺数据")
     if r["after_target"]:
-        out.append(f"{r['target_year']}年以后的数据不计入本规划评价")
+        out.append(f"{r['target_year']}年以后的数据不计入本规划评价" if r["target_year"] == r["plan_target_year"]
+                   else f"{r['target_year']}年以后的数据不计入该指标评价（目标年为{r['target_year']}年）")
+    out += _interim_notes(r)
     if r["incomplete"]:
         return out
     if r["met_at_base"]:
@@ -167,6 +183,22 @@ def _notes(r: dict, th: Thresholds) -> list[str]:
     if (open_ and n >= 2 and r["has_target"] and r["kind"] != "trend" and r["status"] != L.DONE
             and _nan(r["reach_year"])):
         out.append(f"按当前趋势，{r['target_year'] + th.reach_horizon}年前达不到目标")
+    return out
+
+
+def _interim_notes(r: dict) -> list[str]:
+    """'2027年阶段目标≥12件：实际12.4件，已达到' for each interim target whose year has come."""
+    out = []
+    for year, target, value in r["interim_checks"]:
+        goal = f"{year}年阶段目标{target_text(r['comparator'], target, r['unit'], r['kind'])}"
+        if _nan(value):
+            out.append(f"{goal}：缺{year}年数据")
+            continue
+        rule = R.Rule(int(r["decimals"]), target, r["comparator"])
+        shown = rule.value(value, r["unit"])
+        met = bool(satisfies(np.array([value]), np.array([target]), np.array([r["comparator"]]))[0])
+        out.append(f"{goal}：实际{shown}，已达到" if met
+                   else f"{goal}：实际{shown}，未达到（{R.shortfall(rule, value, r['unit'])}）")
     return out
 
 
@@ -194,7 +226,7 @@ def _sentence(r: dict, th: Thresholds) -> str:
         return f"{who}暂无数据；该地区没有分解目标，不评价进度。"
     vp = _value_phrase(r)
     if st == L.NO_TARGET:
-        share = "" if _nan(r["share_of_district"]) else f"，占全区的{R.percent(r['share_of_district'])}"
+        share = "" if _nan(r["share_of_district"]) else f"，占{r['district']}的{R.percent(r['share_of_district'])}"
         return f"{head}{vp}{share}；该地区没有分解目标，不评价进度。"
     tt = r["target_text"]
     if st == L.DONE:
