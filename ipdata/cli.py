@@ -70,9 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("revision", type=int)
     s.add_argument("--user")
     s.add_argument("--comment")
-    s = sub.add_parser("demo", help="导入示例数据（虚构）")
+    s = sub.add_parser("demo", help="为所选规划生成并导入示例数据（虚构，标明“示例数据”）")
     s.add_argument("--if-empty", action="store_true", help="仅当数据库还没有任何数据时导入")
-    s.add_argument("--rebuild-workbook", action="store_true", help="由 ipdata/demo.py 重新生成示例工作簿")
+    s.add_argument("--rebuild-workbook", nargs="?", const="", default=None, metavar="OUT.xlsx",
+                   help="不导入，只把所选规划的示例工作簿写到 OUT.xlsx（不给文件名时写到临时文件）")
     sub.add_parser("goals", help="列出规划的全部目标")
     s = sub.add_parser("user", help="管理仪表盘登录用户（统计人员、管理员）", epilog=POLICY_TEXT)
     us = s.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -341,11 +342,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     store = _store(args)
-    if args.rebuild_workbook:
-        from ipdata.demo import write_demo_workbook
+    if args.rebuild_workbook is not None:
+        from ipdata.demo import write_demo_file
 
-        write_demo_workbook(store.plan, settings.demo_workbook())
-        print(f"已重新生成示例工作簿：{settings.demo_workbook()}")
+        out = write_demo_file(store.plan, Path(args.rebuild_workbook) if args.rebuild_workbook else None)
+        print(f"已生成规划“{store.plan.name}”的示例工作簿：{out}")
         return 0
     result = service.load_demo(store, if_empty=args.if_empty)
     print("数据库已有数据，未导入示例数据。" if result is None else result.message)
@@ -364,7 +365,7 @@ def cmd_goals(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ipdata.trajectory import to_records
+    from ipdata.trajectory import rank, to_records
     from ipdata.views import status_frame, status_table
 
     store = _store(args)
@@ -372,10 +373,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(to_records(frame), ensure_ascii=False, indent=1))
         return 0
-    _print_frame(status_table(store.plan, frame))
+    numeric, ranked = rank.numeric(frame), rank.ranks(frame)  # a rank is no numeric progress: apart
+    _print_frame(status_table(store.plan, numeric))
     print()
-    for r in frame.itertuples():
+    for r in numeric.itertuples():
         print(f"· {r.narrative}")
+    if not ranked.empty:
+        print("\n排名目标（名次，不计入上面的进度）：")
+        for r in ranked.itertuples():
+            print(f"· [{r.status}] {r.narrative}")
     if store.has_demo_data():
         print("\n注意：以上含示例数据（虚构），不代表官方统计。")
     return 0

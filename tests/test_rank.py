@@ -268,3 +268,55 @@ def test_rank_rows_read_alike_row_by_row_and_by_column(tmp_path, monkeypatch):
     assert sorted(tidy(fast.observations, ["series", "year", "value"])) == [
         (CODE, 2024, 12.0), (CODE, 2025, 8.0), ("ip_standard_units_new", 2024, 18.0),
         ("ip_standard_units_new", 2025, 20.0)]
+
+
+# --- end to end: template, import, status ------------------------------------------------------
+
+
+def _fill_rank(path, year: int, cell, source) -> str:
+    """The template's 全区 row of the rank goal: one year's rank and its source; returns the
+    source cell's address."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["指标数据"]
+    header = {c.value: c.column for c in ws[3] if c.value}
+    r = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, header["指标代码"]).value == CODE)
+    ws.cell(r, header[f"{year}年"], cell)
+    ws.cell(r, header["数据来源"], source)
+    wb.save(path)
+    return ws.cell(r, header["数据来源"]).coordinate
+
+
+def test_cli_template_import_status(tmp_path, capsys):
+    import json
+
+    from ipdata.cli import main
+
+    def run(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    db, book = tmp_path / "a.duckdb", tmp_path / "t.xlsx"
+    assert run("--db", db, "template", book)[0] == 0
+
+    where = _fill_rank(book, 2025, 8, None)  # no source: refused, at the source cell, nothing stored
+    code, _, err = run("--db", db, "import", book)
+    assert code == 1
+    assert f"工作表“指标数据” 单元格 {where}：“知识产权产出主要指标全省排名”(2025年)是排名，须注明出处" in err  
+    assert "已保存的数据没有任何改动" in err
+    status = {r["code"]: r for r in json.loads(run("--db", db, "status", "--json")[1])}
+    assert (status[CODE]["status"], status[CODE]["status_reason"]) == ("数据不足", "尚未上传排名")
+
+    _fill_rank(book, 2025, "第8名", SOURCE_2025)
+    assert run("--db", db, "import", book)[0] == 0
+    code, out, _ = run("--db", db, "status", "--json")
+    got = {r["code"]: r for r in json.loads(out)}[CODE]
+    assert (got["kind"], got["rank"], got["source"], got["target"], got["target_year"], got["final_achieved"],
+            got["status"], got["completion"]) == ("rank", 8, SOURCE_2025, 10.0, 2025, True, "达成", None)
+    code, out, _ = run("--db", db, "status")
+    table, apart = out.split("排名目标（名次，不计入上面的进度）：")
+    assert NAME not in table  # not among the goals with numeric progress
+    assert apart.strip() == (f"· [达成] {NAME}：2025年在全省县(市、区)中排第8名（来源：{SOURCE_2025}），"
+                             "进入第一方阵（前10名）。")
