@@ -304,7 +304,7 @@ def test_cli_template_import_status(tmp_path, capsys):
     where = _fill_rank(book, 2025, 8, None)  # no source: refused, at the source cell, nothing stored
     code, _, err = run("--db", db, "import", book)
     assert code == 1
-    assert f"工作表“指标数据” 单元格 {where}：“知识产权产出主要指标全省排名”(2025年)是排名，须注明出处" in err  
+    assert f"工作表“指标数据” 单元格 {where}：“知识产权产出主要指标全省排名”(2025年)是排名，须注明出处" in err
     assert "已保存的数据没有任何改动" in err
     status = {r["code"]: r for r in json.loads(run("--db", db, "status", "--json")[1])}
     assert (status[CODE]["status"], status[CODE]["status_reason"]) == ("数据不足", "尚未上传排名")
