@@ -15,7 +15,7 @@ from ingest_helpers import PLAN, read, tidy
 
 from ipdata import ingest
 from ipdata.catalogue import parse_plan
-from ipdata.ingest.ranks import position
+from ipdata.ingest.ranks import demo_source, position
 from ipdata.scorecard import scorecard, tiles
 from ipdata.trajectory import compute, compute_all, rank, to_records
 
@@ -255,6 +255,13 @@ def test_a_regional_rank_target_is_refused(tmp_path):
                                       [NAME, "名", "川姜镇", 5, 2025]]})
     assert upload.report.flatten() == [["目标分解", "C4", "rank-region"]]
     assert "排名目标不分解到镇(街道)" in upload.report.problems[0].message
+
+
+def test_a_demo_rank_source_is_marked_and_passes_the_checks(tmp_path):
+    source = demo_source(PLAN.goal(CODE), 2024)
+    assert source == "示例数据（虚构）：省知识产权局2024年度知识产权工作考核通报（2025年3月）"
+    upload = read(tmp_path, table([NAME, "名", "全区", 12, None, source]))
+    assert upload.report.problems == [] and tidy(upload.observations, ["year", "value"]) == [(2024, 12.0)]
 
 
 def test_rank_rows_read_alike_row_by_row_and_by_column(tmp_path, monkeypatch):

@@ -60,6 +60,12 @@ def example_source(goal: Goal, year: int) -> str:
     return f"{level}知识产权局{year}年度知识产权工作考核通报（{year + 1}年3月）"
 
 
+def demo_source(goal: Goal, year: int) -> str:
+    """An invented source for a demo rank (示例数据), shaped as uploads must be: it names a 通报
+    and its date, and says it is invented."""
+    return f"示例数据（虚构）：{example_source(goal, year)}"
+
+
 def read_row(reader: RowReader, row: DataRow, goal: Goal, region: str) -> Iterator[Problem]:
     """Records of one rank row into `reader`, or the problems that refuse it."""
     plan = reader.plan
