@@ -67,15 +67,25 @@ def _headline(plan: Plan, judged: int, achieved: int, as_of: int | None,
                      if s in mine.index and s not in (L.UP, L.FLAT, L.DOWN, L.NO_TARGET))
     if final:
         latest = frame["latest_year"].astype("Float64").fillna(0)
-        missing = int((latest < plan.target_year).sum())
+        due = _due(plan, frame)
+        missing = int((latest < due).sum())
         # Target-year data but no verdict: a cumulative goal missing earlier years' increments.
-        undecided = int(((latest >= plan.target_year) & (frame["status"] == L.NO_DATA)).sum())
-        tail = f"；{missing} 项尚无{plan.target_year}年数据" if missing else ""
+        undecided = int(((latest >= due) & (frame["status"] == L.NO_DATA)).sum())
+        years = f"{plan.target_year}年" if due.eq(plan.target_year).all() else "目标年"
+        tail = f"；{missing} 项尚无{years}数据" if missing else ""
         tail += f"；{undecided} 项数据不全，无法判断是否完成" if undecided else ""
         return f"终期评估：{judged} 项有目标的指标中达成 {achieved} 项（{parts}）{tail}。"
     elapsed = (as_of - plan.base_year) / (plan.target_year - plan.base_year)
     return (f"截至{as_of}年（序时进度{R.percent(elapsed)}），{judged} 项有目标的指标中：{parts}。"
             f"{plan.target_year}年数据尚未上传，终期结论待定。")
+
+
+def _due(plan: Plan, frame: pd.DataFrame) -> pd.Series:
+    """Each row's target year: a goal may be due before the plan's end (its own target_year), a
+    region by its own target's year."""
+    if "target_year" in frame.columns:
+        return frame["target_year"].astype("Float64")
+    return frame["code"].map(lambda c: plan.target_year_of(plan.goal(c))).astype("Float64")
 
 
 def filter_goals(frame: pd.DataFrame, statuses=None, categories=None) -> pd.DataFrame:
@@ -121,6 +131,7 @@ def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         target = r.get("target_text")
         rows.append({
             "code": goal.code, "name": goal.name, "category": goal.category, "status": r["status"],
+            "nature": goal.nature or "",
             "value_text": value,
             "target_text": target if isinstance(target, str) and target else goal.target_text(),
             "year_text": "" if pd.isna(r["latest_year"]) or pd.isna(r["latest_value"]) else f"{int(r['latest_year'])}年",
@@ -146,12 +157,19 @@ def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, 
         cards.append(
             f'<a class="ip-tile" href="{link}?code={esc(t.code)}" target="_self" style="border-left-color:{colour}">'
             f'<span class="ip-badge" style="background:{colour}">{esc(symbols.get(t.status, ""))} {esc(t.status)}</span>'
+            f'{_nature_tag(t)}'
             f'<span class="ip-cat">{esc(t.category)}</span>'
             f'<div class="ip-name">{esc(t.name)}</div>'
             f'<div class="ip-val">{esc(t.value_text)} <small>{esc(t.year_text)}</small></div>'
             f'<div class="ip-tgt">目标 {esc(t.target_text)} <small>{esc(t.gap_text)}</small></div>{bar}</a>'
         )
     return f"<style>{TILE_CSS}</style><div class='ip-grid'>{''.join(cards)}</div>"
+
+
+def _nature_tag(tile: object) -> str:
+    """约束性/预期性 beside the status badge, where the plan says it."""
+    nature = getattr(tile, "nature", "")
+    return f'<span class="ip-nat">{html.escape(nature)}</span>' if isinstance(nature, str) and nature else ""
 
 
 TILE_CSS = """
@@ -161,6 +179,7 @@ TILE_CSS = """
 .ip-tile:hover{box-shadow:0 1px 6px rgba(0,0,0,.18)}
 .ip-badge{color:#fff;font-size:12px;padding:1px 6px;border-radius:9px;font-weight:600}
 .ip-cat{float:right;font-size:12px;color:#666}
+.ip-nat{font-size:11px;color:#444;border:1px solid #bbb;border-radius:9px;padding:0 5px;margin-left:3px}
 .ip-name{font-size:13px;font-weight:600;margin:2px 0 0;line-height:1.25}
 .ip-val{font-size:15px}.ip-val small,.ip-tgt small{color:#555}
 .ip-tgt{font-size:12px;color:#444}
