@@ -19,7 +19,7 @@ from ipdata.deck.chart import add_goal_chart, goal_chart_data
 from ipdata.deck.inputs import Inputs
 from ipdata.figures import DEMO_MARK, STATUS_SYMBOLS, status_colour
 from ipdata.scorecard import scorecard
-from ipdata.trajectory import DEFAULT
+from ipdata.trajectory import DEFAULT, rank
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -78,6 +78,8 @@ def _latest(goal: Goal, r: pd.Series) -> str:
         return "暂无数据"
     if goal.kind == "milestone":
         return "已建成" if v >= 1 else "未建成"
+    if goal.is_rank:
+        return f"第{int(v)}名（{int(y)}年）"
     return f"{R.rule_of(r, goal).value(v, goal.unit)}（{int(y)}年）"
 
 
@@ -87,8 +89,9 @@ def _completion(r: pd.Series) -> str:
 
 
 def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_header: str,
-                 note: str = "") -> None:
-    """Status table(s): 指标, 最新值, 目标, 完成进度, 序时进度, 状态; status cells coloured."""
+                 note: str = "", apart: tuple[str, ...] = ()) -> None:
+    """Status table(s): 指标, 最新值, 目标, 完成进度, 序时进度, 状态; status cells coloured.
+    `apart`: sentences under the note (rank goals, which are no rows of a progress table)."""
     plan = inputs.plan
     rows = [r for _, r in frame.iterrows()]
     chunks = [rows[i:i + ROWS_PER_TABLE] for i in range(0, len(rows), ROWS_PER_TABLE)] or [[]]
@@ -100,6 +103,10 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
         if note and not n:
             text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.55), note, size=14, colour=GREY)
             top = Inches(1.6)
+        if apart and not n:  # two lines of 12 pt each; 20 rows still end above 7.5 in (1.98 + 5.46)
+            text(slide, MARGIN, top - Inches(0.05), WIDTH - 2 * MARGIN, Inches(0.4) * len(apart), list(apart),
+                 size=12, colour=GREY)
+            top += Inches(0.38) * len(apart)
         # 20 rows + header at 0.26in fit between the note and the bottom edge (1.6 + 5.46 < 7.5)
         size, row_height = (11, Inches(0.26)) if len(chunk) > 12 else (13, Inches(0.4))
         height = Emu(int(row_height) * (len(chunk) + 1))
@@ -134,8 +141,10 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
 def overview_slides(prs, inputs: Inputs, goals: list[Goal]) -> None:
     frame = inputs.frame()
     mine = frame[frame["code"].isin([g.code for g in goals])]
-    table_slides(prs, inputs, mine, "指标完成情况总览", f"{inputs.plan.target_year}年目标",
-                 scorecard(inputs.plan, mine).headline)
+    card = scorecard(inputs.plan, mine)
+    # a rank (进入全省第一方阵) is no progress: said under the headline, not a row of the table
+    table_slides(prs, inputs, rank.numeric(mine), "指标完成情况总览", f"{inputs.plan.target_year}年目标",
+                 card.headline, tuple(f"排名目标：{s}" for s in card.ranks))
 
 
 def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> None:
