@@ -327,3 +327,13 @@ def test_cli_template_import_status(tmp_path, capsys):
     assert NAME not in table  # not among the goals with numeric progress
     assert apart.strip() == (f"· [达成] {NAME}：2025年在全省县(市、区)中排第8名（来源：{SOURCE_2025}），"
                              "进入第一方阵（前10名）。")
+
+    # the deck: the overview's table is numeric progress; the rank is said under its headline
+    from pptx import Presentation
+
+    assert run("--db", db, "deck", tmp_path / "d.pptx")[0] == 0
+    overview = Presentation(tmp_path / "d.pptx").slides[1]
+    [table] = [s.table for s in overview.shapes if s.has_table]
+    assert NAME not in [row.cells[0].text for row in table.rows] and len(table.rows) == 1 + 20
+    notes = [s.text_frame.text for s in overview.shapes if s.has_text_frame]
+    assert f"排名目标：{NAME}：2025年在全省县(市、区)中排第8名（来源：{SOURCE_2025}），进入第一方阵（前10名）。" in notes
