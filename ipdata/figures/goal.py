@@ -17,14 +17,16 @@ import plotly.graph_objects as go
 
 from ipdata import inert
 from ipdata import rounding as R
-from ipdata.catalogue import Goal, Plan
+from ipdata.catalogue import COMPARATOR_LABELS, Goal, Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
 from ipdata.trajectory import DEFAULT, goal_values
+from ipdata.trajectory.targets import district_rule, path_points
 
 SERIES_COLUMNS = ["year", "value", "tracked", "derived"]
 # Series names: legend entries and the `series` column of chart_data.
 ACTUAL, TARGET, REQUIRED, PROJECTION = "实际值", "目标", "达标所需路径", "趋势预测"
+INTERIM = "阶段目标"
 BAND, BAND_LOW, BAND_HIGH = "80%预测区间", "80%预测区间下限", "80%预测区间上限"
 
 
@@ -58,21 +60,21 @@ def goal_series(plan: Plan, code: str, values: pd.DataFrame | None, region: str 
             return _empty_series()
         out = s.assign(tracked=s["value"])[SERIES_COLUMNS].reset_index(drop=True)
         return out.astype({"year": "int64", "value": "float64", "tracked": "float64", "derived": bool})
-    last = target_year or plan.target_year
-    s = s[(s["year"] >= plan.base_year) & (s["year"] <= last)]
+    base, last = plan.base_year_of(goal), target_year or plan.target_year_of(goal)
+    s = s[(s["year"] >= base) & (s["year"] <= last)]
     if s.empty:
         return _empty_series()
-    years = np.arange(plan.base_year, int(s["year"].max()) + 1)
+    years = np.arange(base, int(s["year"].max()) + 1)
     s = s.set_index("year").reindex(years)
     value = s["value"].to_numpy(dtype="float64")
-    after = years > plan.base_year
+    after = years > base
     running = np.cumsum(np.where(after & ~np.isnan(value), value, 0.0))
     # A missing year leaves the running total unknown from then on (as in the engine's panel).
     known = np.cumsum(after & np.isnan(value)) == 0
     tracked = np.where(~after, 0.0, np.where(known, running, np.nan))
     out = pd.DataFrame({"year": years.astype("int64"), "value": value, "tracked": tracked,
                         "derived": s["derived"].fillna(False).astype(bool).to_numpy()})
-    return out[out["year"].eq(plan.base_year) | out["value"].notna()].reset_index(drop=True)
+    return out[out["year"].eq(base) | out["value"].notna()].reset_index(drop=True)
 
 
 @dataclass
@@ -122,7 +124,8 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
             shown.add(name)
         fig.add_trace(trace, **where)
 
-    rule = R.rule_of(fr, goal)
+    # Without a row, the district's rule (a derived target as judged, not the raw product).
+    rule = R.rule_of(fr, goal) if fr is not None else district_rule(plan, goal)
 
     def record(name: str, xs, ys) -> None:
         """Chart data: each figure as it is shown (rounded once, ipdata.rounding)."""
@@ -136,7 +139,8 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
         # Among other goals (subplots) its 0/1 markers would stand badly for 实际值 in the legend.
         _draw_milestone(add, record, goal, series, fr, labels, legend=row_col is None)
         return d
-    target, target_year = T.num(_get(fr, "target")), _get(fr, "target_year") or plan.target_year
+    target, target_year = T.num(_get(fr, "target")), _get(fr, "target_year") or plan.target_year_of(goal)
+    d.years += [plan.base_year_of(goal), int(target_year)]
     base_year, base_value = _get(fr, "base_year"), T.num(_get(fr, "base_value"))
     latest_year, latest_value = _get(fr, "latest_year"), T.num(_get(fr, "latest_value"))
     projected = T.num(_get(fr, "projected"))
@@ -153,12 +157,27 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
                        hoverinfo="skip"), BAND)
         record(BAND_LOW, [ty], [low])
         record(BAND_HIGH, [ty], [high])
+    # Interim targets are the plan's, so the district's: the path runs through them.
+    interim = [(y, v) for y, v in goal.targets if int(target_year) > y and region == plan.district
+               and (base_year is None or y > int(base_year))] if has_target else []
     if has_target and base_year is not None and base_value is not None:
-        xs, ys = [int(base_year), int(target_year)], [base_value, target]
+        xs, ys = path_points(int(base_year), base_value, tuple(interim), int(target_year), target)
+        notes = [[rule.value(base_value, goal.unit), ""],
+                 *[[f"{R.target_number(v)}{goal.unit}", f"（{INTERIM}）"] for _, v in interim], [written, ""]]
         add(go.Scatter(x=xs, y=ys, mode="lines", line={"color": T.REQUIRED, "dash": "dash", "width": 2},
-                       customdata=[[rule.value(base_value, goal.unit), ""], [written, ""]],
-                       hovertemplate=_hover(REQUIRED)), REQUIRED)
+                       customdata=notes, hovertemplate=_hover(REQUIRED)), REQUIRED)
         record(REQUIRED, xs, ys)
+    if interim:
+        sign = COMPARATOR_LABELS.get(goal.comparator or ">=", "≥")
+        words = [f"{y}年{INTERIM} {sign}{R.target_number(v)}{goal.unit}" for y, v in interim]
+        add(go.Scatter(x=[y for y, _ in interim], y=[v for _, v in interim], mode="markers+text",
+                       marker={"symbol": "diamond", "size": 13, "color": T.TARGET,
+                               "line": {"color": "white", "width": 1}},
+                       text=words if labels else None, textposition="top left", cliponaxis=False,
+                       textfont={"color": T.TARGET, "family": T.FONT_FAMILY},
+                       customdata=[[f"{sign}{R.target_number(v)}{goal.unit}", ""] for _, v in interim],
+                       hovertemplate=_hover(INTERIM)), INTERIM)
+        record(INTERIM, [y for y, _ in interim], [v for _, v in interim])
     if can_project:
         xs, ys = [int(latest_year), int(target_year)], [latest_value, projected]
         note = ""

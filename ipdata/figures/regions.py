@@ -12,6 +12,7 @@ from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
 from ipdata.figures.goal import ACTUAL, goal_series, milestone_axis, region_of
 from ipdata.trajectory import labels as L
+from ipdata.trajectory.targets import adds_up, district_rule
 
 VALUE, SHARE, OWN_TARGET = "数值", "占全区比重", "分解目标"
 
@@ -28,16 +29,10 @@ def _at_year(plan: Plan, code: str, f: pd.DataFrame, year: int, values: pd.DataF
 
     district = at(plan.district)
     out = f.assign(value=[at(r) for r in f["region"]], year=year)
-    additive = out["share_of_district"].notna().any() or _additive(plan, code)
-    ok = additive and district is not None and district > 0
+    # The engine's rule (additive in the plan): a ratio or a share is no part of a total.
+    ok = adds_up(plan.goal(code)) and district is not None and district > 0
     return out.assign(share_of_district=[v / district if ok and v is not None else None
                                          for v in out["value"]])
-
-
-def _additive(plan: Plan, code: str) -> bool:
-    """Same rule as the engine's share of the district: counts, money and running totals."""
-    g = plan.goal(code)
-    return g.kind in ("cumulative", "trend") or (g.kind == "level" and g.derive is None and g.unit != "%")
 
 
 def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: int | None = None,
@@ -130,6 +125,7 @@ def region_trend_chart(plan: Plan, code: str, values: pd.DataFrame | None, regio
     goal = plan.goal(code)
     title = f"{goal.name}：分地区趋势"
     rule = R.Rule(goal.display_decimals)  # a region's line: no target of its own here
+    district_line = district_rule(plan, goal, _base_value(plan, code, values))
     fig = go.Figure()
     data_rows, years = [], []
     for i, reg in enumerate(regions or []):
@@ -142,7 +138,7 @@ def region_trend_chart(plan: Plan, code: str, values: pd.DataFrame | None, regio
         colour = T.ACTUAL if district else T.REGION_COLOURS[i % len(T.REGION_COLOURS)]
         prefix = "累计" if goal.kind == "cumulative" else ""
         label = inert.plotly(name)  # a legend entry and hover box: drawn as typed
-        mine = R.rule_of(None, goal) if district else rule
+        mine = district_line if district else rule
         fig.add_trace(go.Scatter(
             name=label, x=s["year"].tolist(), y=s["tracked"].tolist(), mode="lines+markers",
             line={"color": colour, "width": 4 if district else 2.5},
@@ -154,9 +150,19 @@ def region_trend_chart(plan: Plan, code: str, values: pd.DataFrame | None, regio
         years += s["year"].tolist()
     if not data_rows:
         return T.empty_figure(title, demo=demo, years=plan.years, unit=goal.unit)
-    span = range(min([*years, plan.base_year]), max([*years, plan.target_year]) + 1)
+    span = range(min([*years, plan.base_year_of(goal)]), max([*years, plan.target_year_of(goal)]) + 1)
     T.apply_theme(fig, title=title, unit="" if goal.kind == "milestone" else goal.unit, years=span,
                   watermark=T.DEMO_MARK if demo else None)
     if goal.kind == "milestone":
         fig.update_yaxes(**milestone_axis())
     return attach(fig, data_rows)
+
+
+def _base_value(plan: Plan, code: str, values: pd.DataFrame | None) -> float | None:
+    """The district's uploaded base-year value (a target derived from it rounds by it)."""
+    goal = plan.goal(code)
+    if not goal.target_rule or goal.base_value is not None or values is None or len(values) == 0:
+        return None
+    s = goal_series(plan, code, values, plan.district)
+    hit = s.loc[s["year"] == plan.base_year_of(goal), "value"]
+    return None if hit.empty else T.num(hit.iloc[0])
