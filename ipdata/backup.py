@@ -17,7 +17,11 @@ of our own. Version 1 backups (DuckDB `EXPORT DATABASE`) are read the same way: 
 `schema.sql` and `load.sql` are ignored. Into a file that already holds data (`force`) it first
 writes an automatic safety backup beside the file, then replaces the data in one transaction, so
 the file holds either its old content or the backup's, never a mix. Users and login events stay
-as they are unless `with_users`; meta, catalogue and the restore log are always the file's own.
+as they are unless `with_users`; meta and the restore log are always the file's own. A backup holds
+every plan of the store (schema 5: `plans`, `plan_updates`); restoring it brings them back and
+rebuilds the catalogue from them. An older backup held one plan (manifest `plan_id`): its task
+progress and revisions are given that plan, which is registered from its plan file, and the
+plans the file already holds stay.
 Each restore is recorded (table `restores`, shown in the audit) and renews the store's
 generation, which the pages' caches key on, so a running dashboard shows the restored data at
 its next rerun. A DuckDB file that is not an ipdata store is never touched.
@@ -37,11 +41,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ipdata.catalogue import Plan, load_plan
+from ipdata import settings
+from ipdata.catalogue import Plan, load_plan, parse_plan
 from ipdata.errors import IpdataError
-from ipdata.store import SCHEMA_VERSION, Store
+from ipdata.store import SCHEMA_VERSION, Store, registry
 from ipdata.store import schema as ddl
 from ipdata.store.connection import (
     DEFAULT_BUSY_TIMEOUT,
@@ -54,6 +60,7 @@ from ipdata.store.connection import (
     transaction,
 )
 from ipdata.store.revisions import latest_revision_id
+from ipdata.store.store import prepare
 
 MANIFEST = "manifest.json"
 DATABASE_DIR = "database"
@@ -75,6 +82,7 @@ class Manifest:
     counts: dict[str, int]  # rows in the current state: values, targets, tasks; and revisions
     files: dict[str, str]  # path relative to the backup directory (posix) -> sha256
     tables: dict[str, int] = field(default_factory=dict)  # table -> rows in database/<table>.parquet
+    plans: list[str] = field(default_factory=list)  # every plan the store held (schema 5 on)
 
     def as_json(self) -> str:
         return json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, **self.__dict__},
@@ -146,10 +154,11 @@ def _write_backup(store: Store, tmp: Path, out: Path) -> Manifest:
         export_workbook(store, tmp / WORKBOOK)
         counts = {"values": len(store.values()), "targets": len(store.targets()),
                   "tasks": len(store.task_progress()), "revisions": tables.get("revisions", 0)}
+        held = [p.id for p in store.plans()]
     return Manifest(
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         plan_id=store.plan.id, schema_version=SCHEMA_VERSION, latest_revision=latest,
-        counts=counts, files=_hashes(tmp), tables=tables,
+        counts=counts, files=_hashes(tmp), tables=tables, plans=held,
     )
 
 
@@ -202,7 +211,7 @@ def read_manifest(backup_dir: Path | str) -> Manifest:
         manifest = Manifest(**{k: raw[k] for k in Manifest.__dataclass_fields__ if k in raw})
         files = {str(k): str(v) for k, v in manifest.files.items()}
         {str(k): int(v) for k, v in manifest.tables.items()}
-        int(manifest.schema_version), int(manifest.latest_revision)
+        int(manifest.schema_version), int(manifest.latest_revision), [str(p) for p in manifest.plans]
     except (TypeError, ValueError, AttributeError) as exc:
         raise IpdataError(f"{root / MANIFEST} 内容不完整或已被改动，未恢复任何数据。",
                           hint="换一份完好的备份；备份目录中的文件不要手工修改。") from exc
@@ -256,14 +265,11 @@ def restore(
     with_users: bool = False, user: str = "unknown", busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
 ) -> Restored:
     """Bring a backup back into `db`: a new file, an empty one, or (with `force`) a store that
-    holds data, which is first saved to a safety backup beside it. `user` is recorded."""
+    holds data, which is first saved to a safety backup beside it. `user` is recorded. The
+    restored store is seen through `plan` (a Plan, a plan id or file; default: the plan the
+    backup was made through)."""
     root = Path(backup_dir).resolve()
     manifest = read_manifest(root)
-    if not isinstance(plan, Plan):
-        plan = load_plan(plan or manifest.plan_id)
-    if plan.id != manifest.plan_id:
-        raise IpdataError(f"备份属于规划“{manifest.plan_id}”，与指定的规划“{plan.id}”不符",
-                          hint="不加 --plan 即按备份中的规划恢复。")
     if int(manifest.schema_version) > SCHEMA_VERSION:
         raise IpdataError(f"备份由更新版本的 ipdata 写出（数据结构版本 {manifest.schema_version}），本程序无法恢复。",
                           hint="升级 ipdata 后再恢复。")
@@ -272,6 +278,10 @@ def restore(
         raise IpdataError(f"备份中缺少{'、'.join(missing) or '用户'}数据，未恢复任何数据。",
                           hint="换一份由 `python -m ipdata backup` 完整写出的备份"
                                + ("" if missing else "；或不加 --with-users，保留现有用户") + "。")
+    plan = _plan(plan or manifest.plan_id, root, manifest)
+    # an older backup's data belong to its one plan, which the restored file must hold
+    own = None if int(manifest.schema_version) >= 5 else (
+        plan if plan.id == manifest.plan_id else _plan(manifest.plan_id, root, manifest))
     path = Path(db)
     if path.is_dir():
         raise IpdataError(f"{path} 是一个目录，不是数据库文件。", hint="--db 应指向一个 .duckdb 文件。")
@@ -281,7 +291,7 @@ def restore(
     except OSError as exc:
         raise file_error(exc, path) or backup_failed(exc, path) from exc
     try:
-        return _restore_into(path, root, plan, manifest, force, with_users, user, busy_timeout)
+        return _restore_into(path, root, plan, own, manifest, force, with_users, user, busy_timeout)
     except BaseException:
         if new_file:  # a failed restore into a new path leaves no half-made database behind
             for leftover in (path, path.with_name(path.name + ".wal")):
@@ -289,14 +299,37 @@ def restore(
         raise
 
 
-def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force: bool, with_users: bool,
-                  user: str, busy_timeout: float) -> Restored:
+def _plan(ref: Plan | str | Path, root: Path, manifest: Manifest) -> Plan:
+    """The plan `ref` names: a Plan, a plan file, or an id whose file is in the plans directory
+    or, when it is not, whose text the backup holds (a plan whose file is gone stays usable)."""
+    if isinstance(ref, Plan):
+        return ref
+    if isinstance(ref, Path) or str(ref).endswith((".yaml", ".yml")) or (settings.plans_dir() / f"{ref}.yaml").is_file():
+        return load_plan(ref)
+    name = manifest.table_file("plans")
+    if name is not None:
+        try:
+            texts = dict(zip(*pq.read_table(_inside(root, name), columns=["id", "text"]).to_pydict().values(),
+                             strict=True))
+        except Exception as exc:  # a damaged Parquet file whose hash was rewritten with it
+            raise _unreadable("plans", exc) from exc
+        if ref in texts:
+            return parse_plan(texts[ref], f"{ref}.yaml")
+    return load_plan(ref)  # says in Chinese that the file is missing
+
+
+def _restore_into(path: Path, root: Path, plan: Plan, own: Plan | None, manifest: Manifest, force: bool,
+                  with_users: bool, user: str, busy_timeout: float) -> Restored:
     replaced = [*ddl.BACKUP_DATA_TABLES, *(ddl.BACKUP_USER_TABLES if with_users else ())]
+    # plans come back with a backup that has them (schema 5 on); they are not data a restore
+    # would overwrite on their own, so they do not count as the file's data below
+    plan_tables = [t for t in ddl.BACKUP_PLAN_TABLES if manifest.table_file(t) is not None]
     # The lock and the connection are held from the first look to the commit: nobody writes in
     # between, so the safety backup holds exactly what the restore replaces.
     with file_lock(path), connect(path, busy_timeout) as con:
         _refuse_foreign(con, path)
-        store = Store(path, plan, busy_timeout=busy_timeout)  # creates or upgrades our tables
+        with transaction(con):
+            prepare(con, path, plan, user)  # creates or upgrades our tables
         held = _row_counts(con, replaced)
         before = latest_revision_id(con)
         safety = None
@@ -308,19 +341,27 @@ def _restore_into(path: Path, root: Path, plan: Plan, manifest: Manifest, force:
                     hint="恢复到一个新的数据库文件（--db 新文件.duckdb）；确需覆盖时加 --force，"
                          "覆盖前会自动把现有数据备份到数据库文件旁的“恢复前备份”目录。",
                     detail=f"数据库文件 {path.absolute()}")
-            safety = _safety_backup(store)
+            stored = registry.read_rows(con)  # seen through a plan the file holds, its file or not
+            newest = max(stored, key=lambda r: (r.target_year, r.base_year)).id if stored else plan
+            safety = _safety_backup(Store(path, newest, busy_timeout=busy_timeout, user=user))
         with transaction(con):
             ddl.create_missing(con)
-            for table in replaced:
-                _load_table(con, root, manifest, table)
+            fill = {} if own is None else {"plan_id": own.id}
+            for table in (*replaced, *plan_tables):
+                _load_table(con, root, manifest, table, fill)
+            if plan_tables:
+                registry.rewrite_catalogues(con)
+            elif own is not None and registry.read_row(con, own.id) is None:
+                registry.register(con, own, user, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                                  summary=f"由较早版本的备份恢复：备份中的数据属于这个规划（{root.name}）")
             if with_users:  # other users, other passwords: every web login ends
                 for table in set(ddl.SESSION_TABLES) & set(ddl.existing_tables(con)):
                     con.execute(f"DELETE FROM {quote_ident(table)}")
             if int(manifest.schema_version) < 3:  # an older backup: work out what 3 added
                 ddl.mark_demo_rows(con)
-            _check_loaded(con, manifest, replaced)
+            _check_loaded(con, manifest, [*replaced, *plan_tables])
             _record(con, manifest, root, user, before if held.get("revisions") else None, safety, with_users)
-    return Restored(Store(path, plan, busy_timeout=busy_timeout), manifest, safety)
+    return Restored(Store(path, plan, busy_timeout=busy_timeout, user=user), manifest, safety)
 
 
 def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -331,7 +372,7 @@ def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     meta = {}
     if "meta" in tables:
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    ours = "plan_id" in meta and "schema_version" in meta
+    ours = "schema_version" in meta and ("plan_id" in meta or "plans" in tables)  # plans: version 5 on
     # before the first store opens it, a file may hold only the user tables (`user add` first)
     if not tables and not views or not views and (ours or set(tables) <= {*ddl.BACKUP_USER_TABLES, *ddl.SESSION_TABLES}):
         return
@@ -370,8 +411,10 @@ def _safety_backup(store: Store) -> Path:
     return out
 
 
-def _load_table(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest, table: str) -> None:
-    """Replace `table` with the rows of its Parquet file: only our own columns, by our names."""
+def _load_table(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest, table: str,
+                fill: dict[str, str] | None = None) -> None:
+    """Replace `table` with the rows of its Parquet file: only our own columns, by our names; a
+    column of ours the backup's version did not have takes its value from `fill` (plan_id)."""
     name = manifest.table_file(table)
     con.execute(f"DELETE FROM {quote_ident(table)}")
     if name is None:  # an optional table the backup's version did not have (revision_problems)
@@ -383,6 +426,10 @@ def _load_table(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest, 
         data = pq.read_table(_inside(root, name))  # pyarrow opens exactly this file (no globbing)
         common = [c for c in columns if c in data.column_names]
         data = data.select(common)
+        for column, value in (fill or {}).items():
+            if column in columns and column not in common and common:
+                data = data.append_column(column, pa.array([value] * data.num_rows, pa.string()))
+                common.append(column)
     except Exception as exc:  # a damaged Parquet file whose hash was rewritten with it
         raise _unreadable(table, exc) from exc
     if not common:

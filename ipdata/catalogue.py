@@ -380,8 +380,10 @@ def plan_digest(plan: Plan) -> str:
 
 
 def _resolve(ref: str | Path | None) -> Path:
-    if ref is None:
-        ref = settings.get("IPDATA_PLAN")
+    if ref is None:  # IPDATA_PLAN, else the newest plan of the store, else of the plans directory
+        from ipdata.plans import default_plan_id  # it reads the store, which needs this module
+
+        ref = default_plan_id()
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path

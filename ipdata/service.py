@@ -8,9 +8,10 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
-from ipdata import settings
+from ipdata import plans, settings
 from ipdata.auth import User, local_operator, require
-from ipdata.catalogue import Plan, load_plan
+from ipdata.catalogue import Plan
+from ipdata.demo import DEMO_FILE_NAME, demo_workbook
 from ipdata.errors import IpdataError
 from ipdata.ingest import Known, read_upload_isolated
 from ipdata.ingest.upload import Upload
@@ -19,12 +20,14 @@ from ipdata.store import ApplyResult, Changes, Store
 from ipdata.store.store import demo_over_official
 
 
-def open_store(db: Path | str | None = None, plan: Plan | str | None = None) -> Store:
-    """The store at `db` (default IPDATA_DB) for `plan` (default IPDATA_PLAN)."""
-    if not isinstance(plan, Plan):
-        plan = load_plan(plan)
+def open_store(db: Path | str | None = None, plan: Plan | Path | str | None = None) -> Store:
+    """The store at `db` (default IPDATA_DB) seen through `plan`: a Plan, a plan id, a plan file,
+    or None for the default plan (plans.default_plan_id: IPDATA_PLAN, else the newest plan the
+    store holds, else the newest plan file). A plan id the store holds works without its file."""
     path = Path(db) if db else settings.db_path()
-    return Store(path, plan)  # makes the directory, or says in Chinese why it cannot
+    if not isinstance(plan, Plan):
+        plan = plans.resolve(plan, path)
+    return Store(path, plan, user=default_user())  # makes the directory, or says in Chinese why it cannot
 
 
 def known_data(store: Store) -> Known:
@@ -85,13 +88,14 @@ def rollback(store: Store, revision_id: int, user: User, comment: str | None = N
 
 
 def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:
-    """Import the demo workbook as a demo revision (its values, targets and task statuses are
-    flagged 示例数据). Refused when the store holds official data: the two never mix, and the
-    first official import removes the demo (see Store.apply)."""
+    """Import the demo for the store's plan (ipdata/demo.py: invented figures for its goals) as a
+    demo revision (its values, targets and task statuses are flagged 示例数据). Refused when the
+    store holds official data: the two never mix, and the first official import removes the demo
+    (see Store.apply)."""
     if if_empty and store.latest_revision_id() > 0:
         return None
-    if store.has_official_data():  # checked before reading the workbook; Store.apply checks again
+    if store.has_official_data():  # checked before making the workbook; Store.apply checks again
         raise demo_over_official()
-    _, result = import_file(store, settings.demo_workbook(), user=local_operator("demo"), comment="示例数据（虚构）",
-                            kind="demo")
+    _, result = import_file(store, demo_workbook(store.plan), file_name=DEMO_FILE_NAME, user=local_operator("demo"),
+                            comment="示例数据（虚构）", kind="demo")
     return result

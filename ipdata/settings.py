@@ -23,7 +23,8 @@ class Setting:
 SETTINGS = [
     Setting("IPDATA_DB", str(DATA_DIR / "ipdata.duckdb"), "DuckDB 数据库文件路径"),
     Setting("IPDATA_PLANS_DIR", str(DATA_DIR / "plans"), "规划定义文件(*.yaml)所在目录"),
-    Setting("IPDATA_PLAN", "tongzhou-2022-2025", "新建数据库时使用的规划编号(plans 目录中的文件名)"),
+    Setting("IPDATA_PLAN", "", "默认显示的规划编号(命令行 --plan 优先)；不设时取数据库中最新的规划(目标年最晚，其次基期年最晚)，"
+            "数据库中还没有规划时取规划目录中最新的规划文件"),
     Setting("IPDATA_USER", "", "导入数据时记录的操作人(默认取系统用户名)"),
     # What one upload may cost: checked before the expensive step, each with its own message (ingest/limits.py)
     Setting("IPDATA_MAX_CELLS", "5000000", "一个上传文件最多读取的单元格数(各工作表从 A1 到最远一个有内容的单元格或合并区域的行数×列数，再加合并单元格的面积)"),

@@ -50,11 +50,12 @@ def test_new_store_has_catalogue_and_no_values(store):
     assert list(store.task_progress().columns) == ["task_id", "status", "note", "updated", "revision_id", "is_demo"]
 
 
-def test_meta_records_plan_and_schema_version(store):
+def test_meta_records_schema_version_and_plans_the_plan(store):
     with duckdb.connect(str(store.path)) as con:
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    assert meta["plan_id"] == "tongzhou-2022-2025"
-    assert meta["schema_version"] == str(SCHEMA_VERSION)
+        held = con.execute("SELECT id, base_year, target_year, digest FROM plans").fetchall()
+    assert meta["schema_version"] == str(SCHEMA_VERSION) and "plan_id" not in meta  # a store holds many plans
+    assert held == [("tongzhou-2022-2025", 2021, 2025, plan().digest)]
 
 
 def test_apply_stores_values(store):
@@ -247,11 +248,13 @@ def test_reopened_store_sees_the_same(tmp_path):
     assert len(first.values()) == 5
 
 
-def test_store_for_another_plan_is_refused(tmp_path):
-    new_store(tmp_path / "db.duckdb")
-    other = dataclasses.replace(plan(), id="other-plan")
-    with pytest.raises(IpdataError, match="属于规划“tongzhou-2022-2025”"):
-        Store(tmp_path / "db.duckdb", other)
+def test_store_for_another_plan_registers_it_and_shares_the_values(tmp_path):
+    # issue 13: one store holds many plans (it used to refuse a second one); see test_store_plans.py
+    first = new_store(tmp_path / "db.duckdb")
+    first.apply(upload(FIRST), user="a")
+    other = Store(tmp_path / "db.duckdb", dataclasses.replace(plan(), id="other-plan"))
+    assert [p.id for p in other.plans()] == ["other-plan", "tongzhou-2022-2025"]
+    pd.testing.assert_frame_equal(other.values(), first.values())
 
 
 def test_not_a_database_file_is_a_clear_error(tmp_path):

@@ -47,8 +47,25 @@ gdp,全区,2022,1400,,
 """
 
 
+def as_version_4(path) -> None:
+    """Rewrite a current file into the shape version 4 wrote: one plan named in meta.plan_id, no
+    plan registry, no plan_id on task progress, revisions and the catalogue."""
+    with duckdb.connect(str(path)) as con:
+        plan_id = con.execute("SELECT min(id) FROM plans").fetchone()[0]
+        for table in ("task_progress", "revisions", "catalogue"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN plan_id" if table != "catalogue" else
+                        "CREATE TABLE _c AS SELECT * EXCLUDE (plan_id) FROM catalogue")
+        con.execute("DROP TABLE catalogue")
+        con.execute("ALTER TABLE _c RENAME TO catalogue")
+        con.execute("DROP TABLE plans")
+        con.execute("DROP TABLE plan_updates")
+        con.execute("INSERT INTO meta VALUES ('plan_id', ?)", [plan_id])
+        con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+
 def _as_version_1(path) -> None:
     """Rewrite a current file into the shape version 1 wrote (PKs, no auth tables, version 1)."""
+    as_version_4(path)
     with duckdb.connect(str(path)) as con:
         for table, ddl in V1_TABLES.items():
             con.execute(f"ALTER TABLE {table} RENAME TO _old")
@@ -75,7 +92,7 @@ def _version(path) -> str:
 
 def test_new_files_have_no_index_on_versioned_tables(tmp_path):
     store = new_store(tmp_path / "new.duckdb")
-    assert _version(store.path) == str(SCHEMA_VERSION) == "4"
+    assert _version(store.path) == str(SCHEMA_VERSION) == "5"
     assert _primary_keys(store.path) & {s.table for s in SPECS} == set()
     assert {"meta", "revisions", "catalogue", "users"} <= _primary_keys(store.path)
 
@@ -92,7 +109,7 @@ def test_version_1_file_is_upgraded_and_keeps_every_revision(tmp_path):
 
     reopened = Store(store.path, store.plan)
 
-    assert _version(store.path) == "4"
+    assert _version(store.path) == "5"
     assert _primary_keys(store.path) & {s.table for s in SPECS} == set()
     assert_states_equal(current_state(reopened), before)
     assert reopened.revisions().equals(history)
@@ -109,7 +126,7 @@ def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     _as_version_1(store.path)
     from ipdata.store import schema
 
-    def broken(con, version):
+    def broken(con, version, plan_id):
         con.execute("ALTER TABLE observations RENAME TO observations_v1")
         raise RuntimeError("disk full")
 
@@ -150,7 +167,7 @@ def test_version_2_file_is_upgraded_with_demo_provenance(tmp_path):
 
     store = Store(path, plan())
 
-    assert _version(path) == "4"
+    assert _version(path) == "5"
     assert "is_demo" in _columns(path, "task_progress") and "n_demo_removed" in _columns(path, "revisions")
     assert _columns(path, "revision_problems")[:3] == ["revision_id", "position", "code"]
     revs = store.revisions()
@@ -183,12 +200,13 @@ def test_version_3_file_gains_logins_and_the_client_of_auth_events(tmp_path):
     the auth events already there stay, with no address."""
     store = new_store(tmp_path / "v3.duckdb")
     Users(store.path).add(local_operator("admin"), "王五", "statistician", "correct-horse-1")
+    as_version_4(store.path)
     with duckdb.connect(str(store.path)) as con:
         con.execute("DROP TABLE logins")
         con.execute("ALTER TABLE auth_events DROP COLUMN client")
         con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     Store(store.path, store.plan)
-    assert _version(store.path) == "4"
+    assert _version(store.path) == "5"
     with duckdb.connect(str(store.path)) as con:
         assert con.execute("SELECT name, event, client FROM auth_events").fetchall() == [("王五", "user-add", None)]
         assert con.execute("SELECT count(*) FROM logins").fetchone() == (0,)

@@ -118,7 +118,10 @@ def _rows(plan: Plan, deltas: dict[str, pa.Table]) -> pd.DataFrame:
             part[k] = d.get(k)
         # Names and units are looked up once per distinct code, then mapped onto the rows.
         if spec.name == "tasks":
-            part["name"] = _lookup(d["task_id"], {t: p.task_title for t, p in tasks.items()}, same=True)
+            # a rollback restores every plan's tasks: another plan's are named with its id
+            mine = d["plan_id"] == plan.id
+            part["name"] = _lookup(d["task_id"].where(mine, d["task_id"] + "（" + d["plan_id"] + "）"),
+                                   {t: p.task_title for t, p in tasks.items()}, same=True)
             part["unit"] = None
         else:
             known = plan.all_series

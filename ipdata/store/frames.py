@@ -46,7 +46,8 @@ def normalise(upload: Upload, plan: Plan, is_demo: bool) -> tuple[dict[str, pd.D
     frames = {
         VALUES.name: _rows(upload.observations, VALUES, problems, series_codes),
         TARGETS.name: _rows(upload.targets, TARGETS, problems, series_codes),
-        TASKS.name: _rows(upload.tasks, TASKS, problems, task_ids),
+        # task ids are the plan's own: its progress is kept under its id
+        TASKS.name: _rows(upload.tasks.assign(plan_id=plan.id), TASKS, problems, task_ids),
     }
     for frame in frames.values():
         set_demo(frame, is_demo)

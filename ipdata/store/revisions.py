@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ipdata.errors import Problem
-from ipdata.store.schema import SPECS, TableSpec
+from ipdata.store.schema import SPECS, TARGETS, VALUES, TableSpec
 
 REL_TOL = 1e-9  # values within this relative tolerance count as unchanged
 
@@ -146,6 +146,14 @@ def count_current(con: duckdb.DuckDBPyConnection, demo: bool) -> int:
     return int(total)
 
 
+def count_series(con: duckdb.DuckDBPyConnection, code: str) -> int:
+    """Current values and region targets of one series code (every plan using it shares them)."""
+    total = 0
+    for spec in (VALUES, TARGETS):
+        total += con.execute(f"SELECT count(*) FROM ({state_sql(spec)}) WHERE series = ?", [code]).fetchall()[0][0]
+    return int(total)
+
+
 def write_delta(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, delta: pa.Table, revision_id: int
 ) -> None:
@@ -180,9 +188,9 @@ def latest_revision_id(con: duckdb.DuckDBPyConnection) -> int:
 def insert_revision(con: duckdb.DuckDBPyConnection, row: dict) -> None:
     con.execute(
         """INSERT INTO revisions (id, created_at, "user", file_name, sha256, comment, kind,
-                                  n_new, n_changed, n_removed, rollback_to, n_demo_removed)
+                                  n_new, n_changed, n_removed, rollback_to, n_demo_removed, plan_id)
            VALUES ($id, $created_at, $user, $file_name, $sha256, $comment, $kind,
-                   $n_new, $n_changed, $n_removed, $rollback_to, $n_demo_removed)""",
+                   $n_new, $n_changed, $n_removed, $rollback_to, $n_demo_removed, $plan_id)""",
         row,
     )
 
@@ -191,7 +199,7 @@ def read_revisions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = con.execute(
         """SELECT id, created_at, "user", file_name, sha256, comment, kind,
                   n_new, n_changed, n_removed, rollback_to, n_demo_removed,
-                  coalesce(w.n, 0) AS n_warnings
+                  coalesce(w.n, 0) AS n_warnings, plan_id
            FROM revisions LEFT JOIN (
                SELECT revision_id, count(*) AS n FROM revision_problems
                WHERE severity = 'warning' GROUP BY revision_id) AS w ON w.revision_id = revisions.id
@@ -199,7 +207,7 @@ def read_revisions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
     frame["rollback_to"] = frame["rollback_to"].astype("Int64")
     frame["n_warnings"] = frame["n_warnings"].astype("int64")
-    return none_for_missing(frame, ["created_at", "user", "file_name", "sha256", "comment", "kind"])
+    return none_for_missing(frame, ["created_at", "user", "file_name", "sha256", "comment", "kind", "plan_id"])
 
 
 PROBLEM_COLUMNS = ["code", "severity", "sheet", "cell", "value", "message"]

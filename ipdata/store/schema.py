@@ -20,11 +20,19 @@ The warnings an upload was imported with are kept with its revision (`revision_p
 
 Version 4 adds the web logins (`logins`: only a hash of each login's secret) and the client
 address of each login attempt (`auth_events.client`); ipdata/auth.py and ipdata/logins.py use them.
+
+Version 5 holds many plans in one store. Values and region targets stay keyed (series, region,
+year) and are shared by every plan whose goals use the series code: a value uploaded once serves
+them all (a 2025 value is the old plan's final and the new plan's base). The plans a store has
+accepted are rows of `plans` (their YAML as accepted, with its digest), each change of one is in
+`plan_updates`; the catalogue is per plan; task progress is keyed (task_id, plan_id), since two
+plans may number their tasks alike; each revision names the plan it was made under. Versions 1-4
+held one plan, named in meta.plan_id: `migrate` gives that plan id to their task rows, revisions
+and catalogue, and the store registers the plan (ipdata/store/registry.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import duckdb
@@ -32,7 +40,7 @@ import pandas as pd
 
 from ipdata.catalogue import Plan
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 REVISION_KINDS = ("import", "demo", "rollback", "task-edit")
 
@@ -87,7 +95,8 @@ TARGETS = TableSpec(
 )
 TASKS = TableSpec(
     "tasks", "task_progress", "tasks",
-    keys=("task_id",), numbers=(), texts=("status", "note", "updated"), main="status",
+    # task ids (二.2.3) are the plan's own; task_id first: uploads are checked against the plan's ids
+    keys=("task_id", "plan_id"), numbers=(), texts=("status", "note", "updated"), main="status",
     flags=("is_demo",),
 )
 SPECS = (VALUES, TARGETS, TASKS)
@@ -101,6 +110,7 @@ CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """,
     "catalogue": """
 CREATE TABLE catalogue (
+    plan_id VARCHAR NOT NULL,       -- the plan whose goal, series or task this is (version 5)
     kind VARCHAR NOT NULL,          -- goal | series | task
     code VARCHAR NOT NULL,          -- goal/series code, or task paragraph id such as 二.2.3
     name VARCHAR NOT NULL,
@@ -112,7 +122,37 @@ CREATE TABLE catalogue (
     target DOUBLE,
     detail VARCHAR,                 -- goal source sentence; task paragraph text
     position INTEGER NOT NULL,      -- order in the plan file
-    PRIMARY KEY (kind, code)
+    PRIMARY KEY (plan_id, kind, code)
+);
+""",
+    # Every plan the store has accepted: its YAML as accepted (a changed file under the same id
+    # takes effect only once confirmed: Store.update_plan), and what pages list it by.
+    "plans": """
+CREATE TABLE plans (
+    id VARCHAR PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    base_year INTEGER NOT NULL,
+    target_year INTEGER NOT NULL,
+    n_goals INTEGER NOT NULL,
+    file_name VARCHAR,              -- the file it was accepted from (<id>.yaml)
+    digest VARCHAR NOT NULL,        -- Plan.digest of the accepted version
+    text VARCHAR NOT NULL,          -- the YAML as accepted
+    registered_at VARCHAR NOT NULL, -- UTC, ISO 8601
+    registered_by VARCHAR NOT NULL,
+    updated_at VARCHAR NOT NULL,
+    updated_by VARCHAR NOT NULL
+);
+""",
+    # Each registration and confirmed change of a plan: who, when, from which version to which.
+    "plan_updates": """
+CREATE TABLE plan_updates (
+    plan_id VARCHAR NOT NULL,
+    changed_at VARCHAR NOT NULL,    -- UTC, ISO 8601
+    "user" VARCHAR NOT NULL,
+    action VARCHAR NOT NULL,        -- register | update
+    old_digest VARCHAR,             -- NULL for a registration
+    new_digest VARCHAR NOT NULL,
+    summary VARCHAR NOT NULL        -- what changed, one Chinese line per change
 );
 """,
     "revisions": f"""
@@ -128,7 +168,8 @@ CREATE TABLE revisions (
     n_changed BIGINT NOT NULL,
     n_removed BIGINT NOT NULL,
     rollback_to BIGINT,
-    n_demo_removed BIGINT NOT NULL DEFAULT 0  -- demo items an official import removed (version 3)
+    n_demo_removed BIGINT NOT NULL DEFAULT 0, -- demo items an official import removed (version 3)
+    plan_id VARCHAR                 -- the plan the store was opened with (version 5)
 );
 """,
     "observations": """
@@ -162,6 +203,7 @@ CREATE TABLE targets (
 CREATE TABLE task_progress (
     revision_id BIGINT NOT NULL,
     task_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL,       -- task ids (二.2.3) are the plan's own (version 5)
     status VARCHAR,
     note VARCHAR,
     updated VARCHAR,
@@ -224,9 +266,11 @@ RESTORE_COLUMNS = ["restored_at", "user", "backup_dir", "backup_created_at", "ba
 
 # What backup and restore do with each table (ipdata/backup.py). The data tables come from the
 # backup; users and login events only when asked (`--with-users`), which also ends every web login
-# (sessions are never backed up); every other table (meta, catalogue, restores, and any table a
-# later version adds) stays as the file has it.
+# (sessions are never backed up); the plans with their history come from a backup that has them
+# (version 5 on: the catalogue is then rebuilt from them); every other table (meta, catalogue,
+# restores, and any table a later version adds) stays as the file has it.
 BACKUP_DATA_TABLES = ("revisions", "observations", "targets", "task_progress", "revision_problems")
+BACKUP_PLAN_TABLES = ("plans", "plan_updates")
 BACKUP_USER_TABLES = ("users", "auth_events")
 SESSION_TABLES = ("logins",)
 
@@ -253,36 +297,30 @@ def catalogue_frame(plan: Plan) -> pd.DataFrame:
                                         "goal_kind", "comparator", "target", "detail"])
     frame["target"] = frame["target"].astype("float64")
     frame["position"] = range(len(frame))
+    frame.insert(0, "plan_id", plan.id)
     return frame
 
 
-def catalogue_digest(frame: pd.DataFrame) -> str:
-    """Fingerprint of the catalogue rows, so a changed plan file refreshes the table on open."""
-    return hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
-
-
-def create(con: duckdb.DuckDBPyConnection, plan: Plan, created_at: str) -> None:
-    """Create all tables and fill catalogue and meta. Caller holds the transaction."""
+def create(con: duckdb.DuckDBPyConnection, created_at: str) -> None:
+    """Create all tables and fill meta (plans are registered by the store). Caller holds the
+    transaction."""
     create_missing(con)  # users may exist already: the auth tables can come first (Users on a new file)
-    write_catalogue(con, plan)
     con.executemany(
         "INSERT INTO meta VALUES (?, ?)",
-        [["schema_version", str(SCHEMA_VERSION)], ["plan_id", plan.id], ["created_at", created_at]],
+        [["schema_version", str(SCHEMA_VERSION)], ["created_at", created_at]],
     )
 
 
 def write_catalogue(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    """Replace the catalogue table with the plan's rows (the catalogue is not versioned)."""
+    """Replace the plan's rows of the catalogue table (the catalogue is not versioned: it is the
+    accepted version of each plan, see registry.py)."""
     frame = catalogue_frame(plan)
-    con.execute("DELETE FROM catalogue")
+    con.execute("DELETE FROM catalogue WHERE plan_id = ?", [plan.id])
     con.register("_catalogue_in", frame)
     try:
         con.execute("INSERT INTO catalogue SELECT * FROM _catalogue_in")
     finally:
         con.unregister("_catalogue_in")
-    con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('catalogue_sha256', ?)", [catalogue_digest(frame)]
-    )
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -310,23 +348,32 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
         "AND schema_name = 'main' AND table_name = ?", [table]).fetchall()}
 
 
-def migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
-    """Bring a file written with schema `version` to SCHEMA_VERSION. Caller holds the transaction,
-    so a failed migration leaves the file as it was."""
+def migrate(con: duckdb.DuckDBPyConnection, version: int, plan_id: str) -> None:
+    """Bring a file written with schema `version` to SCHEMA_VERSION; `plan_id` is the one plan
+    such a file held (meta.plan_id): the caller registers it (registry.register) in the same
+    transaction, so a failed migration leaves the file as it was."""
+    rebuild: list[str] = []
     if version < 3:
         # 1 -> 2: the versioned tables lose their PRIMARY KEY (see the module docstring). DuckDB
         # cannot drop a constraint, so each table is rebuilt. 2 -> 3: targets and task progress
         # gain is_demo, revisions n_demo_removed; the same rebuild adds them with their defaults.
-        for table in (*(spec.table for spec in SPECS), "revisions"):
-            _rebuild(con, table)
+        rebuild += [*(spec.table for spec in SPECS), "revisions"]
+    if version < 5:
+        # 4 -> 5: task progress and revisions gain plan_id, the catalogue a key with it.
+        rebuild += [t for t in ("task_progress", "revisions", "catalogue") if t not in rebuild]
+    for table in rebuild:
+        _rebuild(con, table, {"plan_id": plan_id})
+    if version < 3:
         mark_demo_rows(con)
-    create_missing(con)  # 3 -> 4: the logins table, auth_events.client
+    create_missing(con)  # 3 -> 4: the logins table, auth_events.client; 4 -> 5: plans, plan_updates
+    # the plan is a row of `plans` now, the catalogue is rewritten from it
+    con.execute("DELETE FROM meta WHERE key IN ('plan_id', 'catalogue_sha256')")
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
-def _rebuild(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Recreate `table` from TABLES, copying the columns the old one has (new ones take their
-    default)."""
+def _rebuild(con: duckdb.DuckDBPyConnection, table: str, fill: dict[str, str] | None = None) -> None:
+    """Recreate `table` from TABLES, copying the columns the old one has; a new column takes
+    its value from `fill` when named there, else its default."""
     old = f"{table}_old"
     con.execute(f"ALTER TABLE {table} RENAME TO {old}")
     have = {r[0] for r in con.execute(
@@ -336,8 +383,11 @@ def _rebuild(con: duckdb.DuckDBPyConnection, table: str) -> None:
     cols = [r[0] for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
         "AND schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()]
-    common = ", ".join(f'"{c}"' for c in cols if c in have)
-    con.execute(f"INSERT INTO {table} ({common}) SELECT {common} FROM {old}")
+    copied = [c for c in cols if c in have]
+    filled = [c for c in cols if c not in have and c in (fill or {})]
+    names = ", ".join(f'"{c}"' for c in (*copied, *filled))
+    values = ", ".join([*(f'"{c}"' for c in copied), *("?" for _ in filled)])
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {old}", [fill[c] for c in filled] if filled else None)
     con.execute(f"DROP TABLE {old}")
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ipdata.catalogue import Plan
+from ipdata.catalogue import Plan, load_plan
 from ipdata.errors import IpdataError
 from ipdata.ingest.upload import Upload
-from ipdata.store import revisions, schema
+from ipdata.plans import PlanChange, describe_change, unit_changes
+from ipdata.store import registry, revisions, schema
 from ipdata.store.changes import ApplyResult, Changes, build_changes
 from ipdata.store.connection import (
     DEFAULT_BUSY_TIMEOUT,
@@ -24,6 +25,7 @@ from ipdata.store.connection import (
     transaction,
 )
 from ipdata.store.frames import normalise, set_demo
+from ipdata.store.registry import PlanRow
 from ipdata.store.schema import SPECS, TARGETS, TASKS, VALUES
 
 UPLOAD_KINDS = ("import", "demo", "task-edit")  # "rollback" revisions come only from rollback()
@@ -43,7 +45,14 @@ def _now() -> str:
 
 
 class Store:
-    """One database file holding one plan's data with its full revision history.
+    """One database file seen through one plan: the file holds the values of every plan (shared
+    by series code), each plan's task progress and the full revision history.
+
+    `plan` is a Plan (from its file: registered when the store does not hold it yet) or the id
+    of a plan the store holds (its file may be gone). A plan file whose content differs from the
+    version the store accepted does not take effect on its own: the store keeps using the
+    accepted version (`plan`) and offers the change (`plan_change`) until `update_plan`
+    confirms it. Several Store objects may look at one file through different plans.
 
     No connection is kept between calls: every public method opens the file, works in a single
     transaction and closes it. A `Store` may therefore be shared between Streamlit threads, and
@@ -51,10 +60,16 @@ class Store:
     file, calls retry for `busy_timeout` seconds and then raise `StoreBusyError`.
     """
 
-    def __init__(self, path: Path | str, plan: Plan, busy_timeout: float = DEFAULT_BUSY_TIMEOUT):
+    def __init__(self, path: Path | str, plan: Plan | str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                 user: str = "unknown"):
         self.path = Path(path)
-        self.plan = plan
         self.busy_timeout = busy_timeout
+        self._offered = plan if isinstance(plan, Plan) else None  # the plan file, when given
+        self._plan_id = plan.id if isinstance(plan, Plan) else str(plan)
+        self._user = (user or "").strip() or "unknown"
+        self.plan: Plan = self._offered  # type: ignore[assignment]  # settled below
+        self.plan_change: PlanChange | None = None
+        self._accepted_digest = ""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a read-only or missing parent: say so, not a traceback
@@ -63,10 +78,11 @@ class Store:
                 raise
             raise refusal from exc
         with self._writing() as con:
-            self._ensure_schema(con)
+            prepare(con, self.path, self._offered, self._user)
+            self._settle(con)
 
     def __repr__(self) -> str:
-        return f"Store({str(self.path)!r}, plan={self.plan.id!r})"
+        return f"Store({str(self.path)!r}, plan={self._plan_id!r})"
 
     # --- connections ---------------------------------------------------------------------
 
@@ -81,27 +97,78 @@ class Store:
     _reading = _session
     _writing = _session
 
-    def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        if "meta" not in schema.existing_tables(con):
-            schema.create(con, self.plan, _now())
-            return
-        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        version = int(meta.get("schema_version", "0"))
-        if not 1 <= version <= schema.SCHEMA_VERSION:
-            raise IpdataError(
-                f"数据库 {self.path.name} 的结构版本为 {version}，本程序只支持版本 1 到 {schema.SCHEMA_VERSION}",
-                hint="升级 ipdata 到与数据库相同的版本，或使用新的数据库文件。",
-            )
-        if meta.get("plan_id") != self.plan.id:
-            raise IpdataError(
-                f"数据库 {self.path.name} 属于规划“{meta.get('plan_id')}”，与当前规划“{self.plan.id}”不符",
-                hint="设置 IPDATA_DB 指向该规划自己的数据库文件，或设置 IPDATA_PLAN 为数据库所属的规划。",
-            )
-        if version < schema.SCHEMA_VERSION:  # an older file: upgrade it in place, in this transaction
-            schema.migrate(con, version)
-        # The plan file may have been edited (a name fixed, a goal added): keep the copy current.
-        if meta.get("catalogue_sha256") != schema.catalogue_digest(schema.catalogue_frame(self.plan)):
-            schema.write_catalogue(con, self.plan)
+    # --- the plan ------------------------------------------------------------------------
+
+    def _settle(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Set `plan` and `plan_change` from the store's accepted version and the plan file;
+        register a plan the store does not hold."""
+        row = registry.read_row(con, self._plan_id)
+        offered = self._offered
+        if row is None:
+            if offered is None:
+                held = [r.id for r in registry.read_rows(con)]
+                raise IpdataError(
+                    f"数据库中没有规划“{self._plan_id}”，规划目录中也没有它的文件。",
+                    hint=(f"数据库中的规划：{'、'.join(held)}。" if held else "")
+                    + "把该规划的 YAML 文件放入规划目录(IPDATA_PLANS_DIR)，或用 --plan 指定一个已有的规划。")
+            registry.register(con, offered, self._user, _now())
+            self.plan, self.plan_change = offered, None
+        elif offered is None or offered.digest == row.digest or offered.text == row.text:
+            self.plan, self.plan_change = offered or registry.accepted_plan(row), None
+            if offered is not None and (offered.digest, offered.text) != (row.digest, row.text):
+                registry.refresh_text(con, offered)  # comments only, or a digest computed by other code
+        else:
+            accepted = registry.accepted_plan(row)
+            if accepted.digest == offered.digest:  # comments or layout only: nothing to confirm
+                registry.refresh_text(con, offered)
+                self.plan, self.plan_change = offered, None
+            else:
+                self.plan, self.plan_change = accepted, self._change(con, accepted, offered)
+        self._accepted_digest = registry.read_row(con, self._plan_id).digest
+
+    def _change(self, con: duckdb.DuckDBPyConnection, accepted: Plan, offered: Plan) -> PlanChange:
+        """The pending change, with the reasons it cannot be accepted as it is: a series code
+        that another plan of the store defines with another unit, or a unit changed under values
+        already stored (they were reported in the old unit)."""
+        refusals = registry.unit_conflicts(con, offered)
+        for s in unit_changes(accepted, offered):
+            n = revisions.count_series(con, s.code)
+            if n:
+                refusals.append(f"“{s.name}”(代码 {s.code})的单位由“{accepted.all_series[s.code].unit}”改为“{s.unit}”，"
+                                f"而数据库中已有该代码按原单位填报的 {n} 项数据；请为新单位另起一个代码")
+        return PlanChange(offered.id, accepted, offered, tuple(describe_change(accepted, offered)), tuple(refusals))
+
+    def update_plan(self, user: str) -> str:
+        """Accept the plan file's version in place of the stored one (recorded with `user`);
+        returns the Chinese message. Refused when the change cannot be accepted as it is (see
+        `plan_change.refusals`); says so when there is nothing to confirm."""
+        if self._offered is None:
+            raise IpdataError(f"规划“{self._plan_id}”没有规划文件，无可更新的内容。",
+                              hint=f"把新版本的规划文件 {self._plan_id}.yaml 放入规划目录后重试。")
+        offered = self._offered
+        with self._writing() as con:
+            self._settle(con)  # another process may have confirmed it meanwhile
+            change = self.plan_change
+            if change is None:
+                return f"规划“{offered.id}”的规划文件与已载入的版本相同，无需更新。"
+            if change.refusals:
+                raise IpdataError(f"规划“{offered.id}”的改动未生效：{'；'.join(change.refusals)}。",
+                                  hint="按提示修改规划文件后，再运行 plan diff 查看、plan update 确认。")
+            registry.replace(con, offered, (user or "").strip() or "未署名", _now(), change.accepted.digest,
+                             change.summary)
+            self._settle(con)
+        return f"已更新规划“{offered.id}”（{len(change.lines)} 处改动）：{change.summary}。"
+
+    def plan_history(self) -> pd.DataFrame:
+        """Registrations and confirmed changes of this store's plans, oldest first: plan_id,
+        changed_at (UTC ISO), user, action (register | update), old_digest, new_digest, summary."""
+        with self._reading() as con:
+            return registry.history(con)
+
+    def plans(self) -> list[PlanRow]:
+        """Every plan this store holds, by id."""
+        with self._reading() as con:
+            return registry.read_rows(con)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -116,21 +183,30 @@ class Store:
             return revisions.read_state(con, TARGETS)
 
     def task_progress(self) -> pd.DataFrame:
-        """Current task progress: task_id, status, note, updated, revision_id."""
+        """Current progress of this plan's tasks: task_id, status, note, updated, revision_id, is_demo."""
         with self._reading() as con:
-            return revisions.read_state(con, TASKS)
+            return self._own_tasks(revisions.read_state(con, TASKS))
+
+    def _own_tasks(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """This plan's rows of a task frame, without the plan column (other plans number their
+        tasks alike)."""
+        return frame[frame["plan_id"] == self.plan.id].drop(columns="plan_id").reset_index(drop=True)
 
     def revisions(self) -> pd.DataFrame:
-        """Every revision, oldest first: id, created_at (UTC ISO), user, file_name, sha256, comment,
-        kind, n_new, n_changed, n_removed, rollback_to, n_demo_removed, n_warnings."""
+        """Every revision of the store (all plans), oldest first: id, created_at (UTC ISO), user,
+        file_name, sha256, comment, kind, n_new, n_changed, n_removed, rollback_to, n_demo_removed,
+        n_warnings, plan_id (the plan the store was seen through; NULL: not recorded)."""
         with self._reading() as con:
             return revisions.read_revisions(con)
 
     def state_at(self, revision_id: int) -> dict[str, pd.DataFrame]:
-        """{"values", "targets", "tasks"} as they stood right after `revision_id` (0: empty)."""
+        """{"values", "targets", "tasks"} as they stood right after `revision_id` (0: empty);
+        tasks are this plan's."""
         with self._reading() as con:
             n = self._check_revision(con, revision_id)
-            return {spec.name: revisions.read_state(con, spec, n) for spec in SPECS}
+            state = {spec.name: revisions.read_state(con, spec, n) for spec in SPECS}
+        state[TASKS.name] = self._own_tasks(state[TASKS.name])
+        return state
 
     def latest_revision_id(self) -> int:
         """0 for an empty store."""
@@ -140,10 +216,16 @@ class Store:
     def cache_key(self) -> str:
         """Changes whenever what the store shows changes: the latest revision, and the store's
         generation, which a restore renews (a restored file may hold other data under the same
-        revision number). Cheap, for the pages' caches."""
+        revision number), and the accepted version of the plan: when another process confirmed a
+        plan change (or a restore brought another version), this store takes it up here. Cheap,
+        for the pages' caches."""
         with self._reading() as con:
-            generation = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-            return f"{generation[0] if generation else 0}:{revisions.latest_revision_id(con)}"
+            generation = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()
+            row = con.execute("SELECT digest FROM plans WHERE id = ?", [self._plan_id]).fetchall()
+            if not row or row[0][0] != self._accepted_digest:
+                self._settle(con)
+            generation = generation[0][0] if generation else 0
+            return f"{generation}:{revisions.latest_revision_id(con)}:{self._accepted_digest[:12]}"
 
     def restores(self) -> pd.DataFrame:
         """Every restore from a backup into this file, oldest first (see ipdata.backup)."""
@@ -170,9 +252,10 @@ class Store:
             return revisions.read_problems(con, n, "warning")
 
     def catalogue(self) -> pd.DataFrame:
-        """The plan's goals, series and task paragraphs as stored in the file."""
+        """The plan's goals, series and task paragraphs as stored in the file (its accepted version)."""
         with self._reading() as con:
-            return con.execute("SELECT * FROM catalogue ORDER BY position").df()
+            return con.execute("SELECT * EXCLUDE (plan_id) FROM catalogue WHERE plan_id = ? ORDER BY position",
+                               [self.plan.id]).df()
 
     # --- writing -------------------------------------------------------------------------
 
@@ -309,14 +392,72 @@ class Store:
             )
         return n
 
-    @staticmethod
     def _revision_row(
-        rev: int, user: str, comment: str | None, kind: str, changes: Changes,
+        self, rev: int, user: str, comment: str | None, kind: str, changes: Changes,
         file_name: str | None, sha256: str | None, rollback_to: int | None,
     ) -> dict:
-        return {
+        return {"plan_id": self.plan.id,
             "id": rev, "created_at": _now(), "user": (user or "").strip() or "未署名", "file_name": file_name,
             "sha256": sha256, "comment": comment, "kind": kind, "n_new": changes.n_new,
             "n_changed": changes.n_changed, "n_removed": changes.n_removed,
             "rollback_to": rollback_to, "n_demo_removed": changes.n_demo_removed,
         }
+
+
+def prepare(con: duckdb.DuckDBPyConnection, path: Path, offered: Plan | None, user: str) -> None:
+    """Create the tables of a new file, or bring an older one to the current schema in place (in
+    the caller's transaction: a failed upgrade leaves the file as it was). A file of versions 1-4
+    held one plan (meta.plan_id): the upgrade registers it, from `offered` when that is the same
+    plan, else from its file in the plans directory."""
+    if "meta" not in schema.existing_tables(con):
+        schema.create(con, _now())
+        return
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    version = int(meta.get("schema_version", "0"))
+    if not 1 <= version <= schema.SCHEMA_VERSION:
+        raise IpdataError(
+            f"数据库 {path.name} 的结构版本为 {version}，本程序只支持版本 1 到 {schema.SCHEMA_VERSION}",
+            hint="升级 ipdata 到与数据库相同的版本，或使用新的数据库文件。",
+        )
+    if version == schema.SCHEMA_VERSION:
+        return
+    old_id = meta.get("plan_id") or ""
+    if offered is not None and offered.id == old_id:
+        held = offered
+    else:
+        try:
+            held = load_plan(old_id)
+        except IpdataError as exc:
+            raise IpdataError(
+                f"数据库 {path.name} 由较早的版本写出，其中的数据属于规划“{old_id}”；升级数据库需要读取该规划的文件，"
+                f"但没有读到：{exc.message}",
+                exc.problems, hint=f"把规划文件 {old_id}.yaml 放入规划目录(IPDATA_PLANS_DIR)后重试；数据库没有改动。",
+            ) from exc
+    schema.migrate(con, version, old_id)
+    registry.register(con, held, user, _now(), registered_at=meta.get("created_at"),
+                      summary=f"数据库由结构版本 {version} 升级到 {schema.SCHEMA_VERSION}：原有数据均属于这个规划")
+
+
+def stored_plans(path: Path | str) -> list[PlanRow]:
+    """The plans the store file at `path` holds (none when the file does not exist), read without
+    opening the store through a plan. A file of an older version holds the one plan in its meta
+    (years and title from its plan file when there is one; it has no stored text yet)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    with file_lock(path), connect(path) as con, transaction(con):
+        tables = schema.existing_tables(con)
+        if "plans" in tables:
+            return registry.read_rows(con)
+        if "meta" not in tables:
+            return []
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    old_id = meta.get("plan_id")
+    if not old_id:
+        return []
+    try:
+        plan = load_plan(old_id)
+    except IpdataError:
+        return [PlanRow(old_id, old_id, 0, 0, 0, None, "", "", "", "", "", "")]
+    return [PlanRow(old_id, plan.title, plan.base_year, plan.target_year, len(plan.goals), f"{old_id}.yaml", "", "",
+                    "", "", "", "")]
