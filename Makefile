@@ -5,21 +5,26 @@
 # database starts empty. Both take PORT=... (default 8501) and IPDATA_DB=... (see README).
 # Both listen on 127.0.0.1 only: serve a network through nginx (deploy/nginx.conf: HTTPS and
 # security headers), or knowingly with ADDRESS=0.0.0.0 (plain HTTP, no headers).
+# PLAN=<plan id> (a file of data/plans, or IPDATA_PLANS_DIR) shows that plan by default, and
+# `make run` / `make demo` load the demo made for it: make run PLAN=<id>.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
+PLAN ?=
+# the plan for the commands below; without PLAN the default plan (IPDATA_PLAN, else the newest)
+WITH_PLAN := $(if $(PLAN),IPDATA_PLAN=$(PLAN))
 
 .PHONY: run serve test pytest setup sysdeps demo lint clean
 
 run: setup
-	$(BIN)/python -m ipdata demo --if-empty
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(WITH_PLAN) $(BIN)/python -m ipdata demo --if-empty
+	$(WITH_PLAN) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 serve: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(WITH_PLAN) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: setup
 	$(BIN)/ruff check .
@@ -55,7 +60,7 @@ sysdeps:
 		"apt-get install -y chromium fonts-noto-cjk nginx openssl"; fi
 
 demo: setup
-	$(BIN)/python -m ipdata demo
+	$(WITH_PLAN) $(BIN)/python -m ipdata demo
 
 lint: setup
 	$(BIN)/ruff check .

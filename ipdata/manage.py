@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ipdata import service
+from ipdata import service, words
 from ipdata.auth import User, require
+from ipdata.catalogue import Plan
 from ipdata.errors import IpdataError, Report
 from ipdata.export import export_workbook
 from ipdata.ingest.upload import Upload
@@ -26,7 +27,6 @@ from ipdata.views import local_time
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
 TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
-TEMPLATE_FILE_NAME = "填报模板.xlsx"
 
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods")  # what the uploader takes; ingest reads each of them
@@ -42,9 +42,15 @@ def upload_help(max_bytes: int) -> str:
             "上传后先检查并列出将要改动的数据，点“确认导入”之前不会改动任何已保存的数据。")
 
 
-def export_file_name(today: dt.date | None = None, demo: bool = False) -> str:
-    """全部数据_20250301.xlsx; 全部数据_示例数据_20250301.xlsx while the store holds demo data."""
-    return f"全部数据_{'示例数据_' if demo else ''}{(today or dt.date.today()):%Y%m%d}.xlsx"
+def export_file_name(plan: Plan, today: dt.date | None = None, demo: bool = False) -> str:
+    """<plan name>_全部数据_20250301.xlsx; <plan name>_全部数据_示例数据_20250301.xlsx while the
+    store holds demo data."""
+    return f"{words.file_stem(plan, '全部数据', demo, today)}.xlsx"
+
+
+def template_file_name(plan: Plan) -> str:
+    """<plan name>_填报模板.xlsx: a template says which plan it is for."""
+    return f"{words.file_stem(plan, '填报模板', dated=False)}.xlsx"
 
 
 def template_bytes(store: Store) -> bytes:

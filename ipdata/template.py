@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ipdata.catalogue import COUNT_UNITS, KIND_LABELS, Plan, Series
 from ipdata.inert import neutralise_workbook
 from ipdata.ingest.upload import TASK_STATUSES
+from ipdata.words import tasks_name
 
 SHEET_GUIDE, SHEET_DATA, SHEET_BASE, SHEET_TARGETS, SHEET_TASKS = "填报说明", "指标数据", "基础数据", "目标分解", "任务进度"
 HEADER_ROW = 3  # row 1 title (or banner), row 2 note, row 3 header
@@ -47,7 +48,8 @@ def write_template(path_or_buffer: PathOrBuffer, plan: Plan, observations: pd.Da
     _wide(wb.create_sheet(SHEET_DATA), plan, goal_series, obs, years, banner, "指标数据", "goal_names")
     _wide(wb.create_sheet(SHEET_BASE), plan, base_series, obs, years, banner, "基础数据", "base_names")
     _targets(wb.create_sheet(SHEET_TARGETS), plan, _clean(targets, ["series", "region", "year", "target", "note"]), banner)
-    _tasks(wb.create_sheet(SHEET_TASKS), plan, _clean(tasks, ["task_id", "status", "note", "updated"]), banner)
+    if plan.tasks:  # a plan without key tasks has nothing to report on them: no sheet
+        _tasks(wb.create_sheet(SHEET_TASKS), plan, _clean(tasks, ["task_id", "status", "note", "updated"]), banner)
     neutralise_workbook(wb)  # regions, sources, notes from uploads: never a formula (ipdata.inert)
     wb.save(path_or_buffer)
 
@@ -110,21 +112,24 @@ def _protect(ws: Worksheet, first_row: int, last_row: int, ncols: int) -> None:
 def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
     ws.title = SHEET_GUIDE
     y0, y1 = plan.base_year, plan.target_year
+    derived = [g for g in plan.goals if g.derive]
     lines = [
         f"{plan.title}：指标数据填报说明",
-        "1. “指标数据”表每行一个指标、一个地区，年份为列(2021年…2025年)；早于基期的历史数据可在右侧加列(如“2019年”)。",
+        f"1. “指标数据”表每行一个指标、一个地区，年份为列({y0}年…{y1}年)；早于基期的历史数据可在右侧加列(如“{y0 - 2}年”)。",
         f"2. 地区：“{plan.district}”为{plan.district}合计；{plan.region_level}的数据请复制指标行，在“地区”列填写名称"
         + (f"(从下拉列表选择：{'、'.join(plan.region_names)})。" if plan.regions else "(如各地区的全称)。"),
         "3. 累计新增类指标(如新增贯标单位)填写“当年新增数”，不要填累计数，系统自动累计。",
         "4. 百分比指标按百分数填写：16% 填 16，不要填 0.16(设成百分比格式、显示为 16% 的单元格也可以)。",
         "5. 没有数据的单元格留空或填“-”，不要填 0(0 表示确实为零)。",
         "6. 标志性成果(建成……)：当年已建成填 1(或“是”)，未建成填 0(或“否”)。",
-        "7. “万人……”“万企……”类指标可直接填写，也可在“基础数据”表填写分子数量和常住人口/企业总数，由系统计算。"
-        + "可计算的指标：" + "；".join(
-            f"{g.name}={g.derive.numerator.name}÷{_series_name(plan, g.derive.denominator)}"
-            + ("×10000" if g.derive.factor == 10000 else "") for g in plan.goals if g.derive),
+        (f"7. “万人……”“万企……”类指标可直接填写，也可在“基础数据”表填写分子数量和{_denominators(plan)}，由系统计算。"
+         + "可计算的指标：" + "；".join(
+             f"{g.name}={g.derive.numerator.name}÷{_series_name(plan, g.derive.denominator)}"
+             + ("×10000" if g.derive.factor == 10000 else "") for g in derived)) if derived else
+        "7. “基础数据”表填写常住人口等基础数据(本规划没有需要由分子、分母计算的指标)。",
         f"8. “目标分解”表填写各{plan.region_level}各自的目标值(目标管理绩效考核)。",
-        f"9. “任务进度”表按任务编号填写状态({'/'.join(TASK_STATUSES)})和进展说明。",
+        f"9. “任务进度”表按任务编号填写{tasks_name(plan)}的状态({'/'.join(TASK_STATUSES)})和进展说明。"
+        if plan.tasks else f"9. 本规划没有列出{tasks_name(plan)}，模板中没有“任务进度”表。",
         f"规划期：{y0}年(基期)—{y1}年(目标年)。数据来源请填在“数据来源”列。",
     ]
     if banner:
@@ -167,7 +172,15 @@ def _series_name(plan: Plan, code: str) -> str:
     return plan.all_series[code].name
 
 
+def _denominators(plan: Plan) -> str:
+    """常住人口、企业总数: the denominators the plan's derived goals use, each once."""
+    return "、".join(dict.fromkeys(_series_name(plan, g.derive.denominator) for g in plan.goals if g.derive))
+
+
 def _name_list(ws: Worksheet, name: str, col: int, first: int, last: int) -> None:
+    """A named range over rows first..last; an empty list still names one (empty) cell, so
+    the drop-downs that use it stay valid."""
+    last = max(first, last)
     ref = f"'{ws.title}'!${get_column_letter(col)}${first}:${get_column_letter(col)}${last}"
     ws.parent.defined_names[name] = DefinedName(name, attr_text=ref)
 
@@ -268,8 +281,8 @@ def _targets(ws: Worksheet, plan: Plan, targets: pd.DataFrame, banner: str | Non
 
 
 def _tasks(ws: Worksheet, plan: Plan, tasks: pd.DataFrame, banner: str | None) -> None:
-    headers = ["任务编号", "重点任务", "任务内容(摘要)", "责任单位", "状态", "进展说明", "更新日期"]
-    _title(ws, f"{plan.short_title}：重点任务进度",
+    headers = ["任务编号", tasks_name(plan), "任务内容(摘要)", "责任单位", "状态", "进展说明", "更新日期"]
+    _title(ws, f"{plan.short_title}：{tasks_name(plan)}进度",
            f"状态从下拉列表选择({'/'.join(TASK_STATUSES)})；未填状态的任务不导入。", banner, len(headers))
     _header(ws, headers, [10, 24, 50, 36, 10, 40, 12])
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ipdata import inert, logins, render, service, settings
+from ipdata import inert, logins, render, service, settings, words
 from ipdata.auth import MAX_NAME, ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError, StoreBusyError
@@ -34,8 +34,121 @@ def _store(db: str, plan: str) -> Store:
 
 
 def store() -> Store:
-    """The store named by IPDATA_DB / IPDATA_PLAN (read per call so tests can point elsewhere)."""
-    return _store(str(settings.db_path()), settings.get("IPDATA_PLAN"))
+    """The store named by IPDATA_DB, opened for the plan this session shows (read per call so
+    tests can point elsewhere)."""
+    return _store(str(settings.db_path()), shown_plan_id())
+
+
+# --- which plan is shown -------------------------------------------------------------------
+# The plan a session shows is in the URL (?plan=ID: a link opens the same plan) and in the
+# session (moving to another page keeps it); without either, the default plan.
+PLAN_PARAM, PLAN_CHOSEN, PLAN_WIDGET, PLAN_UNKNOWN = "plan", "plan_chosen", "plan_choice", "plan_unknown"
+PLAN_LIST_SECONDS = 5  # how long a listing of the plans is reused: a new plan file shows up after this
+
+
+def _plan_listing(db: str) -> dict[str, str]:
+    """Plan id -> how the switcher lists it: every plan the store holds and every plan file."""
+    try:
+        from ipdata.plans import list_plans  # the store's registry (a store holds many plans)
+    except ImportError:  # before the registry: the plan files only
+        list_plans = None
+    out: dict[str, str] = {}
+    if list_plans is not None:
+        for info in list_plans(db):
+            if info.base_year is None:  # a plan file that cannot be read, and no stored copy
+                continue
+            out[info.id] = _label(info.id, info.title, info.base_year, info.target_year)
+        return out
+    from ipdata.catalogue import load_plan, plan_files
+
+    for path in plan_files():
+        try:
+            plan = load_plan(path)
+        except IpdataError:
+            continue
+        out[plan.id] = words.plan_label(plan)
+    return out
+
+
+def _label(plan_id: str, title: str, base_year: int, target_year: int) -> str:
+    """The plan's own name when its file can be read, else the title the store keeps, with its years."""
+    try:
+        return words.plan_label(_plan_named(plan_id))
+    except IpdataError:
+        return f"{title}（{base_year}—{target_year}年）"
+
+
+def _plan_named(plan_id: str):
+    try:
+        from ipdata.plans import resolve
+    except ImportError:
+        from ipdata.catalogue import load_plan
+
+        return load_plan(plan_id)
+    plan = resolve(plan_id)
+    return plan if not isinstance(plan, str) else store_for(plan_id).plan
+
+
+@st.cache_data(ttl=PLAN_LIST_SECONDS, show_spinner=False)
+def _cached_listing(db: str, plans_dir: str) -> dict[str, str]:
+    return _plan_listing(db)
+
+
+def plan_options() -> dict[str, str]:
+    """Plan id -> label of every plan one can open (the shown one always among them)."""
+    return _cached_listing(str(settings.db_path()), str(settings.plans_dir()))
+
+
+def default_plan_id() -> str:
+    try:
+        from ipdata.plans import default_plan_id as registry_default
+    except ImportError:
+        return settings.get("IPDATA_PLAN")
+    return registry_default(settings.db_path())
+
+
+def shown_plan_id() -> str:
+    """The plan this session shows: the URL's (?plan=ID) when it names a plan, else the one chosen
+    earlier in the session, else the default; the URL is set to it, so a link opens it again.
+    Outside a page run (a download being made) the session's plan, else the default."""
+    if get_script_run_ctx() is None:
+        return default_plan_id()
+    options = plan_options()
+    wanted = st.query_params.get(PLAN_PARAM)
+    chosen = next((c for c in (wanted, st.session_state.get(PLAN_CHOSEN)) if c and c in options), None)
+    if wanted and wanted not in options:
+        st.session_state[PLAN_UNKNOWN] = wanted  # said once, by the switcher
+    if chosen is None:
+        chosen = default_plan_id()
+    st.session_state[PLAN_CHOSEN] = chosen
+    if wanted != chosen:
+        st.query_params[PLAN_PARAM] = chosen
+    return chosen
+
+
+def store_for(plan_id: str) -> Store:
+    return _store(str(settings.db_path()), plan_id)
+
+
+def _switch_plan() -> None:
+    chosen = st.session_state[PLAN_WIDGET]
+    st.session_state[PLAN_CHOSEN] = chosen
+    st.query_params[PLAN_PARAM] = chosen
+
+
+def plan_switcher() -> None:
+    """The 规划 selectbox (sidebar) of every page: every plan the store holds and every plan file;
+    choosing one shows it on every page, and the URL then opens it again."""
+    chosen = shown_plan_id()
+    options = plan_options()
+    if chosen not in options:  # the default named by a path, or a plan no listing holds
+        options = {chosen: chosen, **options}
+    if (unknown := st.session_state.pop(PLAN_UNKNOWN, None)) is not None:
+        st.warning(f"没有编号为“{inert.markdown(str(unknown))}”的规划，显示的是“{inert.markdown(options[chosen])}”。"
+                   "请在左侧“规划”中选择。", icon=":material/info:")
+    st.session_state[PLAN_WIDGET] = chosen
+    st.sidebar.selectbox("规划", list(options), format_func=options.get, key=PLAN_WIDGET, on_change=_switch_plan,
+                         help="选择要查看的规划：每个规划的总览、分项、汇报材料和导出都按所选规划生成")
 
 
 @st.cache_data(show_spinner=False)
@@ -119,6 +232,10 @@ def from_store(make: Callable[[], Any]) -> Callable[[], Any]:
                 failure: IpdataError = exc
             except IpdataError as exc:
                 failure = exc
+            except Exception as exc:  # a bug must not fail silently under an English note
+                _log.exception("download failed")
+                failure = IpdataError(f"生成文件时出现内部错误（{type(exc).__name__}），文件没有生成。",
+                                      hint="请刷新页面后重试；如仍出现，请联系维护人员(服务器日志中有详细信息)。")
             _log.warning("download failed: %s (%s)", failure.message, failure.detail)
             if session:
                 _failed_downloads[session] = failure
@@ -143,6 +260,7 @@ def guarded(fn: Callable[[], Any]) -> Any:
     token = None
     try:
         token = _resolve_login()
+        plan_switcher()
         return fn()
     except IpdataError as exc:
         show_error(exc)
@@ -204,8 +322,8 @@ def is_demo() -> bool:
 
 
 def no_data_notice() -> None:
-    st.info("数据库中还没有数据。请到“数据管理”下载模板、填写后上传；或在命令行运行 "
-            "`python -m ipdata demo` 载入示例数据。", icon=":material/info:")
+    st.info("这个规划还没有数据。请到“数据管理”下载模板、填写后上传；或在命令行运行 "
+            f"`python -m ipdata --plan {shown_plan_id()} demo` 载入示例数据。", icon=":material/info:")
 
 
 def status_badge(label: str) -> str:

@@ -9,10 +9,16 @@ from pages import components as ui
 PENDING, ROLLBACK, FLASH, UPLOADER = "data_pending", "data_rollback", "data_flash", "data_uploader"
 
 
+def slot(name: str) -> str:
+    """The session key of the shown plan's pending import or rollback: what was checked against
+    one plan is never confirmed into another."""
+    return f"{name}_{ui.shown_plan_id()}"
+
+
 def done(message: str, reset_upload: bool = False) -> None:
     """Remember the message across the rerun that shows the fresh data."""
     st.session_state[FLASH] = message
-    st.session_state.pop(PENDING if reset_upload else ROLLBACK, None)
+    st.session_state.pop(slot(PENDING if reset_upload else ROLLBACK), None)
     if reset_upload:
         st.session_state[UPLOADER] = st.session_state.get(UPLOADER, 0) + 1  # a fresh, empty uploader
     st.rerun()
@@ -47,11 +53,11 @@ def upload_section(s) -> None:
     file = st.file_uploader("选择填好的表格文件（.xlsx、.xlsm、.xls、.ods）", type=list(manage.UPLOAD_TYPES),
                             key=f"upload_{st.session_state.get(UPLOADER, 0)}")
     if file is None:
-        return st.session_state.pop(PENDING, None)
-    data, pending = file.getvalue(), st.session_state.get(PENDING)
+        return st.session_state.pop(slot(PENDING), None)
+    data, pending = file.getvalue(), st.session_state.get(slot(PENDING))
     stale = pending is not None and pending.sha256 == manage.sha256(data) and manage.is_stale(s, pending)
     if pending is None or pending.sha256 != manage.sha256(data) or stale:
-        pending = st.session_state[PENDING] = manage.prepare_import(s, data, file.name)
+        pending = st.session_state[slot(PENDING)] = manage.prepare_import(s, data, file.name)
     show_problems(pending.upload.report)
     if not pending.valid:
         return ui.show_error(pending.refusal())
@@ -64,7 +70,7 @@ def upload_section(s) -> None:
     # a fresh tick for every file: ticking one file's warnings never confirms another's
     checked = not pending.warnings or st.checkbox(manage.WARNINGS_CHECKED, key=f"warnings_checked_{pending.sha256}")
     comment = st.text_input("说明（可选，随版本保存）", key="import_comment",
-                            placeholder="例如：2025年年报；警告中的数据已与填报单位核实")
+                            placeholder=f"例如：{s.plan.base_year + 1}年年报；警告中的数据已与填报单位核实")
     if stale:  # someone saved since the preview: never apply what the user has not seen
         st.warning("预览之后数据已有变化，上面是重新检查的结果，请核对后再确认。")
     if not checked:
@@ -92,12 +98,12 @@ def rollback_section(s, revisions) -> None:
         return None
     n = st.selectbox("恢复到哪一版之后的数据", list(options), format_func=options.get, key="rollback_to")
     if st.button("查看回滚会改变什么"):
-        st.session_state[ROLLBACK] = manage.preview_rollback(s, n)
-    preview = st.session_state.get(ROLLBACK)
+        st.session_state[slot(ROLLBACK)] = manage.preview_rollback(s, n)
+    preview = st.session_state.get(slot(ROLLBACK))
     if preview is None or preview.target != n:
         return
     if stale := manage.is_stale(s, preview):
-        preview = st.session_state[ROLLBACK] = manage.preview_rollback(s, n)
+        preview = st.session_state[slot(ROLLBACK)] = manage.preview_rollback(s, n)
         st.warning("预览之后数据已有变化，下面是重新计算的结果，请核对后再确认。")
     show_changes(preview.changes)
     if st.button(f"确认回滚到第 {n} 版（操作人：{user.name}）", type="primary") and not stale:
@@ -111,11 +117,11 @@ def render() -> None:
     if message := st.session_state.pop(FLASH, None):
         st.success(message, icon=":material/check_circle:")
     left, right = st.columns(2)
-    left.download_button("下载填报模板", ui.from_store(lambda: manage.template_bytes(s)), manage.TEMPLATE_FILE_NAME,
-                         on_click="ignore")
+    left.download_button("下载填报模板", ui.from_store(lambda: manage.template_bytes(s)),
+                         manage.template_file_name(s.plan), on_click="ignore")
     people = audit.may_see_people(ui.current_user())  # operators, files, logins: not for visitors
     right.download_button("导出全部数据", ui.from_store(lambda: manage.export_bytes(s, people)),
-                          manage.export_file_name(demo=ui.is_demo()),
+                          manage.export_file_name(s.plan, demo=ui.is_demo()),
                           on_click="ignore")
     upload_section(s)
     st.subheader("版本记录")

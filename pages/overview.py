@@ -4,6 +4,7 @@ import html
 
 import streamlit as st
 
+from ipdata import inert
 from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS, progress_chart
 from ipdata.scorecard import filter_goals, scorecard, tiles, tiles_html
 from ipdata.views import status_table
@@ -12,7 +13,7 @@ from pages import components as ui
 
 def render() -> None:
     plan = ui.store().plan
-    st.markdown(f"#### 通州区知识产权强县建设监测 · {plan.target_year}年目标总览")
+    st.markdown(f"#### {inert.markdown(plan.name)} · {plan.target_year}年目标总览")
     ui.demo_banner()
     if ui.current_values().empty:
         ui.no_data_notice()

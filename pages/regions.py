@@ -1,4 +1,4 @@
-"""分镇(街道): one goal across regions — ranking, contribution, trend — and a region's scorecard."""
+"""分<region level> (分乡镇 …): one goal across regions — ranking, contribution, trend — and a region's scorecard."""
 
 import streamlit as st
 
@@ -13,7 +13,8 @@ def render() -> None:
     ui.demo_banner()
     places = regions(plan, values)[1:]
     if not places:
-        st.info("当前数据中只有全区数据。在填报模板“指标数据”表中为南通高新区和各镇(街道)增加行并上传后，这里显示分地区情况。")
+        st.info(f"当前数据中只有{plan.district}的数据。在填报模板“指标数据”表中为各{plan.region_level}增加行并上传后，"
+                "这里显示分地区情况。")
         return
     frame_all = ui.status_all()
     with_regions = [g.code for g in plan.goals

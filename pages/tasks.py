@@ -1,8 +1,8 @@
-"""重点任务: the plan's task paragraphs with status and progress; statisticians edit them here."""
+"""<the plan's tasks heading> (重点任务, 主要任务 …): the plan's task paragraphs with status and progress; statisticians edit them here."""
 
 import streamlit as st
 
-from ipdata import tasks
+from ipdata import tasks, words
 from pages import components as ui
 
 FLASH = "tasks_flash"
@@ -36,8 +36,12 @@ def edit_section(s, shown, key: str) -> None:
 def render() -> None:
     s = ui.store()
     plan = s.plan
-    st.title("重点任务")
-    st.caption(f"{plan.title}“四、重点任务”：{plan.task_count()} 项任务，共 {len(plan.tasks)} 段")
+    name = words.tasks_name(plan)
+    st.title(name)
+    if not plan.tasks:
+        ui.demo_banner()
+        return st.info(f"{plan.title}没有列出{name}，这里没有需要跟踪的任务。", icon=":material/info:")
+    st.caption(f"{plan.title}“{plan.tasks_heading}”：{plan.task_count()} 项任务，共 {len(plan.tasks)} 段")
     ui.demo_banner()
     if message := st.session_state.pop(FLASH, None):
         st.success(message, icon=":material/check_circle:")
@@ -58,7 +62,7 @@ def render() -> None:
         with st.expander("任务全文"):
             for r in rows.itertuples():
                 st.markdown(f"**{r.编号} {r.任务}**：{r.全文}")
-    edit_section(s, shown, key=f"task_editor_{unit}_{'/'.join(statuses)}")  # edits belong to one filter
+    edit_section(s, shown, key=f"task_editor_{plan.id}_{unit}_{'/'.join(statuses)}")  # edits belong to one filter
 
 
 ui.guarded(render)

@@ -49,7 +49,10 @@ def test_template_and_export_read_back(store):
     manage.confirm_import(store, manage.prepare_import(store, filled_template(store, GOOD), "a.xlsx"), STAT)
     pending = manage.prepare_import(store, manage.export_bytes(store), "全部数据.xlsx")
     assert pending.valid and pending.noop  # the export re-imports unchanged
-    assert manage.export_file_name(pd.Timestamp("2025-03-01").date()) == "全部数据_20250301.xlsx"
+    # named after the plan (issue 13: file names from the plan)
+    assert manage.export_file_name(store.plan, pd.Timestamp("2025-03-01").date()) == \
+        "通州区知识产权强县建设监测_全部数据_20250301.xlsx"
+    assert manage.template_file_name(store.plan) == "通州区知识产权强县建设监测_填报模板.xlsx"
 
 
 def test_prepare_and_confirm_import(store):
@@ -172,7 +175,8 @@ def test_the_hand_count_of_demo_items_matches_the_demo(store):
 
 def test_official_import_over_demo_removes_it_and_says_so(store):
     service.load_demo(store)  # 1
-    assert manage.export_file_name(pd.Timestamp("2025-03-01").date(), demo=True) == "全部数据_示例数据_20250301.xlsx"
+    assert manage.export_file_name(store.plan, pd.Timestamp("2025-03-01").date(), demo=True) == \
+        "通州区知识产权强县建设监测_全部数据_示例数据_20250301.xlsx"
     pending = manage.prepare_import(store, filled_template(store, GOOD), "年报.xlsx")
     assert pending.changes.summary() == "新增 2 项，修改 0 项，未变 0 项；将删除示例数据 167 项"
     assert manage.demo_removal_notice(pending.changes).startswith("将删除示例数据 167 项：")

@@ -63,7 +63,8 @@ def test_edit_status_and_note_is_a_task_edit_revision(store):
     at.run()
     [editor] = at.data_editor
     assert editor.value["编号"].tolist() == ["二.3.1", "二.3.2"]
-    at.session_state["task_editor_区新闻出版局_"] = {
+    # the editor's key names the plan: edits made to one plan's rows never apply to another's
+    at.session_state["task_editor_tongzhou-2022-2025_区新闻出版局_"] = {
         "edited_rows": {0: {"状态": "已完成", "进展说明": "已遴选精品版权作品 12 件"}}, "added_rows": [], "deleted_rows": []}
     at.run()
     [save] = [b for b in at.button if b.label == "保存修改（操作人：王五）"]
