@@ -26,7 +26,7 @@ def test_export_page_on_demo_data_offers_deck_data_and_zip(demo_db):
     at.multiselect(key="export_categories").set_value(["创造"]).run()
     at.multiselect(key="export_regions").set_value(["川姜镇"]).run()
     assert not at.exception
-    assert "已选 4 项指标、1 个镇(街道)" in texts(at)
+    assert "已选 5 项指标、1 个镇(街道)" in texts(at)  # 创造: 4 numeric goals + the rank goal (issue 13)
     assert "各镇(街道)的总览和图表" in texts(at)
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # made on click only
 
