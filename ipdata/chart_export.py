@@ -37,7 +37,7 @@ def selection_figures(inputs: Inputs, goals: Iterable[str] | None = None,
                       categories: Iterable[str] | None = None,
                       regions: Iterable[str] | None = None) -> dict[str, go.Figure]:
     """The goal chart of every chosen goal for the district, then for each chosen region the
-    chosen goals it has data for; keys are file stems ('万人高价值发明专利拥有量_全区')."""
+    chosen goals it has data for; keys are file stems ('<goal name>_<district or region>')."""
     plan = inputs.plan
     chosen = select_goals(plan, goals, categories)
     out: dict[str, go.Figure] = {}

@@ -241,14 +241,14 @@ def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame
         "地区": f["region"].to_numpy(),
         "最新年份": [_year(y) for y in f["latest_year"]],
         f"最新值({goal.unit})": [_fmt_value(r["latest_value"], goal, r) for _, r in f.iterrows()],
-        "占全区比重": [R.percent(x) for x in f["share_of_district"]],
+        f"占{plan.district}比重": [R.percent(x) for x in f["share_of_district"]],
         "分解目标": [t if not pd.isna(v) else R.MISSING for t, v in zip(f["target_text"], f["target"], strict=True)],
         "完成进度": [R.completion(c, s, DEFAULT.schedule_bounds)
                  for c, s in zip(f["completion"], f["time_elapsed"], strict=True)],
         "状态": f["status"].to_numpy(),
     })
     # A ratio or a share is not part of a total (additive: false): no column of shares at all.
-    return table if adds_up(goal) else table.drop(columns="占全区比重")
+    return table if adds_up(goal) else table.drop(columns=f"占{plan.district}比重")
 
 
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}

@@ -132,7 +132,7 @@ def test_region_chart_excludes_district_and_ranks_descending(demo):
     assert labels(fig)[0].strip() == "21家（占全区35.6%）　● 基本符合预期"  # 21 / 59; own target 30
     assert labels(fig)[1].strip() == "11家（占全区18.6%）"  # 无分解目标: no status word
     assert fig.layout.xaxis.title.text == "家"
-    assert fig.layout.title.text == "新增贯标单位：分镇（街道）2024年"
+    assert fig.layout.title.text == "新增贯标单位：分镇(街道)2024年"  # the plan's region_level as written
     data = FG.chart_data(fig)
     share = data[data["series"] == "占全区比重"].set_index("region")["value"].round(1)
     assert share.to_dict() == {"南通高新区": 35.6, "金沙街道": 18.6, "川姜镇": 13.6, "兴仁镇": 11.9}

@@ -97,6 +97,6 @@ def check_regions(inputs: Inputs, regions: Iterable[str] | None) -> list[str]:
     chosen = [r for r in (regions or []) if not inputs.plan.is_district(r)]
     unknown = [r for r in chosen if r not in inputs.regions]
     if unknown:
-        known = "、".join(inputs.regions) or "（当前数据中只有全区数据）"
+        known = "、".join(inputs.regions) or f"（当前数据中只有{inputs.plan.district}的数据）"
         raise IpdataError(f"当前数据中没有这些地区：{'、'.join(unknown)}。", hint=f"有数据的地区：{known}。")
     return list(dict.fromkeys(chosen))

@@ -14,7 +14,12 @@ from ipdata.figures.goal import ACTUAL, goal_series, milestone_axis, region_of
 from ipdata.trajectory import labels as L
 from ipdata.trajectory.targets import adds_up, district_rule
 
-VALUE, SHARE, OWN_TARGET = "数值", "占全区比重", "分解目标"
+VALUE, OWN_TARGET = "数值", "分解目标"
+
+
+def share_label(plan: Plan) -> str:
+    """The share series' name in the plan's words: 占全区比重, 占全县比重 …"""
+    return f"占{plan.district}比重"
 
 
 def _at_year(plan: Plan, code: str, f: pd.DataFrame, year: int, values: pd.DataFrame | None) -> pd.DataFrame:
@@ -45,7 +50,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     the values of that year (looked up in `values` if given, else rows whose latest year it is).
     """
     goal = plan.goal(code)
-    title = f"{goal.name}：分镇（街道）" + (f"{year}年" if year else "最新值")
+    title = f"{goal.name}：分{plan.region_level}" + (f"{year}年" if year else "最新值")
     mark = T.DEMO_MARK if demo else None
     if frame_all is None or frame_all.empty:
         return T.empty_figure(title, demo=demo, unit=goal.unit)
@@ -57,12 +62,12 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
         f = _at_year(plan, code, f, int(year), values)
     f = f[f["value"].map(T.num).notna()] if not f.empty else f
     if f.empty:
-        return T.empty_figure(title, text=f"{T.NO_DATA_TEXT}：还没有分镇（街道）的{goal.name}数据",
+        return T.empty_figure(title, text=f"{T.NO_DATA_TEXT}：还没有分{plan.region_level}的{goal.name}数据",
                               demo=demo)
     f = f.assign(value=f["value"].astype(float)).sort_values("value", ascending=False, kind="stable")
     years = f["year"].dropna().astype(int).unique()
     if year is None and len(years) == 1:
-        title = f"{goal.name}：分镇（街道）{years[0]}年"
+        title = f"{goal.name}：分{plan.region_level}{years[0]}年"
     shares = [T.num(s) for s in f["share_of_district"]]
     unit = goal.unit
     milestone = goal.kind == "milestone"
@@ -70,7 +75,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     rules = [R.rule_of(r, goal) for _, r in f.iterrows()]
     shown_vals = [("已建成" if v >= 1 else "未建成") if milestone else rule.value(v, unit)
                   for v, rule in zip(f["value"], rules, strict=True)]
-    share_txt = ["" if s is None else f"（占全区{R.percent(s)}）" for s in shares]
+    share_txt = ["" if s is None else f"（占{plan.district}{R.percent(s)}）" for s in shares]
     statuses = [s if isinstance(s, str) else "" for s in f["status"]]
     regions = f["region"].astype(str).tolist()
     shown = [inert.plotly(r) for r in regions]  # names from uploads, drawn as typed (no markup)
@@ -85,7 +90,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     ))
     data_rows = [row(goal.name, r, VALUE, y, rule.as_float(v), unit)
                  for r, y, v, rule in zip(regions, f["year"], f["value"], rules, strict=True)]
-    data_rows += [row(goal.name, r, SHARE, y, float(R.percent(s).rstrip("%")), "%")
+    data_rows += [row(goal.name, r, share_label(plan), y, float(R.percent(s).rstrip("%")), "%")
                   for r, y, s in zip(regions, f["year"], shares, strict=True) if s is not None]
     own = f[f["target"].map(T.num).notna()]
     if not own.empty and not milestone:
