@@ -21,7 +21,8 @@ def render() -> None:
     ui.demo_banner()
     goal = plan.goal(code)
     row = ui.status(region).set_index("code").loc[code]
-    st.markdown(f"### {goal.name}　{ui.status_badge(row['status'])}", unsafe_allow_html=True)
+    nature = f"　<small>{goal.nature}</small>" if goal.nature else ""  # 约束性/预期性 (checked words)
+    st.markdown(f"### {goal.name}　{ui.status_badge(row['status'])}{nature}", unsafe_allow_html=True)
     st.markdown(inert.markdown(row["narrative"]))  # it names the region, which an upload names
     if row["notes"]:
         st.caption(inert.markdown(row["notes"]))

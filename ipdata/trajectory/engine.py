@@ -66,7 +66,7 @@ def compute_all(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None =
     # Only the base the plan states, nothing uploaded: the base is known, a latest value is not.
     only_base = (out["stated_base"] & (out["n_points"] == 1)).to_numpy(dtype=bool)
     out.loc[only_base, "latest_year"] = pd.NA
-    out.loc[only_base, "latest_value"] = np.nan
+    out.loc[only_base, ["latest_value", "gap", "required_increment", "required_growth"]] = np.nan
     out = _with_rank_rows(plan, out[out["region"].isin(regions)], regions)
     out = rank.apply(plan, values, out)  # rank goals: a position, said apart from numeric progress
     return out[COLUMNS].reset_index(drop=True)
