@@ -306,3 +306,14 @@ early,全市,2027,49,统计公报
     assert (pledge["target"], pledge["target_rule"], pledge["nature"]) == (34.63, "年均增长10%", "预期性")
     assert (early["target_year"], early["final_achieved"], early["status"]) == (2027, False, "未完成")
     assert got["share"]["base_year"] is None and got["share"]["target_year"] == 2030  # no data yet
+
+
+def test_the_deck_chart_runs_through_the_interim_targets_too(tmp_path):
+    from ipdata.deck.chart import goal_chart_data
+
+    plan = make_plan(tmp_path, "path")
+    v = values(("path", 2026, 9.0))
+    data = goal_chart_data(plan, plan.goal("path"), v, compute(plan, v).set_index("code").loc["path"])
+    # 6.3 → 12 over two years (9.15 in 2026), then → 18 over three (14, 16 in 2028, 2029)
+    assert dict(zip(data.years, data.series["达标所需路径"], strict=True)) == {
+        2025: 6.3, 2026: 9.15, 2027: 12.0, 2028: 14.0, 2029: 16.0, 2030: 18.0}

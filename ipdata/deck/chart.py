@@ -2,7 +2,8 @@
 
 python-pptx makes no combo charts, so the target and the required path are further series of
 the same line chart: 目标 has one value (at the target year) and is drawn as a marker only;
-达标所需路径 runs straight from the base-year value to the target, dashed and without markers.
+达标所需路径 runs from the base-year value to the target (through the plan's interim targets),
+dashed and without markers.
 Cumulative goals show their running totals (base year = 0), as the dashboard does.
 """
 
@@ -22,6 +23,8 @@ from ipdata.catalogue import Goal, Plan
 from ipdata.figures import goal_series
 from ipdata.figures import theme as T
 from ipdata.figures.goal import ACTUAL, REQUIRED, TARGET
+from ipdata.trajectory.targets import path as path_at
+from ipdata.trajectory.targets import path_points
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,10 @@ def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series
     """Years from the base year (or first data year) to the target year; 实际值, 目标, 达标所需路径."""
     get = (lambda k: None) if row is None else (lambda k: row.get(k))
     ty = _num(get("target_year"))
-    target_year = int(ty) if ty is not None else plan.target_year
+    target_year = int(ty) if ty is not None else plan.target_year_of(goal)
     s = goal_series(plan, goal.code, values, region, target_year=target_year)
     data_years = [int(y) for y in s["year"]]
-    first = min([plan.base_year, *data_years])
+    first = min([plan.base_year_of(goal), *data_years])
     last = max([target_year, *data_years])
     years = list(range(first, last + 1))
     tracked = dict(zip(data_years, s["tracked"].tolist(), strict=True))
@@ -68,8 +71,11 @@ def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series
             by = int(by)
             # points of a straight line, not figures anyone reads: two decimals more keep it straight
             path = R.Rule(rule.base_decimals + 2)
-            series[REQUIRED] = [path.as_float(bv + (target - bv) * (y - by) / (target_year - by))
-                                if by <= y <= target_year else None for y in years]
+            # through the plan's interim targets (the district's), as on the dashboard's chart
+            interim = tuple(goal.targets) if region is None or plan.is_district(region) else ()
+            line = path_points(by, bv, interim, target_year, target)
+            series[REQUIRED] = [path.as_float(float(path_at(line, y))) if by <= y <= target_year else None
+                                for y in years]
     decimals = rule.base_decimals
     fmt = "0" if decimals == 0 else "0." + "0" * decimals
     return GoalChartData(years, series, fmt, labels)
