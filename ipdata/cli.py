@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipdata import service, settings
+from ipdata import plans, service, settings
 from ipdata.auth import ROLE_LABELS, ROLES, User, Users, local_operator
 from ipdata.catalogue import Plan
 from ipdata.errors import IpdataError, Problem
@@ -34,9 +34,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m ipdata", description="通州区知识产权强县建设监测数据工具")
+    p = _Parser(prog="python -m ipdata", description="知识产权规划目标监测数据工具（规划由规划目录中的 YAML 文件定义）")
     p.add_argument("--db", help=f"数据库文件（默认 {settings.get('IPDATA_DB')}，或环境变量 IPDATA_DB）")
-    p.add_argument("--plan", help="规划编号或 YAML 文件（默认 IPDATA_PLAN）")
+    p.add_argument("--plan", help="规划编号或 YAML 文件（默认 IPDATA_PLAN；未设置时取数据库中最新的规划，"
+                                  "再取规划目录中最新的规划文件）")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("template", help="生成填报模板 .xlsx")
@@ -95,16 +96,23 @@ def _parser() -> argparse.ArgumentParser:
     us.add_parser("list", help="列出用户")
     s = sub.add_parser("status", help="每个目标的完成进度、序时进度、预测和状态")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--region", help="地区（默认全区）")
+    s.add_argument("--region", help="地区（默认为整个规划区域）")
     s = sub.add_parser("deck", help="生成汇报用 PowerPoint（16:9，图表可在 PowerPoint/WPS 中编辑）")
     s.add_argument("out", type=Path)
     s.add_argument("--category", action="append", help="只含这一类别的指标（可重复）")
     s.add_argument("--goal", action="append", help="只含这个指标代码（可重复）")
-    s.add_argument("--region", action="append", help="另加这个镇(街道)的幻灯片（可重复）")
+    s.add_argument("--region", action="append", help="另加这个地区的幻灯片（可重复）")
+    s = sub.add_parser("plans", help="列出数据库中和规划目录中的全部规划（年份、目标数、是否已载入）")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("plan", help="规划文件有改动时：查看改动（diff），确认后生效（update）")
+    ps = s.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
+    ps.add_parser("diff", help="列出规划文件与数据库中已载入版本的不同（不做任何改动）")
+    a = ps.add_parser("update", help="列出改动并使其生效（记入规划变更记录）")
+    a.add_argument("--user", help="操作人（默认 IPDATA_USER 或系统用户名）")
     s = sub.add_parser("chart", help="把一个指标的图表导出为 PNG（1920×1080）或 SVG")
     s.add_argument("code")
     s.add_argument("out", type=Path)
-    s.add_argument("--region", help="地区（默认全区）")
+    s.add_argument("--region", help="地区（默认为整个规划区域）")
     return p
 
 
@@ -135,7 +143,25 @@ def _operator(args: argparse.Namespace) -> User:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return service.open_store(args.db, args.plan)
+    """The store seen through --plan (default: plans.default_plan_id); a pending change of the
+    plan file is said on stderr, once per command."""
+    store = service.open_store(args.db, args.plan)
+    if store.plan_change is not None and not getattr(args, "_told_change", False):
+        args._told_change = True
+        print(f"注意：规划“{store.plan.id}”的规划文件有改动，尚未生效（仍按已载入的版本）。用 python -m ipdata "
+              f"--plan {store.plan.id} plan diff 查看，plan update 确认后生效。", file=sys.stderr)
+    return store
+
+
+def _plan(args: argparse.Namespace) -> Plan:
+    """The plan --plan names, as the store accepted it when the store holds it (uploads are
+    checked against that version); from its file otherwise, without writing to the store."""
+    from ipdata.store import stored_plans
+
+    resolved = plans.resolve(args.plan, _db_path(args))
+    if isinstance(resolved, str) or resolved.id in {r.id for r in stored_plans(_db_path(args))}:
+        return _store(args).plan
+    return resolved
 
 
 def _print_frame(frame: pd.DataFrame) -> None:
@@ -213,10 +239,9 @@ def _write_changes(changed: pd.DataFrame, warnings: Sequence[Problem], out: Path
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from ipdata.catalogue import load_plan
     from ipdata.template import write_template
 
-    write_template(args.out, load_plan(args.plan))
+    write_template(args.out, _plan(args))
     print(f"已生成填报模板：{args.out}")
     return 0
 
@@ -354,13 +379,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_goals(args: argparse.Namespace) -> int:
-    from ipdata.catalogue import KIND_LABELS, load_plan
+    from ipdata.catalogue import KIND_LABELS
 
-    plan = load_plan(args.plan)
+    plan = _plan(args)
     _print_frame(pd.DataFrame([
         {"代码": g.code, "类别": g.category, "指标": g.name, "单位": g.unit,
-         "类型": KIND_LABELS[g.kind], "2025年目标": g.target_text()} for g in plan.goals
-    ]).rename(columns={"2025年目标": f"{plan.target_year}年目标"}))
+         "类型": KIND_LABELS[g.kind], f"{plan.target_year}年目标": g.target_text()} for g in plan.goals
+    ]))
     return 0
 
 
@@ -397,6 +422,48 @@ def cmd_deck(args: argparse.Namespace) -> int:
     print(f"已生成演示文稿：{args.out}")
     if store.has_demo_data():
         print("注意：含示例数据（虚构），不代表官方统计。")
+    return 0
+
+
+def cmd_plans(args: argparse.Namespace) -> int:
+    listed = plans.list_plans(_db_path(args))
+    if args.json:
+        print(json.dumps([p.as_dict() for p in listed], ensure_ascii=False, indent=1))
+        return 0
+    _print_frame(pd.DataFrame([
+        {"规划编号": p.id, "规划名称": p.title,
+         "规划期": f"{p.base_year}–{p.target_year}年" if p.base_year else "", "目标数": p.n_goals or "",
+         "状态": p.state} for p in listed]))
+    for p in listed:
+        if p.problem:
+            print(f"{p.id}：{p.problem}（用 python -m ipdata --plan {p.file} goals 查看详情）")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from ipdata.store import stored_plans
+
+    args._told_change = True  # the change is what this command shows
+    resolved = plans.resolve(args.plan, _db_path(args))
+    plan_id = resolved if isinstance(resolved, str) else resolved.id
+    if plan_id not in {r.id for r in stored_plans(_db_path(args))}:
+        if args.plan_command == "diff":
+            print(f"规划“{plan_id}”尚未载入数据库：用 plan update（或任何使用该规划的命令）载入。")
+            return 0
+        _store(args)
+        print(f"已载入规划“{plan_id}”。")
+        return 0
+    store = _store(args)
+    change = store.plan_change
+    if change is None:
+        print(f"规划“{plan_id}”的规划文件与数据库中已载入的版本相同，无需更新。")
+        return 0
+    print(change.text())
+    if args.plan_command == "diff":
+        if not change.refusals:
+            print(f"确认后生效：python -m ipdata --plan {plan_id} plan update")
+        return 0
+    print(store.update_plan(_operator(args).name))
     return 0
 
 
@@ -464,4 +531,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
     "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
     "status": cmd_status, "user": cmd_user, "deck": cmd_deck, "chart": cmd_chart,
+    "plans": cmd_plans, "plan": cmd_plan,
 }
