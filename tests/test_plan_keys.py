@@ -317,3 +317,23 @@ def test_the_deck_chart_runs_through_the_interim_targets_too(tmp_path):
     # 6.3 → 12 over two years (9.15 in 2026), then → 18 over three (14, 16 in 2028, 2029)
     assert dict(zip(data.years, data.series["达标所需路径"], strict=True)) == {
         2025: 6.3, 2026: 9.15, 2027: 12.0, 2028: 14.0, 2029: 16.0, 2030: 18.0}
+
+
+def test_a_plan_of_milestones_or_of_ranks_only(tmp_path):
+    head = f"plan: {{id: {PLAN_ID}, title: 某县规划, base_year: 2025, target_year: 2030, district: 全县}}\n"
+    head += "categories: [创造]\ngoals:\n"
+    path = tmp_path / f"{PLAN_ID}.yaml"
+    path.write_text(head + """  - {code: m, name: 建成知识产权保护中心, unit: 项, category: 创造, kind: milestone,
+     comparator: ">=", target: 1, base_year: 2026, target_year: 2028, source: 2028年前建成}
+""", encoding="utf-8")
+    plan = load_plan(path)
+    r = to_records(compute(plan, values(("m", "全县", 2027, 1))))[0]
+    # timed from its own base year: (2027 − 2026) / (2028 − 2026) = 50%
+    assert (r["status"], r["reach_year"], r["time_elapsed"], r["target_year"]) == ("已建成", 2027, 0.5, 2028)
+    path.write_text(head + """  - {code: r, name: 知识产权综合实力全省排名, unit: 名, category: 创造, kind: rank,
+     peers: 全省县(市、区), tier: {name: 第一方阵, top: 10}, source: 进入第一方阵}
+""", encoding="utf-8")
+    plan = load_plan(path)
+    got = to_records(compute_all(plan, values()))  # no numeric goal at all: the rank's row only
+    assert [(r["code"], r["region"], r["status"], r["target_text"]) for r in got] == [
+        ("r", "全县", "数据不足", "全省县(市、区)第一方阵（前10名）")]

@@ -19,7 +19,7 @@ from ipdata.trajectory.labels import DEFAULT, Thresholds
 from ipdata.trajectory.narrative import target_text, texts
 from ipdata.trajectory.panel import Panel, build_keys, build_panel
 from ipdata.trajectory.projection import fit, project, reach_year
-from ipdata.trajectory.targets import derived, path, path_points
+from ipdata.trajectory.targets import derived, numeric_goals, path, path_points
 
 # The public columns, in order (the JSON objects of `status --json`).
 COLUMNS = [
@@ -55,7 +55,16 @@ def compute_all(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None =
     else:
         regions = list(pd.unique(canonical_regions(plan, pd.Series(regions, dtype=object))))
     wanted = regions if plan.district in regions else [*regions, plan.district]
-    keys = build_keys(plan, targets, wanted)
+    out = _numeric(plan, gv, targets, wanted, thresholds) if numeric_goals(plan) else _no_rows()
+    out = _with_rank_rows(plan, out[out["region"].isin(regions)], regions)
+    out = rank.apply(plan, values, out)  # rank goals: a position, said apart from numeric progress
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def _numeric(plan: Plan, gv: pd.DataFrame, targets: pd.DataFrame | None, regions: list[str],
+             thresholds: Thresholds) -> pd.DataFrame:
+    """Every figure and sentence of the numeric goals (every goal but ranks) in `regions`."""
+    keys = build_keys(plan, targets, regions)
     panel = build_panel(keys, gv, plan.base_year)
     keys = _derive_targets(plan, keys, panel)
     out = _figures(keys, panel, thresholds)
@@ -67,9 +76,14 @@ def compute_all(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None =
     only_base = (out["stated_base"] & (out["n_points"] == 1)).to_numpy(dtype=bool)
     out.loc[only_base, "latest_year"] = pd.NA
     out.loc[only_base, ["latest_value", "gap", "required_increment", "required_growth"]] = np.nan
-    out = _with_rank_rows(plan, out[out["region"].isin(regions)], regions)
-    out = rank.apply(plan, values, out)  # rank goals: a position, said apart from numeric progress
-    return out[COLUMNS].reset_index(drop=True)
+    return out
+
+
+def _no_rows() -> pd.DataFrame:
+    """The numeric part of a plan with no numeric goal (ranks only): no rows, every column."""
+    out = pd.DataFrame({c: pd.Series(dtype=object) for c in [*COLUMNS, "goal_order", "region_order"]})
+    return out.astype({c: "Int64" for c in ("base_year", "latest_year", "reach_year", "target_year",
+                                             "n_points", "decimals", "goal_order", "region_order")})
 
 
 def _figures(keys: pd.DataFrame, panel: Panel, th: Thresholds) -> pd.DataFrame:

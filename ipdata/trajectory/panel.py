@@ -24,12 +24,13 @@ def build_keys(plan: Plan, targets: pd.DataFrame | None, regions: list[str]) -> 
     order = {g.code: i for i, g in enumerate(plan.goals)}
     level_like = [g.kind in ("level", "trend") for g in goals]
     frame = pd.DataFrame({
-        "code": [g.code for g in goals],
-        "name": [g.name for g in goals],
-        "category": [g.category for g in goals],
-        "unit": [g.unit for g in goals],
-        "kind": [g.kind for g in goals],
-        "comparator": [g.comparator for g in goals],
+        # object columns even when empty (a plan of rank goals only has no numeric goal)
+        "code": pd.Series([g.code for g in goals], dtype=object),
+        "name": pd.Series([g.name for g in goals], dtype=object),
+        "category": pd.Series([g.category for g in goals], dtype=object),
+        "unit": pd.Series([g.unit for g in goals], dtype=object),
+        "kind": pd.Series([g.kind for g in goals], dtype=object),
+        "comparator": pd.Series([g.comparator for g in goals], dtype=object),
         "plan_target": np.array([judged_target(plan, g) for g in goals], dtype="float64"),
         "sign": [1.0 if g.direction == "higher" else -1.0 for g in goals],
         "is_count": [g.is_count for g in goals],
@@ -47,7 +48,7 @@ def build_keys(plan: Plan, targets: pd.DataFrame | None, regions: list[str]) -> 
         "goal_target_year": np.array([plan.target_year_of(g) for g in goals], dtype="int64"),
         "goal_order": [order[g.code] for g in goals],
     })
-    reg = pd.DataFrame({"region": regions, "region_order": np.arange(len(regions))})
+    reg = pd.DataFrame({"region": pd.Series(regions, dtype=object), "region_order": np.arange(len(regions))})
     keys = frame.merge(reg, how="cross")
     keys["is_district"] = keys["region"] == plan.district
 
