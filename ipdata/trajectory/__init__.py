@@ -6,6 +6,9 @@ down in docs/method.md.
     compute_all(plan, values, targets=None, regions=None) -> one row per (goal, region)
     goal_values(plan, values) -> goal values with per-10,000 ratios derived where missing
     to_records(frame) -> JSON-safe list of dicts
+
+What a goal is judged against when its plan states a base, derives a target from it, gives the
+goal its own years or interim targets: trajectory/targets.py. Rank goals: trajectory/rank.py.
 """
 
 from ipdata.trajectory.derive import goal_values
