@@ -145,11 +145,17 @@ def _operator(args: argparse.Namespace) -> User:
 def _store(args: argparse.Namespace) -> Store:
     """The store seen through --plan (default: plans.default_plan_id); a pending change of the
     plan file is said on stderr, once per command."""
-    store = service.open_store(args.db, args.plan)
-    if store.plan_change is not None and not getattr(args, "_told_change", False):
-        args._told_change = True
-        print(f"注意：规划“{store.plan.id}”的规划文件有改动，尚未生效（仍按已载入的版本）。用 python -m ipdata "
-              f"--plan {store.plan.id} plan diff 查看，plan update 确认后生效。", file=sys.stderr)
+    resolved = plans.resolve(args.plan, _db_path(args))
+    store = service.open_store(args.db, resolved)
+    if getattr(args, "_told_change", False):
+        return store
+    args._told_change = True
+    see = f"用 python -m ipdata --plan {store.plan.id} plan diff 查看"
+    if isinstance(resolved, str) and plans.broken_file(resolved) is not None:
+        print(f"注意：规划“{store.plan.id}”的规划文件有错误，仍按已载入的版本。{see}。", file=sys.stderr)
+    elif store.plan_change is not None:
+        print(f"注意：规划“{store.plan.id}”的规划文件有改动，尚未生效（仍按已载入的版本）。{see}，plan update 确认后生效。",
+              file=sys.stderr)
     return store
 
 
@@ -446,6 +452,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     args._told_change = True  # the change is what this command shows
     resolved = plans.resolve(args.plan, _db_path(args))
     plan_id = resolved if isinstance(resolved, str) else resolved.id
+    broken = plans.broken_file(plan_id) if isinstance(resolved, str) else None
+    if broken is not None:  # the file's problems, located; the store keeps the accepted version
+        raise broken
     if plan_id not in {r.id for r in stored_plans(_db_path(args))}:
         if args.plan_command == "diff":
             print(f"规划“{plan_id}”尚未载入数据库：用 plan update（或任何使用该规划的命令）载入。")

@@ -265,13 +265,18 @@ def resolve(ref: str | Path | None, db: Path | str | None = None) -> Plan | str:
     if isinstance(ref, Path) or (ref and str(ref).endswith((".yaml", ".yml"))):
         return load_plan(ref)
     plan_id = str(ref).strip() if ref else default_plan_id(db)
-    file = _dir_file(plan_id)
-    if file is not None:
-        return plan_file(file)
     from ipdata.store import stored_plans
 
     path = Path(db) if db else settings.db_path()
     held = {r.id for r in stored_plans(path)} if path.exists() else set()
+    file = _dir_file(plan_id)
+    if file is not None:
+        try:
+            return plan_file(file)
+        except IpdataError:
+            if plan_id not in held:
+                raise
+            return plan_id  # a broken edit of a loaded plan: the accepted version stays in use
     if plan_id in held:
         return plan_id
     known = sorted(held | {p.stem for p in plan_files()})
@@ -279,6 +284,18 @@ def resolve(ref: str | Path | None, db: Path | str | None = None) -> Plan | str:
         f"找不到规划“{plan_id}”：规划目录 {settings.plans_dir()} 中没有 {plan_id}.yaml，数据库中也没有载入这个规划。",
         hint=(f"可用的规划：{'、'.join(known)}。" if known else "")
         + "用 python -m ipdata plans 查看全部规划；检查 --plan 或 IPDATA_PLAN 的拼写。")
+
+
+def broken_file(plan_id: str) -> IpdataError | None:
+    """Why the plan's file in the plans directory cannot be read (None: it can, or there is none)."""
+    file = _dir_file(plan_id)
+    if file is None:
+        return None
+    try:
+        plan_file(file)
+    except IpdataError as exc:
+        return exc
+    return None
 
 
 def list_plans(db: Path | str | None = None) -> list[PlanInfo]:

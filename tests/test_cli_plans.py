@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from openpyxl import Workbook
-from plan_b import EXTRA_GOAL, TONGZHOU, B, plans_dir, write_b
+from plan_b import EXTRA_GOAL, TONGZHOU, B, b_text, plans_dir, write_b
 
 from ipdata.backup import read_manifest
 from ipdata.cli import main
@@ -131,3 +131,18 @@ def test_a_plan_with_a_series_of_another_unit_is_refused(tmp_path, monkeypatch, 
     assert err.startswith(f"规划“{B}”不能载入：规划“{B}”的“每万人口高价值发明专利拥有量”(代码 hv_invention_per10k)"
                           f"单位为“件/万人”，而已载入的规划“{TONGZHOU}”中同一代码(“万人高价值发明专利拥有量”)的单位为“件”。")
     assert "处理办法：在规划文件中把单位改为与已载入规划相同，或为该指标另起一个代码。" in err
+
+
+def test_a_broken_edit_of_a_loaded_plan_keeps_the_accepted_version(tmp_path, monkeypatch, capsys):
+    directory = plans_dir(tmp_path, monkeypatch)
+    db = tmp_path / "b.duckdb"
+    assert run(capsys, "--db", db, "--plan", B, "values")[0] == 0
+    (directory / f"{B}.yaml").write_text(b_text().replace("    kind: level\n", "    kind: levle\n", 1), encoding="utf-8")
+    code, out, err = run(capsys, "--db", db, "--plan", B, "status", "--json")
+    assert code == 0 and [r["target"] for r in json.loads(out)] == [30.0, 50.0]
+    assert err == (f"注意：规划“{B}”的规划文件有错误，仍按已载入的版本。用 python -m ipdata --plan {B} plan diff 查看。\n")
+    code, out, err = run(capsys, "--db", db, "--plan", B, "plan", "diff")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"规划文件 {B}.yaml 有 1 处问题，无法加载\n") and "kind 应为" in err
+    assert [p["state"] for p in json.loads(run(capsys, "--db", db, "plans", "--json")[1]) if p["id"] == B] == [
+        "已载入；规划文件有错误"]
