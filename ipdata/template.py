@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ipdata.catalogue import COUNT_UNITS, KIND_LABELS, Plan, Series
 from ipdata.inert import neutralise_workbook
+from ipdata.ingest.ranks import example_source
 from ipdata.ingest.upload import TASK_STATUSES
 from ipdata.words import tasks_name
 
@@ -130,6 +131,7 @@ def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
         f"8. “目标分解”表填写各{plan.region_level}各自的目标值(目标管理绩效考核)。",
         f"9. “任务进度”表按任务编号填写{tasks_name(plan)}的状态({'/'.join(TASK_STATUSES)})和进展说明。"
         if plan.tasks else f"9. 本规划没有列出{tasks_name(plan)}，模板中没有“任务进度”表。",
+        *_rank_lines(plan),
         f"规划期：{y0}年(基期)—{y1}年(目标年)。数据来源请填在“数据来源”列。",
     ]
     if banner:
@@ -168,6 +170,17 @@ def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
 REGION_NAMES = "region_names"
 
 
+def _rank_lines(plan: Plan) -> list[str]:
+    """How a rank goal is filled in (ingest/ranks.py refuses a rank without its 通报 and date)."""
+    ranks = [g for g in plan.goals if g.is_rank]
+    if not ranks:
+        return []
+    example = example_source(ranks[0], plan.target_year)
+    return [f"10. 排名类指标({'、'.join(g.name for g in ranks)})：只在“{plan.district}”一行填名次(第8名填 8)，"
+            f"每个年份的名次各占一行，并在“数据来源”列写明通报或考核文件及其日期，如“{example}”；"
+            "没有来源或来源没有日期的排名不能导入。"]
+
+
 def _series_name(plan: Plan, code: str) -> str:
     return plan.all_series[code].name
 
@@ -203,7 +216,7 @@ def _wide(ws: Worksheet, plan: Plan, series: list[Series], obs: pd.DataFrame, ye
            banner, ncols)
     _header(ws, headers, [22, 8, 36, 8, 12, *[10] * len(years), 16, 20])
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 6)
-    milestones = {g.code for g in plan.goals if g.kind == "milestone"}
+    milestones = {g.code for g in plan.goals if g.kind in ("milestone", "rank")}  # whole numbers: 1, 第8名
     ratios = {g.code for g in plan.goals if g.derive}
     category = {g.code: g.category for g in plan.goals}
     ycol = {y: 6 + i for i, y in enumerate(years)}

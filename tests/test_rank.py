@@ -280,6 +280,21 @@ def test_rank_rows_read_alike_row_by_row_and_by_column(tmp_path, monkeypatch):
 # --- end to end: template, import, status ------------------------------------------------------
 
 
+def test_the_template_says_how_to_fill_a_rank(tmp_path):
+    from openpyxl import load_workbook
+
+    from ipdata.template import write_template
+
+    write_template(tmp_path / "t.xlsx", PLAN)
+    wb = load_workbook(tmp_path / "t.xlsx")
+    guide = [c.value for c in wb["填报说明"]["A"] if isinstance(c.value, str)]
+    assert ("10. 排名类指标(知识产权产出主要指标全省排名)：只在“全区”一行填名次(第8名填 8)，每个年份的名次各占一行，"
+            f"并在“数据来源”列写明通报或考核文件及其日期，如“{SOURCE_2025}”；没有来源或来源没有日期的排名不能导入。") in guide
+    ws = wb["指标数据"]
+    r = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == CODE)
+    assert ws.cell(r, 10).number_format == "0"  # 2025年: a whole position, not 8.00
+
+
 def _fill_rank(path, year: int, cell, source) -> str:
     """The template's 全区 row of the rank goal: one year's rank and its source; returns the
     source cell's address."""
