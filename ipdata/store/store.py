@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import operator
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import pandas as pd
 from ipdata.catalogue import Plan, load_plan
 from ipdata.errors import IpdataError
 from ipdata.ingest.upload import Upload
-from ipdata.plans import PlanChange, describe_change, unit_changes
+from ipdata.plans import PlanChange, describe_change, plan_file, unit_changes
 from ipdata.store import registry, revisions, schema
 from ipdata.store.changes import ApplyResult, Changes, build_changes
 from ipdata.store.connection import (
@@ -126,6 +127,14 @@ class Store:
                 self.plan, self.plan_change = accepted, self._change(con, accepted, offered)
         self._accepted_digest = registry.read_row(con, self._plan_id).digest
 
+    def _reread_offered(self) -> None:
+        """The plan file as it is now (it may have been edited and confirmed since this store was
+        opened: the old text must not come back as a change)."""
+        path = self._offered.path if self._offered is not None else None
+        if path is not None and path.is_file():
+            with contextlib.suppress(IpdataError):  # a broken edit: the stored version stays in use
+                self._offered = plan_file(path)
+
     def _change(self, con: duckdb.DuckDBPyConnection, accepted: Plan, offered: Plan) -> PlanChange:
         """The pending change, with the reasons it cannot be accepted as it is: a series code
         that another plan of the store defines with another unit, or a unit changed under values
@@ -223,6 +232,7 @@ class Store:
             generation = con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchall()
             row = con.execute("SELECT digest FROM plans WHERE id = ?", [self._plan_id]).fetchall()
             if not row or row[0][0] != self._accepted_digest:
+                self._reread_offered()
                 self._settle(con)
             generation = generation[0][0] if generation else 0
             return f"{generation}:{revisions.latest_revision_id(con)}:{self._accepted_digest[:12]}"
