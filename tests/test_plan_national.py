@@ -264,6 +264,7 @@ def test_status_json_is_worked_out_from_the_plans_bases(national_db, capsys):
         assert r["schedule_ratio"] == pytest.approx(q), code
         assert r["final_achieved"] is None, code  # 2025 not yet uploaded
         assert r["share_of_district"] is None, code  # the nation is the district: no share of itself
+        assert (r["nature"], r["target_rule"]) == ("预期性", ""), code  # 属性; a target the plan states
     nodata = got[NO_DATA_CODE]
     assert (nodata["status"], nodata["target"], nodata["base_value"], nodata["latest_value"]) == (
         "数据不足", 86, 85.6, None)
@@ -299,6 +300,30 @@ def test_plans_lists_the_national_plan_with_its_years(national_db, capsys):
     assert (code, err) == (0, "")
     line = next(x for x in out.splitlines() if PLAN_ID in x)
     assert "2020" in line and "2025" in line
+
+
+def test_beside_tongzhous_plan_in_one_store(national_db, tmp_path, capsys, monkeypatch):
+    """Tongzhou's statistician imports into the same store: each plan keeps its own figures, and
+    the county's values never appear as the nation's or as a province."""
+    db, tpl = tmp_path / "both.duckdb", tmp_path / "通州.xlsx"
+    shutil.copy(national_db, db)
+    before = status_json(capsys, db)
+    assert run(capsys, "--plan", "tongzhou-2022-2025", "template", tpl)[0] == 0
+    fill_template(tpl, {"万人高价值发明专利拥有量": ({2021: 8.2, 2022: 10.1}, "区市场监管局")}, region="全区")
+    assert run(capsys, "--db", db, "--plan", "tongzhou-2022-2025", "import", tpl)[0] == 0
+    assert status_json(capsys, db) == before
+    codes = {g.code for g in load_plan(PLAN_ID).goals}
+    code, out, err = cli(capsys, db, "values", "--json")
+    assert {r["region"] for r in json.loads(out) if r["code"] in codes} == {"全国"}
+    code, out, err = run(capsys, "--db", db, "--plan", "tongzhou-2022-2025", "status", "--json")
+    tongzhou = {r["code"]: r for r in json.loads(out)}["hv_invention_per10k"]
+    assert (tongzhou["region"], tongzhou["latest_value"]) == ("全区", 10.1)
+    code, out, err = run(capsys, "--db", db, "plans")
+    assert PLAN_ID in out and "tongzhou-2022-2025" in out
+    monkeypatch.setenv("IPDATA_DB", str(db))
+    for page in ("pages/overview.py", "pages/regions.py"):  # no county figure shown as a province's
+        words = page_words(app(page))
+        assert not [w for w in TONGZHOU_WORDS if w in words], page
 
 
 def test_export_reimports_into_a_fresh_store_as_the_same_values(national_db, tmp_path, capsys):
@@ -424,6 +449,10 @@ def test_every_page_renders_the_national_plan_in_its_own_words(page_db, page):
     assert not at.error, [e.value for e in at.error]
     words = page_words(at)
     assert not [w for w in TONGZHOU_WORDS if w in words]
+    assert [s.value for s in at.selectbox if s.label == "规划"] == [PLAN_ID]  # the plan switcher
+    if page != "pages/data.py":  # (the data page asks a viewer to log in first)
+        plan = load_plan(PLAN_ID)
+        assert [w for w in (plan.name, plan.title, "全国", "省(区、市)", *(g.name for g in plan.goals)) if w in words]
     assert "示例数据" not in "\n".join(str(w.value) for w in at.warning)
 
 
