@@ -412,7 +412,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not ranked.empty:
         print("\n排名目标（名次，不计入上面的进度）：")
         for r in ranked.itertuples():
-            print(f"· [{r.status}] {r.narrative}")
+            print(f"· [{r.status}] {r.name}：{r.status_reason}。")
     if store.has_demo_data():
         print("\n注意：以上含示例数据（虚构），不代表官方统计。")
     return 0

@@ -7,6 +7,7 @@ import streamlit as st
 from ipdata import inert
 from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS, progress_chart
 from ipdata.scorecard import filter_goals, scorecard, tiles, tiles_html
+from ipdata.trajectory import rank
 from ipdata.views import status_table
 from pages import components as ui
 
@@ -27,8 +28,12 @@ def render() -> None:
         format_func=lambda s: f"{STATUS_SYMBOLS.get(s, '')} {s} {card.counts[s]}")
     categories = right.pills("按类别筛选", list(plan.categories), selection_mode="multi", key="overview_cat",
                              wrap=True)
-    shown = filter_goals(frame, statuses, categories)
+    shown = filter_goals(rank.numeric(frame), statuses, categories)  # a rank is listed apart, below
     st.markdown(tiles_html(tiles(plan, shown), STATUS_COLOURS, STATUS_SYMBOLS), unsafe_allow_html=True)
+    if card.ranks:
+        st.markdown("**排名目标**（名次，不计入上面的进度和计数）\n\n" + "\n".join(
+            f"- {STATUS_SYMBOLS.get(r.status, '')} {r.status}｜{inert.markdown(r.name)}：{inert.markdown(r.status_reason)}"
+            for r in rank.ranks(frame).itertuples()))
     if card.lagging:
         st.caption("需重点关注（滞后、倒退或未完成，最落后的在前）：" + "、".join(card.lagging))
     st.caption("色块下方进度条：彩色为完成进度，黑色竖线为序时进度。点击任一指标查看趋势。")

@@ -53,7 +53,9 @@ def test_every_page_renders_on_an_empty_store(db_path, page):
 def test_overview_scorecard_tiles_and_filters(demo_db):
     at = app()
     assert "截至2024年（序时进度75%），19 项有目标的指标中" in texts(at)
-    assert tile_count(at) == 20
+    assert tile_count(at) == 20  # the numeric goals; the rank goal (issue 13) is listed apart
+    assert ("**排名目标**（名次，不计入上面的进度和计数）\n\n- ？ 数据不足｜知识产权产出主要指标全省排名：尚未上传排名"
+            in texts(at))
     tile_html = next(str(m.value) for m in at.markdown if "ip-grid" in str(m.value))
     assert 'href="goal?code=hv_invention_per10k"' in tile_html and "14.9件" in tile_html
     at.pills(key="overview_status").set_value(["滞后"]).run()
@@ -116,7 +118,7 @@ def test_goal_page_region_switch(demo_db):
 
 def test_category_page_switches_category(demo_db):
     at = app("pages/category.py")
-    assert tile_count(at) == 4  # 创造
+    assert tile_count(at) == 5  # 创造: 4 numeric goals and the rank goal (issue 13), a tile each
     at.segmented_control(key="category").set_value("人才").run()
     assert tile_count(at) == 2
 
