@@ -130,7 +130,7 @@ def test_a_plan_with_a_series_of_another_unit_is_refused(tmp_path, monkeypatch, 
     assert (code, out) == (1, "")
     assert err.startswith(f"规划“{B}”不能载入：规划“{B}”的“每万人口高价值发明专利拥有量”(代码 hv_invention_per10k)"
                           f"单位为“件/万人”，而已载入的规划“{TONGZHOU}”中同一代码(“万人高价值发明专利拥有量”)的单位为“件”。")
-    assert "处理办法：在规划文件中把单位改为与已载入规划相同，或为该指标另起一个代码。" in err
+    assert "处理办法：在规划文件中把单位(或填报方式)改为与已载入规划相同，或为该指标另起一个代码。" in err
 
 
 def test_a_broken_edit_of_a_loaded_plan_keeps_the_accepted_version(tmp_path, monkeypatch, capsys):

@@ -191,8 +191,21 @@ def test_a_series_code_with_another_unit_is_refused_naming_both_plans(tmp_path, 
     assert err.value.message == (
         f"规划“{B}”不能载入：规划“{B}”的“每万人口高价值发明专利拥有量”(代码 hv_invention_per10k)单位为“件/万人”，"
         f"而已载入的规划“{TONGZHOU}”中同一代码(“万人高价值发明专利拥有量”)的单位为“件”。"
-        "同一代码的数据由数据库中各规划共用，单位必须一致。")
+        "同一代码的数据由数据库中各规划共用，单位和填报方式必须一致。")
     assert [p.id for p in stored_plans(db)] == [TONGZHOU]  # nothing registered
+
+
+def test_a_code_of_yearly_new_counts_in_one_plan_and_levels_in_another_is_refused(tmp_path, monkeypatch):
+    directory = plans_dir(tmp_path, monkeypatch, with_b=False)
+    db = tmp_path / "both.duckdb"
+    Store(db, load_plan(TONGZHOU))  # overseas_patents_new: cumulative (each year's new grants)
+    path = write_b(directory, extra=EXTRA_GOAL.replace("city_trademarks", "overseas_patents_new"))
+    with pytest.raises(IpdataError) as err:
+        Store(db, load_plan(path))
+    assert err.value.message == (
+        f"规划“{B}”不能载入：规划“{B}”的“有效注册商标量”(代码 overseas_patents_new)按当年水平值填报，"
+        f"而已载入的规划“{TONGZHOU}”中同一代码(“新增海外专利授权”)按每年新增数填报(累计新增)。"
+        "同一代码的数据由数据库中各规划共用，单位和填报方式必须一致。")
 
 
 # --- plan identity: a changed file is a pending change ---------------------------------------
@@ -259,6 +272,13 @@ def test_a_unit_change_under_stored_values_is_refused(tmp_path, monkeypatch):
         store.update_plan("管理员")
     assert err.value.message == f"规划“{B}”的改动未生效：{refusal}。"
     assert store.plan.goal("city_pledge").unit == "亿元"
+    # nor may a level become yearly new counts under stored values
+    (directory / f"{B}.yaml").write_text(b_text().replace("kind: level\n    comparator: \">=\"\n    target: 50",
+                                                          "kind: cumulative\n    comparator: \">=\"\n    target: 50"),
+                                         encoding="utf-8")
+    assert Store(db, load_plan(directory / f"{B}.yaml")).plan_change.refusals == (
+        "“知识产权质押融资登记金额”(代码 city_pledge)的类型由“水平值”改为“累计新增”，而数据库中已有该代码按原类型填报的 1 项数据；"
+        "请另起一个代码",)
     # a unit no stored value was reported in may change
     (directory / f"{B}.yaml").write_text(b_text(unit="件（万人均）"), encoding="utf-8")
     assert Store(db, load_plan(directory / f"{B}.yaml")).update_plan("管理员").startswith(f"已更新规划“{B}”（1 处改动）")

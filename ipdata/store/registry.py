@@ -73,7 +73,8 @@ def accepted_plan(row: PlanRow) -> Plan:
 
 def unit_conflicts(con: duckdb.DuckDBPyConnection, plan: Plan) -> list[str]:
     """One Chinese sentence per series code that another plan of the store defines with another
-    unit (naming both plans, the code and both units)."""
+    unit (naming both plans, the code and both units), or as yearly new counts where the other
+    plan has yearly levels."""
     mine = {s.code: s for s in plan.all_series.values()}
     if not mine:
         return []
@@ -86,13 +87,25 @@ def unit_conflicts(con: duckdb.DuckDBPyConnection, plan: Plan) -> list[str]:
         if s is not None and (s.unit or "").strip() != (unit or "").strip():
             out.append(f"规划“{plan.id}”的“{s.name}”(代码 {code})单位为“{s.unit}”，而已载入的规划“{other}”"
                        f"中同一代码(“{name}”)的单位为“{unit}”")
+    # a cumulative goal's values are each year's new count, any other goal's the year's level:
+    # one code cannot be both
+    goals = {g.code: g for g in plan.goals}
+    for other, code, name, kind in con.execute(
+            "SELECT plan_id, code, name, goal_kind FROM catalogue WHERE kind = 'goal' AND plan_id <> ? "
+            "ORDER BY plan_id, position", [plan.id]).fetchall():
+        g = goals.get(code)
+        if g is not None and (g.kind == "cumulative") != (kind == "cumulative"):
+            yearly = "按每年新增数填报(累计新增)"
+            level = "按当年水平值填报"
+            out.append(f"规划“{plan.id}”的“{g.name}”(代码 {code}){yearly if g.kind == 'cumulative' else level}，"
+                       f"而已载入的规划“{other}”中同一代码(“{name}”){yearly if kind == 'cumulative' else level}")
     return out
 
 
 def unit_refusal(plan: Plan, conflicts: list[str]) -> IpdataError:
     return IpdataError(
-        f"规划“{plan.id}”不能载入：{'；'.join(conflicts)}。同一代码的数据由数据库中各规划共用，单位必须一致。",
-        hint="在规划文件中把单位改为与已载入规划相同，或为该指标另起一个代码。")
+        f"规划“{plan.id}”不能载入：{'；'.join(conflicts)}。同一代码的数据由数据库中各规划共用，单位和填报方式必须一致。",
+        hint="在规划文件中把单位(或填报方式)改为与已载入规划相同，或为该指标另起一个代码。")
 
 
 def register(con: duckdb.DuckDBPyConnection, plan: Plan, user: str, now: str,

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ipdata.catalogue import Plan, load_plan
+from ipdata.catalogue import KIND_LABELS, Plan, load_plan
 from ipdata.errors import IpdataError
 from ipdata.ingest.upload import Upload
 from ipdata.plans import PlanChange, describe_change, plan_file, unit_changes
@@ -137,14 +137,21 @@ class Store:
 
     def _change(self, con: duckdb.DuckDBPyConnection, accepted: Plan, offered: Plan) -> PlanChange:
         """The pending change, with the reasons it cannot be accepted as it is: a series code
-        that another plan of the store defines with another unit, or a unit changed under values
-        already stored (they were reported in the old unit)."""
+        that another plan of the store defines with another unit, or a unit (or cumulative kind)
+        changed under values already stored (they were reported in the old one)."""
         refusals = registry.unit_conflicts(con, offered)
         for s in unit_changes(accepted, offered):
             n = revisions.count_series(con, s.code)
             if n:
                 refusals.append(f"“{s.name}”(代码 {s.code})的单位由“{accepted.all_series[s.code].unit}”改为“{s.unit}”，"
                                 f"而数据库中已有该代码按原单位填报的 {n} 项数据；请为新单位另起一个代码")
+        for g in offered.goals:  # yearly new counts and yearly levels are different numbers
+            before = accepted.goal_by_code.get(g.code)
+            if before is not None and (before.kind == "cumulative") != (g.kind == "cumulative"):
+                n = revisions.count_series(con, g.code)
+                if n:
+                    refusals.append(f"“{g.name}”(代码 {g.code})的类型由“{KIND_LABELS[before.kind]}”改为“{KIND_LABELS[g.kind]}”，"
+                                    f"而数据库中已有该代码按原类型填报的 {n} 项数据；请另起一个代码")
         return PlanChange(offered.id, accepted, offered, tuple(describe_change(accepted, offered)), tuple(refusals))
 
     def update_plan(self, user: str) -> str:
