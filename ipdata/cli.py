@@ -472,7 +472,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if not change.refusals:
             print(f"确认后生效：python -m ipdata --plan {plan_id} plan update")
         return 0
-    print(store.update_plan(_operator(args).name))
+    print(service.update_plan(store, _operator(args)))
     return 0
 
 

@@ -9,7 +9,7 @@ import getpass
 from pathlib import Path
 
 from ipdata import plans, settings
-from ipdata.auth import User, local_operator, require
+from ipdata.auth import ADMIN, User, local_operator, require
 from ipdata.catalogue import Plan
 from ipdata.demo import DEMO_FILE_NAME, demo_workbook
 from ipdata.errors import IpdataError
@@ -85,6 +85,13 @@ def rollback(store: Store, revision_id: int, user: User, comment: str | None = N
     """Restore the state after `revision_id` as a new revision (statisticians and admins only)."""
     require(user, action="回滚数据")
     return store.rollback(revision_id, user=user.name, comment=comment)
+
+
+def update_plan(store: Store, user: User) -> str:
+    """Confirm the pending change of the store's plan file (`store.plan_change`): it takes effect
+    for every page and command and is recorded (admins only). Returns the Chinese message."""
+    require(user, ADMIN, action="确认规划文件的改动")
+    return store.update_plan(user.name)
 
 
 def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:

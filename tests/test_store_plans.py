@@ -328,3 +328,19 @@ def test_the_plans_listing_says_each_plans_state(tmp_path, monkeypatch):
     listed = [(p.id, p.base_year, p.target_year, p.n_goals, p.state) for p in plan_registry.list_plans(db)]
     assert listed == [(B, 2025, 2030, 2, "尚未载入"), (TONGZHOU, 2021, 2025, len(load_plan(TONGZHOU).goals), "已载入"),
                       ("broken-2030", None, None, None, "规划文件有错误")]
+
+
+def test_only_an_admin_confirms_a_plan_change(tmp_path, monkeypatch):
+    from ipdata.auth import ADMIN, STATISTICIAN, User
+
+    directory = plans_dir(tmp_path, monkeypatch)
+    db = tmp_path / "b.duckdb"
+    Store(db, load_plan(directory / f"{B}.yaml"))
+    write_b(directory, target=32)
+    store = service.open_store(db, B)
+    with pytest.raises(IpdataError) as err:
+        service.update_plan(store, User("张三", STATISTICIAN))
+    assert (err.value.message, err.value.hint) == ("张三（统计人员）无权确认规划文件的改动。", "请以管理员身份登录后再操作。")
+    assert store.plan.goal("hv_invention_per10k").target == 30
+    assert service.update_plan(store, User("王五", ADMIN)).startswith(f"已更新规划“{B}”（1 处改动）")
+    assert store.plan_history()["user"].tolist()[-1] == "王五"
