@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -142,10 +143,13 @@ def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, str], link: str = "goal") -> str:
+def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, str], link: str = "goal",
+               plan_id: str | None = None) -> str:
     """A responsive grid of tiles (no horizontal scrolling at tablet width). Every text is escaped:
-    names come from the plan file, but nothing is ever rendered as HTML unescaped."""
+    names come from the plan file, but nothing is ever rendered as HTML unescaped. With `plan_id`
+    each tile's link names the plan too: a link opens a new session, which shows the URL's plan."""
     esc = html.escape
+    plan_query = f"&plan={quote(plan_id)}" if plan_id else ""
     cards = []
     for t in tiles.itertuples():
         colour = colours.get(t.status, "#999999")
@@ -155,7 +159,8 @@ def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, 
             bar = (f'<div class="ip-bar"><b style="width:{R.number(t.completion_pct, 0)}%;'
                    f'background:{colour}"></b>{marker}</div>')
         cards.append(
-            f'<a class="ip-tile" href="{link}?code={esc(t.code)}" target="_self" style="border-left-color:{colour}">'
+            f'<a class="ip-tile" href="{link}?code={esc(quote(t.code))}{esc(plan_query)}" target="_self" '
+            f'style="border-left-color:{colour}">'
             f'<span class="ip-badge" style="background:{colour}">{esc(symbols.get(t.status, ""))} {esc(t.status)}</span>'
             f'{_nature_tag(t)}'
             f'<span class="ip-cat">{esc(t.category)}</span>'

@@ -116,7 +116,7 @@ def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
     derived = [g for g in plan.goals if g.derive]
     lines = [
         f"{plan.title}：指标数据填报说明",
-        f"1. “指标数据”表每行一个指标、一个地区，年份为列({y0}年…{y1}年)；早于基期的历史数据可在右侧加列(如“{y0 - 2}年”)。",
+        f"1. “指标数据”表每行一个指标、一个地区，年份为列({y0}年…{y1}年)；早于基期的历史数据可在右侧按同样格式加年份列。",
         f"2. 地区：“{plan.district}”为{plan.district}合计；{plan.region_level}的数据请复制指标行，在“地区”列填写名称"
         + (f"(从下拉列表选择：{'、'.join(plan.region_names)})。" if plan.regions else "(如各地区的全称)。"),
         "3. 累计新增类指标(如新增贯标单位)填写“当年新增数”，不要填累计数，系统自动累计。",

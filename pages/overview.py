@@ -29,7 +29,7 @@ def render() -> None:
     categories = right.pills("按类别筛选", list(plan.categories), selection_mode="multi", key="overview_cat",
                              wrap=True)
     shown = filter_goals(rank.numeric(frame), statuses, categories)  # a rank is listed apart, below
-    st.markdown(tiles_html(tiles(plan, shown), STATUS_COLOURS, STATUS_SYMBOLS), unsafe_allow_html=True)
+    st.markdown(tiles_html(tiles(plan, shown), STATUS_COLOURS, STATUS_SYMBOLS, plan_id=plan.id), unsafe_allow_html=True)
     if card.ranks:
         st.markdown("**排名目标**（名次，不计入上面的进度和计数）\n\n" + "\n".join(
             f"- {STATUS_SYMBOLS.get(r.status, '')} {r.status}｜{inert.markdown(r.name)}：{inert.markdown(r.status_reason)}"

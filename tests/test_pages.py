@@ -57,7 +57,8 @@ def test_overview_scorecard_tiles_and_filters(demo_db):
     assert ("**排名目标**（名次，不计入上面的进度和计数）\n\n- ？ 数据不足｜知识产权产出主要指标全省排名：尚未上传排名"
             in texts(at))
     tile_html = next(str(m.value) for m in at.markdown if "ip-grid" in str(m.value))
-    assert 'href="goal?code=hv_invention_per10k"' in tile_html and "14.9件" in tile_html
+    # a tile's link names the plan: it opens a new session, which shows the URL's plan
+    assert 'href="goal?code=hv_invention_per10k&amp;plan=tongzhou-2022-2025"' in tile_html and "14.9件" in tile_html
     at.pills(key="overview_status").set_value(["滞后"]).run()
     assert tile_count(at) == 4  # 作品著作权, 专利密集型, 正版正货, 优势示范企业
     at.pills(key="overview_cat").set_value(["保护"]).run()
