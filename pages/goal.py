@@ -30,8 +30,13 @@ def render() -> None:
              f"{goal.name}_{region}")
     a, b = st.columns(2)
     with a:
-        st.markdown("**两种方法的评估**")
-        st.dataframe(methods_table(row), hide_index=True)
+        if goal.is_rank:  # a position: no 序时进度 and no Eurostat class to compare (trajectory/rank.py)
+            st.markdown("**排名目标**")
+            st.markdown(inert.markdown(f"在{goal.peers}中进入{goal.tier}（前{int(goal.target or 0)}名）即达成；"
+                                       "名次越小越好，不计算完成进度、序时进度和预测。"))
+        else:
+            st.markdown("**两种方法的评估**")
+            st.dataframe(methods_table(row), hide_index=True)
     with b:
         st.markdown("**定义与规划原文**")
         st.markdown("\n".join(f"- **{k}**：{v}" for k, v in goal_definition(plan, code)))

@@ -352,3 +352,32 @@ def test_cli_template_import_status(tmp_path, capsys):
     assert NAME not in [row.cells[0].text for row in table.rows] and len(table.rows) == 1 + 20
     notes = [s.text_frame.text for s in overview.shapes if s.has_text_frame]
     assert f"排名目标：{NAME}：2025年在全省县(市、区)中排第8名（来源：{SOURCE_2025}），进入第一方阵（前10名）。" in notes
+
+
+def test_pages_say_the_rank_apart(db_path, tmp_path):
+    """The goal page: the sentence with its source, no 序时进度 table; the overview lists it below
+    the tiles; text from the upload is shown as typed (never markdown)."""
+    from streamlit.testing.v1 import AppTest
+
+    from ipdata import service
+    from ipdata.auth import local_operator
+    from ipdata.template import write_template
+    from tests.conftest import ROOT
+
+    store = service.open_store(db_path)
+    source = "省知识产权局2024年度知识产权工作考核通报（2025年3月）*第2期*"
+    write_template(tmp_path / "w.xlsx", PLAN, observations=values((2024, 12, source)))
+    assert service.import_file(store, (tmp_path / "w.xlsx").read_bytes(), file_name="w.xlsx",
+                               user=local_operator("t"))[0].report.valid
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update(code=CODE)
+    at.run()
+    at.switch_page("pages/goal.py").run()
+    assert not at.exception
+    shown = "\n".join(str(m.value) for m in at.markdown)
+    assert "未达成" in shown and r"（来源：省知识产权局2024年度知识产权工作考核通报（2025年3月）\*第2期\*）" in shown
+    assert "两种方法的评估" not in shown and "不计算完成进度、序时进度和预测" in shown
+    overview = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    overview.run()
+    [listed] = [str(m.value) for m in overview.markdown if "排名目标" in str(m.value)]
+    assert listed.startswith("**排名目标**（名次，不计入上面的进度和计数）\n\n- ✖ 未达成｜知识产权产出主要指标全省排名：2024年在")

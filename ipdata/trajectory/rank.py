@@ -24,12 +24,14 @@ from ipdata.trajectory import labels as L
 KIND = "rank"
 # Columns a trajectory frame gains for rank goals (None on every other goal's row).
 COLUMNS = ["rank", "source", "peers", "tier"]
-# Figures that make no sense for a position: left empty on a rank goal's row.
+# Figures that make no sense for a position: left empty on a rank goal's row ('' for the words,
+# as the engine leaves them where they do not apply).
 _NOT_FOR_RANKS = (
-    "base_value", "completion", "time_elapsed", "schedule_ratio", "direction_label", "growth_rate",
-    "eurostat_ratio", "eurostat_method", "projected", "projected_low", "projected_high", "projected_gap",
-    "required_increment", "required_growth", "gap", "final_pct_of_target", "share_of_district",
+    "base_value", "completion", "time_elapsed", "schedule_ratio", "growth_rate", "eurostat_ratio",
+    "projected", "projected_low", "projected_high", "projected_gap", "required_increment",
+    "required_growth", "gap", "final_pct_of_target", "share_of_district",
 )
+_NO_WORDS = ("direction_label", "eurostat_method")
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def apply(plan: Plan, values: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame
         out.loc[rows, "target_text"] = goal.target_text()
         out.loc[rows, "eurostat_class"] = L.EU_NA
         out.loc[rows, list(_NOT_FOR_RANKS)] = None
+        out.loc[rows, list(_NO_WORDS)] = ""
         out.loc[rows, ["base_year", "reach_year"]] = pd.NA
         district = rows[[plan.is_district(r) for r in out.loc[rows, "region"]]]
         regional = rows.difference(district)
