@@ -43,7 +43,7 @@ def upload_help(max_bytes: int) -> str:
 
 
 def export_file_name(plan: Plan, today: dt.date | None = None, demo: bool = False) -> str:
-    """<plan name>_全部数据_20250301.xlsx; <plan name>_全部数据_示例数据_20250301.xlsx while the
+    """<plan name>_全部数据_20261130.xlsx; <plan name>_全部数据_示例数据_20261130.xlsx while the
     store holds demo data."""
     return f"{words.file_stem(plan, '全部数据', demo, today)}.xlsx"
 

@@ -14,8 +14,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ipdata import inert, logins, render, service, settings, words
+from ipdata import inert, logins, plans, render, service, settings, words
 from ipdata.auth import MAX_NAME, ROLE_LABELS, STATISTICIAN, User, Users
+from ipdata.catalogue import Plan
 from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError, StoreBusyError
 from ipdata.figures import DEMO_MARK, IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
@@ -47,46 +48,22 @@ PLAN_LIST_SECONDS = 5  # how long a listing of the plans is reused: a new plan f
 
 
 def _plan_listing(db: str) -> dict[str, str]:
-    """Plan id -> how the switcher lists it: every plan the store holds and every plan file."""
-    try:
-        from ipdata.plans import list_plans  # the store's registry (a store holds many plans)
-    except ImportError:  # before the registry: the plan files only
-        list_plans = None
+    """Plan id -> how the switcher lists it: every plan the store holds and every readable plan
+    file, newest first."""
     out: dict[str, str] = {}
-    if list_plans is not None:
-        for info in list_plans(db):
-            if info.base_year is None:  # a plan file that cannot be read, and no stored copy
-                continue
-            out[info.id] = _label(info.id, info.title, info.base_year, info.target_year)
-        return out
-    from ipdata.catalogue import load_plan, plan_files
-
-    for path in plan_files():
-        try:
-            plan = load_plan(path)
-        except IpdataError:
+    for info in plans.list_plans(db):
+        if info.base_year is None:  # a plan file that cannot be read, and no copy in the store
             continue
-        out[plan.id] = words.plan_label(plan)
+        try:  # the plan's own name (app_title); a plan file gone: the title the store keeps
+            out[info.id] = words.plan_label(_plan_named(info.id))
+        except IpdataError:
+            out[info.id] = f"{info.title}（{info.base_year}—{info.target_year}年）"
     return out
 
 
-def _label(plan_id: str, title: str, base_year: int, target_year: int) -> str:
-    """The plan's own name when its file can be read, else the title the store keeps, with its years."""
-    try:
-        return words.plan_label(_plan_named(plan_id))
-    except IpdataError:
-        return f"{title}（{base_year}—{target_year}年）"
-
-
-def _plan_named(plan_id: str):
-    try:
-        from ipdata.plans import resolve
-    except ImportError:
-        from ipdata.catalogue import load_plan
-
-        return load_plan(plan_id)
-    plan = resolve(plan_id)
-    return plan if not isinstance(plan, str) else store_for(plan_id).plan
+def _plan_named(plan_id: str) -> Plan:
+    plan = plans.resolve(plan_id)
+    return plan if isinstance(plan, Plan) else store_for(plan_id).plan  # only the store holds it
 
 
 @st.cache_data(ttl=PLAN_LIST_SECONDS, show_spinner=False)
@@ -100,17 +77,13 @@ def plan_options() -> dict[str, str]:
 
 
 def default_plan_id() -> str:
-    try:
-        from ipdata.plans import default_plan_id as registry_default
-    except ImportError:
-        return settings.get("IPDATA_PLAN")
-    return registry_default(settings.db_path())
+    return plans.default_plan_id(settings.db_path())
 
 
 def shown_plan_id() -> str:
     """The plan this session shows: the URL's (?plan=ID) when it names a plan, else the one chosen
     earlier in the session, else the default; the URL is set to it, so a link opens it again.
-    Outside a page run (a download being made) the session's plan, else the default."""
+    Outside a page run, the default (a download captures its store while the page runs)."""
     if get_script_run_ctx() is None:
         return default_plan_id()
     options = plan_options()

@@ -261,7 +261,7 @@ def milestone_axis() -> dict[str, Any]:
 
 
 def subtitle(goal: Goal, fr: Any) -> str:
-    """'● 基本符合预期 · 2025年目标 ≥18件 · 完成进度68.4%，序时进度75%'."""
+    """'● 基本符合预期 · 2030年目标 ≥12件 · 完成进度68.4%，序时进度75%'."""
     status = _get(fr, "status")
     parts = [T.status_badge(status)] if status else []
     ty = _get(fr, "target_year")

@@ -134,7 +134,7 @@ def subtotal_rows(subtotals: list[tuple[str, int, int | None, str]]) -> Iterator
     rows = [f"第 {r} 行“{shown(name)}”" for _, r, _, name in subtotals]
     yield Problem(
         "subtotal-rows",
-        f"{_listing(rows)}是小计，不是某一地区自己的数值，未导入(各地区和全区的数值照常导入)。",
+        f"{_listing(rows)}是小计，不是某一地区自己的数值，未导入(各地区和总计的数值照常导入)。",
         sheet=sheet, row=row, column=None if col is None else column_letter(col), severity="warning")
 
 

@@ -52,7 +52,7 @@ def year_missing(sheet: Sheet, h: Header) -> Problem | None:
     return Problem(
         "bad-year",
         f"这张表{what}，但表头上方的标题(或工作表名称)中没有写明是哪一年的数据(或写了几个年份)。"
-        "请在标题中写明一个年份(如“2024年各镇(街道)知识产权主要指标”)，或改用填报模板后重新上传。",
+        "请在标题中写明一个年份(如“2024年各地区知识产权主要指标”)，或改用填报模板后重新上传。",
         sheet=sheet.name, row=h.row + 1, column=column_letter(first))
 
 
