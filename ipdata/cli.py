@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--user")
     s.add_argument("--comment")
     s = sub.add_parser("demo", help="为所选规划生成并导入示例数据（虚构，标明“示例数据”）")
-    s.add_argument("--if-empty", action="store_true", help="仅当数据库还没有任何数据时导入")
+    s.add_argument("--if-empty", action="store_true", help="仅当所选规划在数据库中还没有任何数据时导入")
     s.add_argument("--rebuild-workbook", nargs="?", const="", default=None, metavar="OUT.xlsx",
                    help="不导入，只把所选规划的示例工作簿写到 OUT.xlsx（不给文件名时写到临时文件）")
     sub.add_parser("goals", help="列出规划的全部目标")
@@ -380,7 +380,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"已生成规划“{store.plan.name}”的示例工作簿：{out}")
         return 0
     result = service.load_demo(store, if_empty=args.if_empty)
-    print("数据库已有数据，未导入示例数据。" if result is None else result.message)
+    print(f"规划“{store.plan.name}”在数据库中已有数据，未导入示例数据。" if result is None else result.message)
     return 0
 
 

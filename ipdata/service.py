@@ -94,12 +94,20 @@ def update_plan(store: Store, user: User) -> str:
     return store.update_plan(user.name)
 
 
+def plan_has_data(store: Store) -> bool:
+    """Whether the store holds any value or target of the plan's series, or any of its task progress."""
+    codes = list(store.plan.all_series)
+    return (store.values()["series"].isin(codes).any() or store.targets()["series"].isin(codes).any()
+            or not store.task_progress().empty)
+
+
 def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:
     """Import the demo for the store's plan (ipdata/demo.py: invented figures for its goals) as a
     demo revision (its values, targets and task statuses are flagged 示例数据). Refused when the
     store holds official data: the two never mix, and the first official import removes the demo
-    (see Store.apply)."""
-    if if_empty and store.latest_revision_id() > 0:
+    (see Store.apply). `if_empty`: only when the plan has no data yet (another plan's data in the
+    same store do not count: `make run PLAN=…` shows that plan's demo)."""
+    if if_empty and plan_has_data(store):
         return None
     if store.has_official_data():  # checked before making the workbook; Store.apply checks again
         raise demo_over_official()

@@ -116,6 +116,19 @@ def test_demo_loads_for_any_plan(monkeypatch, tmp_path, plan_id):
     assert store.has_demo_data()
 
 
+def test_demo_if_empty_asks_about_the_chosen_plan(monkeypatch, tmp_path, capsys):
+    """`make run PLAN=…` on a store holding another plan's demo shows the chosen plan's demo."""
+    tongzhou = (settings.DATA_DIR / "plans" / "tongzhou-2022-2025.yaml").read_text(encoding="utf-8")
+    use_plan(monkeypatch, tmp_path, EARLY, tongzhou)
+    assert main(["--plan", "tongzhou-2022-2025", "demo", "--if-empty"]) == 0
+    assert main(["demo", "--if-empty"]) == 0  # the county's plan: nothing of it yet
+    assert main(["demo", "--if-empty"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("已保存为第 1 版") and out[1].startswith("已保存为第 2 版")
+    assert out[2] == "规划“青溪县知识产权发展监测”在数据库中已有数据，未导入示例数据。"
+    assert len(service.open_store().revisions()) == 2
+
+
 def test_a_plan_not_yet_begun_has_no_demo(monkeypatch, tmp_path):
     later = dt.date.today().year + 1
     use_plan(monkeypatch, tmp_path, plan_text("qingxi-later").replace("2026", str(later))
