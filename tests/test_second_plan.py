@@ -240,3 +240,29 @@ def test_a_plan_without_tasks_or_regions_or_with_milestones_only_works_everywher
     figures = selection_figures(Inputs.from_store(store))
     with zipfile.ZipFile(io.BytesIO(chart_workbook(figures))) as z:
         assert z.namelist()
+
+
+def _buggy_download_then_look():
+    import contextlib
+
+    import streamlit as st
+
+    from pages import components as ui
+
+    if "clicked" not in st.session_state:  # the click: the download's data is made, and a bug fails it
+        st.session_state.clicked = True
+        with contextlib.suppress(Exception):
+            ui.from_store(lambda: {}["任务进度"])()
+    else:  # the session's next run
+        ui.guarded(lambda: st.write("页面内容"))
+
+
+def test_a_download_that_fails_for_a_bug_is_told_in_chinese(county):
+    """Such as the template of a plan without key tasks once did: never a silent English note."""
+    at = AppTest.from_function(_buggy_download_then_look, default_timeout=60)
+    at.run()
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["刚才的下载没有完成，原因如下。"]
+    assert at.error[0].value == "生成文件时出现内部错误（KeyError），文件没有生成。"
+    assert "请刷新页面后重试" in at.info[0].value
