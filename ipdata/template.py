@@ -119,7 +119,7 @@ def _guide(ws: Worksheet, plan: Plan, banner: str | None) -> None:
         f"1. “指标数据”表每行一个指标、一个地区，年份为列({y0}年…{y1}年)；早于基期的历史数据可在右侧按同样格式加年份列。",
         f"2. 地区：“{plan.district}”为{plan.district}合计；{plan.region_level}的数据请复制指标行，在“地区”列填写名称"
         + (f"(从下拉列表选择：{'、'.join(plan.region_names)})。" if plan.regions else "(如各地区的全称)。"),
-        "3. 累计新增类指标(如新增贯标单位)填写“当年新增数”，不要填累计数，系统自动累计。",
+        f"3. 累计新增类指标{_example(plan, 'cumulative')}填写“当年新增数”，不要填累计数，系统自动累计。",
         "4. 百分比指标按百分数填写：16% 填 16，不要填 0.16(设成百分比格式、显示为 16% 的单元格也可以)。",
         "5. 没有数据的单元格留空或填“-”，不要填 0(0 表示确实为零)。",
         "6. 标志性成果(建成……)：当年已建成填 1(或“是”)，未建成填 0(或“否”)。",
@@ -183,6 +183,12 @@ def _rank_lines(plan: Plan) -> list[str]:
 
 def _series_name(plan: Plan, code: str) -> str:
     return plan.all_series[code].name
+
+
+def _example(plan: Plan, kind: str) -> str:
+    """'(如新增PCT国际专利申请)': the plan's first goal of that kind, as an example; '' when none."""
+    name = next((g.name for g in plan.goals if g.kind == kind), None)
+    return f"(如{name})" if name else ""
 
 
 def _denominators(plan: Plan) -> str:
