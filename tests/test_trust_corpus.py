@@ -17,7 +17,6 @@ from corpus import CASES, build_all, zip_bomb
 from ingest_helpers import PLAN
 from store_helpers import new_store, upload
 
-from ipdata import service
 from ipdata.cli import main
 from ipdata.ingest import read_upload
 from tests.conftest import ROOT
@@ -68,12 +67,6 @@ def test_ingest_names_the_problem(case, files):
 
 
 V1 = "series,region,year,value\ncase_closure_rate,全区,2021,86.5\ngdp,全区,2021,1300"
-
-
-@pytest.fixture(autouse=True)
-def plan_parsed_once(monkeypatch):
-    """Every CLI call loads the plan YAML (~0.2 s of pure-Python parsing); here it is parsed once."""
-    monkeypatch.setattr(service, "load_plan", lambda plan=None: PLAN)
 
 
 @pytest.fixture(scope="module")
