@@ -74,7 +74,7 @@ def naive_trajectories(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame) 
     """Completion and status of every (goal, region), one series at a time."""
     regions = [plan.district, *sorted(set(values["region"]) - {plan.district})]
     out = []
-    for goal in plan.goals:
+    for goal in (g for g in plan.goals if not g.is_rank):  # a rank is a position, not on the grid
         for region in regions:
             rows = values[(values["series"] == goal.code) & (values["region"] == region)]
             obs = {int(y): float(v) for y, v in zip(rows["year"], rows["value"], strict=True)}

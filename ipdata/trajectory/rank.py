@@ -85,7 +85,7 @@ def ranks_of(plan: Plan, goal: Goal, values: pd.DataFrame) -> list[Rank]:
     mine = mine[[plan.is_district(r) for r in mine["region"]]] if not mine.empty else mine
     mine = mine[mine["value"].notna()].sort_values("year")
     sources = mine["source"] if "source" in mine.columns else pd.Series(None, index=mine.index, dtype=object)
-    return [Rank(int(y), int(round(float(v))), _text(s))
+    return [Rank(int(y), int(float(v)), _text(s))  # a whole number: ingest refuses any other
             for y, v, s in zip(mine["year"], mine["value"], sources, strict=True)]
 
 
