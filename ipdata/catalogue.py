@@ -77,6 +77,7 @@ class Goal:
     definition: str = ""  # 口径
     data_source: str = ""  # 数据来源
     as_of: str = ""  # 统计时点
+    tasks: tuple[str, ...] = ()  # the key tasks that serve this goal: "一.1" (a task) or "一.1.2" (a paragraph)
 
     @property
     def series(self) -> Series:
@@ -274,6 +275,18 @@ class Plan:
     def region_names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.regions)
 
+    def tasks_of(self, goal: Goal) -> tuple[TaskParagraph, ...]:
+        """The task paragraphs the plan file links to `goal` (its `tasks` key), in plan order."""
+        wanted = set(goal.tasks)
+        return tuple(t for t in self.tasks
+                     if t.id in wanted or f"{t.section_number}.{t.task_number}" in wanted)
+
+    def units_of(self, goal: Goal) -> tuple[str, ...]:
+        """责任单位 of the goal's key tasks: lead units first, then those named 按职责分工, each once."""
+        paragraphs = self.tasks_of(goal)
+        names = [u for t in paragraphs for u in t.lead] + [u for t in paragraphs for u in t.by_duty]
+        return tuple(dict.fromkeys(names))
+
 
 def normalise_name(text: str) -> str:
     """Fold width, brackets, quotes and spaces so that names typed by hand still match."""
@@ -400,7 +413,7 @@ KEYS: dict[str, frozenset[str]] = {
     "goal": frozenset({"code", "name", "unit", "category", "kind", "comparator", "target", "direction",
                        "source", "section", "aliases", "derive", "decimals", "base_value", "base_year",
                        "target_year", "targets", "target_growth", "target_multiple", "nature", "additive",
-                       "peers", "tier", "definition", "data_source", "as_of"}),
+                       "peers", "tier", "definition", "data_source", "as_of", "tasks"}),
     "series": frozenset({"code", "name", "unit", "aliases", "definition", "data_source"}),
     "derive": frozenset({"numerator", "denominator", "factor"}),
     "numerator": frozenset({"code", "name", "unit", "aliases"}),
@@ -495,6 +508,7 @@ def _build(raw: Any, path: Path, problems: list[Problem]) -> Plan | None:
         if (g := _goal(gd, f"goals[{i}]", ck, categories, context_codes, (base, target))) is not None
     )
     tasks = _tasks(raw.get("task_sections") or [], ck)
+    _check_goal_tasks(raw.get("goals"), tasks, ck)
     phases = tuple(
         Phase(
             name=ck.req(p, "name", f"phases[{i}]") or "",
@@ -658,6 +672,7 @@ def _goal(d: Any, where: str, ck: _Checker, categories: tuple, context_codes: se
         definition=str(d.get("definition") or ""),
         data_source=str(d.get("data_source") or ""),
         as_of=str(d.get("as_of") or ""),
+        tasks=tuple(str(t) for t in d.get("tasks") or () if isinstance(d.get("tasks"), list)),
     )
 
 
@@ -807,6 +822,22 @@ def _tasks(sections: list, ck: _Checker) -> tuple[TaskParagraph, ...]:
                     )
                 )
     return tuple(out)
+
+
+def _check_goal_tasks(goals: Any, tasks: tuple[TaskParagraph, ...], ck: _Checker) -> None:
+    """A goal's `tasks` must name task numbers (一.1) or paragraphs (一.1.2) of task_sections."""
+    known = {t.id for t in tasks} | {f"{t.section_number}.{t.task_number}" for t in tasks}
+    for i, d in enumerate(goals if isinstance(goals, list) else []):
+        if not isinstance(d, dict) or d.get("tasks") is None:
+            continue
+        line = getattr(d, "key_lines", {}).get("tasks")
+        if not isinstance(d["tasks"], list):
+            ck.bad(f"goals[{i}].tasks", "tasks 应为列表，如 [一.1, 二.3.2]（任务编号或段落编号）", d["tasks"], line)
+            continue
+        for ref in d["tasks"]:
+            if str(ref) not in known:
+                ck.bad(f"goals[{i}].tasks", f"task_sections 中没有编号为“{ref}”的任务或段落"
+                       f"（任务写作“一.1”，段落写作“一.1.2”）", ref, line)
 
 
 def _check_unique(goals: tuple[Goal, ...], context: tuple[Series, ...], ck: _Checker) -> None:

@@ -170,3 +170,33 @@ def test_every_plan_key_is_documented():
     doc = (Path(__file__).resolve().parent.parent / "docs/plan-schema.md").read_text(encoding="utf-8")
     missing = sorted({k for keys in KEYS.values() for k in keys if f"`{k}`" not in doc})
     assert missing == []
+
+
+TASKS = """\
+task_sections:
+  - number: 一
+    title: 提升创造质量
+    tasks:
+      - number: 1
+        title: 培育高价值专利
+        paragraphs:
+          - {text: 甲段, lead: [区科技局], by_duty: [各镇]}
+          - {text: 乙段, lead: [区市场监管局, 区科技局]}
+"""
+
+
+def test_a_goal_names_its_key_tasks_and_so_its_units(tmp_path):
+    goals = """\
+  - {code: hv, name: 每万人口高价值发明专利拥有量, unit: 件, category: 创造, kind: level,
+     comparator: ">=", target: 12, source: 达12件, tasks: [一.1]}
+  - {code: pledge, name: 质押金额, unit: 亿元, category: 创造, kind: level,
+     comparator: ">=", target: 2, source: 达2亿元, tasks: [一.1.2]}
+"""
+    path = _plan(tmp_path, goals + TASKS)
+    plan = load_plan(path)
+    assert [t.id for t in plan.tasks_of(plan.goal("hv"))] == ["一.1.1", "一.1.2"]
+    assert plan.units_of(plan.goal("hv")) == ("区科技局", "区市场监管局", "各镇")
+    assert plan.units_of(plan.goal("pledge")) == ("区市场监管局", "区科技局")
+    path.write_text(path.read_text(encoding="utf-8").replace("tasks: [一.1.2]", "tasks: [一.2]"), encoding="utf-8")
+    [problem] = _problems(path)
+    assert problem.column == "goals[1].tasks" and "没有编号为“一.2”的任务" in problem.message
