@@ -1,5 +1,6 @@
-"""The overview's scorecard: counts by status, the final verdict once target-year data arrive,
-the goals that lag, and one tile per goal. Computed from the trajectory frame (one row per goal)."""
+"""The overview's scorecard: counts by status, the final verdict once target-year data arrive
+(its sentence and count from ipdata/evaluation.py), the goals that lag, and one tile per goal.
+Computed from the trajectory frame (one row per goal)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from ipdata import evaluation as E
 from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
 from ipdata.trajectory import labels as L
@@ -46,10 +48,11 @@ def scorecard(plan: Plan, frame: pd.DataFrame) -> Scorecard:
 def _numeric_scorecard(plan: Plan, frame: pd.DataFrame) -> Scorecard:
     judged = frame[frame["kind"] != "trend"]
     counts = {s: int((frame["status"] == s).sum()) for s in STATUS_ORDER if (frame["status"] == s).any()}
-    years = judged["latest_year"].dropna()
-    as_of = int(years.max()) if not years.empty else None
-    final = as_of is not None and as_of >= plan.target_year
-    achieved = int(judged["status"].isin(ACHIEVED).sum())
+    as_of = E.latest_year(frame)
+    final = E.is_final(plan, frame)
+    # Once final, 达成 is judged on target-year data only (a goal met in an earlier year is 待定).
+    achieved = (E.evaluate(plan, judged).achieved if final
+                else int(judged["status"].isin(ACHIEVED).sum()))
     lag = judged[judged["status"].isin(LAGGING)].assign(
         _rank=lambda d: d["status"].map(L.STATUS_RANK), _q=lambda d: d["schedule_ratio"].fillna(-1e9))
     lagging = tuple(lag.sort_values(["_rank", "_q"])["name"])
@@ -61,32 +64,16 @@ def _headline(plan: Plan, judged: int, achieved: int, as_of: int | None,
               final: bool, frame: pd.DataFrame) -> str:
     if as_of is None:
         return f"尚无数据：{judged} 项有目标的指标等待上传数据。"
+    if final:  # the final evaluation's own sentence: 达成 / 未达成 / 待定 on target-year data
+        return E.evaluate(plan, frame).summary
     # Counted over the judged goals only, so that the parts add up to `judged` (a trend goal
     # without data is 数据不足 too, but not one of the goals with a target).
     mine = frame["status"].value_counts()
     parts = "，".join(f"{s} {int(mine[s])} 项" for s in STATUS_ORDER
                      if s in mine.index and s not in (L.UP, L.FLAT, L.DOWN, L.NO_TARGET))
-    if final:
-        latest = frame["latest_year"].astype("Float64").fillna(0)
-        due = _due(plan, frame)
-        missing = int((latest < due).sum())
-        # Target-year data but no verdict: a cumulative goal missing earlier years' increments.
-        undecided = int(((latest >= due) & (frame["status"] == L.NO_DATA)).sum())
-        years = f"{plan.target_year}年" if due.eq(plan.target_year).all() else "目标年"
-        tail = f"；{missing} 项尚无{years}数据" if missing else ""
-        tail += f"；{undecided} 项数据不全，无法判断是否完成" if undecided else ""
-        return f"终期评估：{judged} 项有目标的指标中达成 {achieved} 项（{parts}）{tail}。"
     elapsed = (as_of - plan.base_year) / (plan.target_year - plan.base_year)
     return (f"截至{as_of}年（序时进度{R.percent(elapsed)}），{judged} 项有目标的指标中：{parts}。"
             f"{plan.target_year}年数据尚未上传，终期结论待定。")
-
-
-def _due(plan: Plan, frame: pd.DataFrame) -> pd.Series:
-    """Each row's target year: a goal may be due before the plan's end (its own target_year), a
-    region by its own target's year."""
-    if "target_year" in frame.columns:
-        return frame["target_year"].astype("Float64")
-    return frame["code"].map(lambda c: plan.target_year_of(plan.goal(c))).astype("Float64")
 
 
 def filter_goals(frame: pd.DataFrame, statuses=None, categories=None) -> pd.DataFrame:

@@ -40,8 +40,18 @@ def test_final_verdict_once_target_year_data_arrive():
                           status=["未完成", "已完成", "倒退", "已建成", "增长"])
     sc = scorecard(PLAN, final)
     assert (sc.final, sc.achieved) == (True, 2)
-    assert sc.headline == ("终期评估：4 项有目标的指标中达成 2 项（已完成 1 项，已建成 1 项，倒退 1 项，未完成 1 项）；"
-                           "1 项尚无2025年数据。")
+    # the verdict on 2025 data (ipdata/evaluation.py), not the 2024 status (倒退) of the goal still awaited
+    assert sc.headline == "终期评估：4 项有目标的指标中达成 2 项，未达成 1 项；1 项尚无2025年数据。"
+
+
+def test_final_verdict_does_not_count_a_goal_met_only_in_an_earlier_year():
+    """结案率 met in 2024, no 2025 value yet: 待定, not 达成 (issue 14)."""
+    final = MIDWAY.assign(latest_year=[2025, 2024, 2024, 2025, 2025],
+                          status=["未完成", "已完成", "倒退", "已建成", "增长"])
+    sc = scorecard(PLAN, final)
+    assert (sc.final, sc.achieved) == (True, 1)
+    assert sc.headline == ("终期评估：4 项有目标的指标中达成 1 项，未达成 1 项；"
+                           "1 项2024年已达到目标、2025年数据尚未上传，不计入达成；1 项尚无2025年数据。")
 
 
 def test_tiles_texts_and_bars():
@@ -90,8 +100,8 @@ def test_cumulative_goals_missing_earlier_years_are_not_counted_as_missed():
     sc = scorecard(PLAN, frame)
     assert (sc.final, sc.achieved, sc.counts.get("未完成")) == (True, 1, 1)
     # 19 judged; 16 goals have no 2025 data; 2 have it but lack 2022-2024
-    assert sc.headline.startswith("终期评估：19 项有目标的指标中达成 1 项（已完成 1 项，未完成 1 项，数据不足 17 项）")
-    assert sc.headline.endswith("；15 项尚无2025年数据；2 项数据不全，无法判断是否完成。")
+    assert sc.headline == ("终期评估：19 项有目标的指标中达成 1 项，未达成 1 项；15 项尚无2025年数据；"
+                           "2 项数据不全，无法判断是否完成。")
     t = tiles(PLAN, frame).set_index("code")
     assert t.loc["overseas_patents_new", ["status", "value_text", "year_text", "gap_text"]].tolist() == [
         "数据不足", "数据不全", "", ""]

@@ -24,6 +24,9 @@ NO_TARGET = "无分解目标"
 # Rank goals (进入全省第一方阵): the latest rank is inside the plan's band or not (trajectory/rank.py).
 MET = "达成"
 NOT_MET = "未达成"
+# The final evaluation (ipdata/evaluation.py) says 达成 / 未达成 of a goal judged on its target
+# year's data, and 待定 while that year's data are missing (a verdict, not an engine status).
+PENDING = "待定"
 
 STATUS_LABELS = (
     DONE, MISSED, NO_DATA, BACKWARD, AHEAD, ON_TRACK, BEHIND, BUILT, NOT_BUILT, UP, DOWN, FLAT,
