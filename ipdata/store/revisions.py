@@ -17,10 +17,13 @@ from ipdata.store.schema import SPECS, TARGETS, VALUES, TableSpec
 REL_TOL = 1e-9  # values within this relative tolerance count as unchanged
 
 
-def state_sql(spec: TableSpec, upto: int | None = None) -> str:
-    """Rows of `spec` as they stood after revision `upto` (None: latest), tombstones dropped."""
+def state_sql(spec: TableSpec, upto: int | None = None, only: str = "") -> str:
+    """Rows of `spec` as they stood after revision `upto` (None: latest), tombstones dropped;
+    `only`: a condition on the key columns (its parameters bound by the caller), applied to the
+    stored rows before the latest of each key is taken."""
     keys = ", ".join(spec.keys)
-    where = "" if upto is None else f"WHERE revision_id <= {int(upto)}"
+    conditions = ([] if upto is None else [f"revision_id <= {int(upto)}"]) + ([only] if only else [])
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     cols = ", ".join(spec.public_columns)
     return f"""
         SELECT {cols} FROM (
@@ -33,6 +36,24 @@ def state_sql(spec: TableSpec, upto: int | None = None) -> str:
 def read_state(con: duckdb.DuckDBPyConnection, spec: TableSpec, upto: int | None = None) -> pd.DataFrame:
     frame = con.execute(state_sql(spec, upto)).df()
     return none_for_missing(frame, [c for c in spec.public_columns if spec.sql_type(c) == "VARCHAR"])
+
+
+def read_series_state(con: duckdb.DuckDBPyConnection, spec: TableSpec, upto: int | None,
+                      series: list[str]) -> pd.DataFrame:
+    """read_state of the rows of some series codes only (values, targets)."""
+    frame = con.execute(state_sql(spec, upto, "list_contains(?, series)"), [series]).df()
+    return none_for_missing(frame, [c for c in spec.public_columns if spec.sql_type(c) == "VARCHAR"])
+
+
+def revisions_writing(con: duckdb.DuckDBPyConnection, series: list[str], regions: list[str] | None) -> list[int]:
+    """Ids of the revisions that wrote a value or region target of `series` (in `regions` when
+    given), oldest first."""
+    where = "list_contains($series, series)" + ("" if regions is None else " AND list_contains($regions, region)")
+    params = {"series": series, **({} if regions is None else {"regions": regions})}
+    rows = con.execute(f"""SELECT revision_id FROM {VALUES.table} WHERE {where}
+                           UNION SELECT revision_id FROM {TARGETS.table} WHERE {where}
+                           ORDER BY revision_id""", params).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def none_for_missing(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

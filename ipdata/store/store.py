@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import operator
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -223,6 +223,29 @@ class Store:
             state = {spec.name: revisions.read_state(con, spec, n) for spec in SPECS}
         state[TASKS.name] = self._own_tasks(state[TASKS.name])
         return state
+
+    def values_at(self, revision_id: int, series: Iterable[str] | None = None) -> pd.DataFrame:
+        """Values as they stood right after `revision_id` (0: none), columns as `values()`; only
+        those of the `series` codes when given (a goal's history reads its own rows)."""
+        return self._series_state(VALUES, revision_id, series)
+
+    def targets_at(self, revision_id: int, series: Iterable[str] | None = None) -> pd.DataFrame:
+        """Region targets as they stood right after `revision_id`, as `values_at`."""
+        return self._series_state(TARGETS, revision_id, series)
+
+    def _series_state(self, spec: schema.TableSpec, revision_id: int, series: Iterable[str] | None) -> pd.DataFrame:
+        with self._reading() as con:
+            n = self._check_revision(con, revision_id)
+            if series is None:
+                return revisions.read_state(con, spec, n)
+            return revisions.read_series_state(con, spec, n, list(series))
+
+    def revisions_writing(self, series: Iterable[str], regions: Iterable[str] | None = None) -> list[int]:
+        """Ids of the revisions that added, changed or removed a value or region target of any of
+        the `series` codes (in one of `regions`, when given), oldest first. A revision that wrote
+        only other series (another plan's), task progress or notes is not among them."""
+        with self._reading() as con:
+            return revisions.revisions_writing(con, list(series), None if regions is None else list(regions))
 
     def latest_revision_id(self) -> int:
         """0 for an empty store."""

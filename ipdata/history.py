@@ -1,0 +1,436 @@
+"""What changed between revisions of the store: which goals changed status, and why, in the
+plan's words and with every figure rounded by ipdata.rounding (docs/method.md §9).
+
+    last_update(store, region=None) -> Update     the latest revision that changed data the plan
+                                                  uses, against the state right before it
+    goal_history(store, code, region=None, limit=HISTORY_LIMIT) -> list[Step]
+                                                  one goal, each revision that moved it, newest first
+    compare(plan, before, after, revision, region=None) -> list[Step]
+                                                  two states of the data, one Step per goal that moved
+    history_table(steps, people) -> DataFrame     the goal page's table (Chinese headers)
+
+"Data the plan uses" is the values and region targets of its series (goals, numerators of
+derived goals, context series) in its own regions: a revision that wrote only another plan's
+series, task progress or notes is no update of this plan's goals. Both states are judged under
+the plan as accepted now, so a change of the plan file itself is not a revision here.
+
+A Step carries records for tables and JSON (`record`) and sentences for pages and briefs
+(`sentence`): "万人高价值发明专利拥有量由基本符合预期转为滞后：2024年值由15.0件修订为14.2件；完成进度…".
+Results are cached by the store's cache_key (a new revision, a restore or a confirmed plan change
+renews it), so the overview and a goal page read the store and compute trajectories once per update.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ipdata import rounding as R
+from ipdata.catalogue import Goal, Plan
+from ipdata.store import Store
+from ipdata.trajectory import STATUS_RANK, compute, goal_values
+from ipdata.views import REVISION_KIND_LABELS, local_time
+
+HISTORY_LIMIT = 20  # a goal's history shows the last this many revisions that wrote its data
+OVERVIEW_LIMIT = 6  # the overview lists this many status changes, then says how many more
+REL_TOL = 1e-9  # as the store's diff: values this close are the same value
+CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A revision as the history tells it. `user`, `file_name` and `comment` name people: only
+    statisticians and admins see them (audit.may_see_people); `record(people=False)` leaves them out."""
+
+    id: int
+    created_at: str  # UTC, ISO 8601
+    kind: str  # import | demo | rollback | task-edit | note
+    rollback_to: int | None = None
+    n_demo_removed: int = 0
+    user: str | None = None
+    file_name: str | None = None
+    comment: str | None = None
+
+    @property
+    def date(self) -> str:
+        """The Beijing date: '2025-03-01'."""
+        return local_time(self.created_at)[:10]
+
+    @property
+    def label(self) -> str:
+        """导入, 示例数据, 回滚到第3版 …"""
+        if self.kind == "rollback" and self.rollback_to is not None:
+            return f"回滚到第{self.rollback_to}版"
+        return REVISION_KIND_LABELS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One goal in one region between the state right before `revision` and right after it."""
+
+    code: str
+    name: str
+    region: str
+    is_district: bool
+    revision: Revision
+    old_status: str
+    new_status: str
+    moves: tuple[str, ...]  # what moved, in rounded figures: "2024年值由15.0件修订为14.2件"
+    reason: str  # the new status's reason, as the engine words it
+    order: int  # the goal's position in the plan
+
+    @property
+    def before(self) -> int:
+        """The revision whose state this step starts from."""
+        return self.revision.id - 1
+
+    @property
+    def changed(self) -> bool:
+        return self.old_status != self.new_status
+
+    @property
+    def direction(self) -> str:
+        """'up' (better), 'down' (worse), 'other' (a change between labels that are no judgement,
+        such as 数据不足 or a trend's direction), '' (no change of status)."""
+        if not self.changed:
+            return ""
+        old, new = STATUS_RANK.get(self.old_status), STATUS_RANK.get(self.new_status)
+        if old is None or new is None or old == new:
+            return "other"
+        return "up" if new > old else "down"
+
+    @property
+    def status_text(self) -> str:
+        """'由基本符合预期转为滞后', or '仍为滞后'."""
+        return f"由{self.old_status}转为{self.new_status}" if self.changed else f"仍为{self.new_status}"
+
+    @property
+    def why(self) -> str:
+        """The figures that moved, then the reason of the new status."""
+        return "；".join([*self.moves, *([self.reason] if self.reason else [])])
+
+    @property
+    def sentence(self) -> str:
+        """'万人高价值发明专利拥有量由基本符合预期转为滞后：2024年值…；完成进度…。'"""
+        who = self.name if self.is_district else f"{self.region}{self.name}"
+        return f"{who}{self.status_text}：{self.why}。" if self.why else f"{who}{self.status_text}。"
+
+    def record(self, people: bool = False) -> dict[str, Any]:
+        """JSON-ready; with `people`, the revision's operator, file name and comment too."""
+        r = self.revision
+        out: dict[str, Any] = {
+            "code": self.code, "name": self.name, "region": self.region, "revision_id": r.id,
+            "before_revision_id": self.before, "date": r.date, "revision_kind": r.kind,
+            "revision_label": r.label, "old_status": self.old_status, "new_status": self.new_status,
+            "changed": self.changed, "direction": self.direction, "moves": list(self.moves),
+            "reason": self.reason, "sentence": self.sentence,
+        }
+        if people:
+            out.update(user=r.user, file_name=r.file_name, comment=r.comment)
+        return out
+
+
+@dataclass(frozen=True)
+class Update:
+    """The last update of the plan's data, and every goal it moved (plan order)."""
+
+    revision: Revision | None  # None: no revision ever wrote the plan's data
+    steps: tuple[Step, ...] = ()
+    district: str = ""
+
+    @property
+    def changes(self) -> list[Step]:
+        """The goals whose status changed: worse first, then better, then the rest (plan order)."""
+        rank = {"down": 0, "up": 1, "other": 2}
+        return sorted((s for s in self.steps if s.changed), key=lambda s: (rank[s.direction], s.order))
+
+    @property
+    def headline(self) -> str:
+        """'自上次更新以来（第5版，2025-03-01，导入）：2个指标状态变化，1个转好、1个转差。'"""
+        if self.revision is None:
+            return "还没有上传过这个规划的数据。"
+        r = self.revision
+        head = f"自上次更新以来（第{r.id}版，{r.date}，{r.label}）"
+        changes = self.changes
+        if not changes:
+            moved = sum(1 for s in self.steps if s.moves)
+            tail = f"{moved}个指标的数据有变化，" if moved else ""
+            return f"{head}：{tail}{self.district}各指标状态没有变化。"
+        up = sum(1 for s in changes if s.direction == "up")
+        down = sum(1 for s in changes if s.direction == "down")
+        parts = [f"{n}个{w}" for n, w in ((up, "转好"), (down, "转差")) if n]
+        return f"{head}：{len(changes)}个指标状态变化" + (f"，{'、'.join(parts)}" if parts else "") + "。"
+
+    def sentences(self, limit: int | None = None) -> list[str]:
+        """One sentence per status change (worse first); with `limit`, that many and a last line
+        saying how many more."""
+        changes = self.changes
+        shown = changes if limit is None else changes[:limit]
+        out = [s.sentence for s in shown]
+        if len(changes) > len(shown):
+            out.append(f"另有{len(changes) - len(shown)}个指标状态变化，见各指标的“变化记录”。")
+        return out
+
+    def records(self, people: bool = False) -> list[dict[str, Any]]:
+        """Every goal the update moved (status changed or not), plan order."""
+        return [s.record(people) for s in self.steps]
+
+
+@dataclass(frozen=True)
+class State:
+    """The values and region targets of some series as they stood after one revision."""
+
+    values: pd.DataFrame
+    targets: pd.DataFrame
+
+
+# --- the comparison (pure) -------------------------------------------------------------------
+
+def compare(plan: Plan, before: State, after: State, revision: Revision,
+            region: str | None = None) -> list[Step]:
+    """One Step per goal whose status, figures or target moved between `before` and `after`
+    (the states right before and right after `revision`), in plan order."""
+    region = plan.district if region is None or plan.is_district(region) else str(region)
+    old = _rows(compute(plan, before.values, before.targets, region=region), region)
+    new = _rows(compute(plan, after.values, after.targets, region=region), region)
+    old_gv, new_gv = _region_values(plan, before.values, region), _region_values(plan, after.values, region)
+    steps = []
+    for order, goal in enumerate(plan.goals):
+        o, n = old.get(goal.code), new.get(goal.code)
+        if o is None or n is None:
+            continue
+        demo = _demo_move(plan, goal, before.values, after.values, region)
+        olds = {} if demo else old_gv.get(goal.code, {})  # demo data replaced: the new figures are new
+        moves = ([demo] if demo else []) + _value_moves(goal, olds, new_gv.get(goal.code, {}), o, n)
+        moves += _target_moves(o, n, plan.is_district(region))
+        if not moves and o["status"] == n["status"]:
+            continue
+        steps.append(Step(goal.code, goal.name, region, plan.is_district(region), revision, str(o["status"]),
+                          str(n["status"]), tuple(moves), _text(n["status_reason"]), order))
+    return steps
+
+
+def _rows(frame: pd.DataFrame, region: str) -> dict[str, dict]:
+    f = frame[frame["region"] == region]
+    return {r["code"]: r for r in f.to_dict("records")}
+
+
+def _region_values(plan: Plan, values: pd.DataFrame, region: str) -> dict[str, dict[int, float]]:
+    """code -> {year: value} of each goal's tracked values in `region` (ratios derived as the
+    engine derives them)."""
+    gv = goal_values(plan, values)
+    gv = gv[gv["region"] == region]
+    out: dict[str, dict[int, float]] = {}
+    for code, year, value in zip(gv["series"], gv["year"], gv["value"], strict=True):
+        out.setdefault(code, {})[int(year)] = float(value)
+    return out
+
+
+def goal_series(goal: Goal) -> list[str]:
+    """The series codes a goal's figures come from: its own, and a derived ratio's count and
+    denominator."""
+    codes = [goal.code]
+    if goal.derive:
+        codes += [goal.derive.numerator.code, goal.derive.denominator]
+    return codes
+
+
+def _demo_move(plan: Plan, goal: Goal, before: pd.DataFrame, after: pd.DataFrame, region: str) -> str:
+    """'示例数据已删除' when the goal's rows went from demo to official data (the first official
+    import), '载入示例数据' the other way (a demo load, a rollback to it); '' otherwise."""
+    def demo(frame: pd.DataFrame) -> bool | None:
+        mine = frame[frame["series"].isin(goal_series(goal)) & (frame["region"] == region)]
+        return None if mine.empty else bool(mine["is_demo"].any())
+
+    old, new = demo(before), demo(after)
+    if old and not new:
+        return "示例数据已删除" if new is None else "示例数据已删除，改为正式数据"
+    if new and not old:
+        return "载入示例数据"
+    return ""
+
+
+def _value_moves(goal: Goal, old: dict[int, float], new: dict[int, float], o: dict, n: dict) -> list[str]:
+    """The goal's yearly figures that were added, corrected or removed, each rounded by the rule
+    of the state it belongs to."""
+    label = {"cumulative": "新增数", "rank": "排名", "milestone": "建设情况"}.get(goal.kind, "值")
+    old_rule, new_rule = _rule(goal, o), _rule(goal, n)
+
+    def fig(rule: R.Rule, x: float) -> str:
+        return _figure(goal, rule, x)
+
+    added = sorted(set(new) - set(old))
+    removed = sorted(set(old) - set(new))
+    changed = [y for y in sorted(set(old) & set(new)) if not _same(old[y], new[y])]
+    out = []
+    colon = "：" if goal.kind == "milestone" else ""
+    if len(added) <= 2:
+        out += [f"新报{y}年{label}{colon}{fig(new_rule, new[y])}" for y in added]
+    else:
+        out.append(f"新报{_years(added)}年{label}（{added[-1]}年为{fig(new_rule, new[added[-1]])}）")
+    for y in changed[:2] if len(changed) <= 2 else ():
+        a, b = fig(old_rule, old[y]), fig(new_rule, new[y])
+        out.append(f"{y}年{label}由{a}修订为{b}" if a != b else f"{y}年{label}略有修订（仍为{b}）")
+    if len(changed) > 2:
+        y = changed[-1]
+        out.append(f"修订{_years(changed)}年{label}（{y}年由{fig(old_rule, old[y])}改为{fig(new_rule, new[y])}）")
+    if len(removed) <= 2:
+        out += [f"删除{y}年{label}（原为{fig(old_rule, old[y])}）" for y in removed]
+    else:
+        out.append(f"删除{_years(removed)}年{label}")
+    return out
+
+
+def _rule(goal: Goal, row: dict) -> R.Rule:
+    """A yearly increment is not compared with the target (its running total is): plain decimals."""
+    return R.Rule(goal.display_decimals) if goal.kind == "cumulative" else R.rule_of(row, goal)
+
+
+def _figure(goal: Goal, rule: R.Rule, x: float) -> str:
+    if goal.kind == "milestone":
+        return "已建成" if x >= 1 else "未建成"
+    if goal.is_rank:
+        return f"第{rule.text(x)}{goal.unit}"
+    return rule.value(x, goal.unit)
+
+
+def _target_moves(o: dict, n: dict, district: bool) -> list[str]:
+    """A region's own target (目标分解) or a target derived from a corrected base-year value."""
+    a, b = o["target"], n["target"]
+    if (R.is_missing(a) and R.is_missing(b)) or (not R.is_missing(a) and not R.is_missing(b) and _same(a, b)):
+        return []
+    word = "目标" if district else "分解目标"
+    if R.is_missing(a):
+        return [f"{word}为{_text(n['target_text'])}"]
+    if R.is_missing(b):
+        return [f"删除{word}（原为{_text(o['target_text'])}）"]
+    return [f"{word}由{_text(o['target_text'])}变为{_text(n['target_text'])}"]
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= REL_TOL * max(abs(a), abs(b))
+
+
+def _years(years: Sequence[int]) -> str:
+    """2021—2024 for a run of years, else 2021、2023、2024."""
+    if list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}—{years[-1]}"
+    return "、".join(str(y) for y in years)
+
+
+def _text(x: object) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else str(x)
+
+
+# --- reading the store -----------------------------------------------------------------------
+
+def plan_regions(plan: Plan) -> list[str] | None:
+    """The regions whose rows are the plan's: the district and the regions it lists (None: a
+    plan that lists none takes every region)."""
+    return [plan.district, *plan.region_names] if plan.regions else None
+
+
+def last_update(store: Store, region: str | None = None) -> Update:
+    """The latest revision that wrote the plan's data, and how it moved each goal in `region`
+    (default: the district), against the state right before it."""
+    return _cached(store, ("last", region), lambda: _last_update(store, region))
+
+
+def _last_update(store: Store, region: str | None) -> Update:
+    plan = store.plan
+    series = list(plan.all_series)
+    touched = store.revisions_writing(series, plan_regions(plan))
+    if not touched:
+        return Update(None, (), plan.district)
+    n = touched[-1]
+    revision = _revisions(store)[n]
+    steps = compare(plan, _state(store, n - 1, series), _state(store, n, series), revision, region)
+    return Update(revision, tuple(steps), plan.district)
+
+
+def goal_history(store: Store, code: str, region: str | None = None, limit: int = HISTORY_LIMIT) -> list[Step]:
+    """Each of the last `limit` revisions that wrote the goal's data in `region` (default: the
+    district) and moved its status, figures or target, newest first."""
+    return _cached(store, ("goal", code, region, limit), lambda: _goal_history(store, code, region, limit))
+
+
+def _goal_history(store: Store, code: str, region: str | None, limit: int) -> list[Step]:
+    plan = store.plan
+    goal = plan.goal(code)
+    region = plan.district if region is None or plan.is_district(region) else str(region)
+    series = goal_series(goal)
+    touched = store.revisions_writing(series, [region])[-(limit + 1):] if limit > 0 else []
+    # Nothing else wrote the goal's rows in between: the state right before each revision is the
+    # state after the previous one that did (or the empty store).
+    start = touched.pop(0) if len(touched) > limit else 0
+    one = dataclasses.replace(plan, goals=(goal,))  # a goal's figures depend on its own series only
+    revisions = _revisions(store)
+    steps: list[Step] = []
+    before = _state(store, start, series)
+    for n in touched:
+        after = _state(store, n, series)
+        steps += compare(one, before, after, revisions[n], region)
+        before = after
+    return steps[::-1]
+
+
+def _state(store: Store, revision_id: int, series: list[str]) -> State:
+    return State(store.values_at(revision_id, series), store.targets_at(revision_id, series))
+
+
+def _revisions(store: Store) -> dict[int, Revision]:
+    revs = store.revisions()
+    return {int(r["id"]): Revision(
+        int(r["id"]), r["created_at"], r["kind"], None if pd.isna(r["rollback_to"]) else int(r["rollback_to"]),
+        int(r["n_demo_removed"] or 0), r["user"], r["file_name"], r["comment"],
+    ) for r in revs.to_dict("records")}
+
+
+_cache: OrderedDict[tuple, Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _cached(store: Store, what: tuple, make: Callable[[], Any]) -> Any:
+    """`make()` once per (store file, plan, cache_key, what): pages rerun on every click."""
+    key = (str(store.path), store.plan.id, store.cache_key(), *what)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = make()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def history_table(steps: Sequence[Step], people: bool) -> pd.DataFrame:
+    """The goal page's 变化记录: 日期, 版本, 类型, 状态, 变化及原因; with `people` (statisticians and
+    admins) also 文件, 说明 and 操作人. Visitors see no name of a person or a file."""
+    rows = []
+    for s in steps:
+        r = s.revision
+        row = {"日期": r.date, "版本": f"第{r.id}版", "类型": r.label,
+               "状态": f"{s.old_status} → {s.new_status}" if s.changed else f"{s.new_status}（未变）",
+               "变化及原因": s.why}
+        if people:
+            row.update({"文件": _text(r.file_name), "说明": _text(r.comment), "操作人": _text(r.user)})
+        rows.append(row)
+    columns = ["日期", "版本", "类型", "状态", "变化及原因", *(["文件", "说明", "操作人"] if people else [])]
+    return pd.DataFrame(rows, columns=columns)
+
+
+__all__ = [
+    "HISTORY_LIMIT", "OVERVIEW_LIMIT", "Revision", "State", "Step", "Update", "compare", "goal_history",
+    "goal_series", "history_table", "last_update", "plan_regions",
+]
