@@ -1,5 +1,5 @@
 """What changed between revisions of the store: which goals changed status, and why, in the
-plan's words and with every figure rounded by ipdata.rounding (docs/method.md §9).
+plan's words and with every figure rounded by ipdata.rounding (docs/method.md §12).
 
     last_update(store, region=None) -> Update     the latest revision that changed data the plan
                                                   uses, against the state right before it
