@@ -3,6 +3,8 @@ plan's words and with every figure rounded by ipdata.rounding (docs/method.md §
 
     last_update(store, region=None) -> Update     the latest revision that changed data the plan
                                                   uses, against the state right before it
+    between(store, since, until=None, region=None) -> Update
+                                                  the data after `until` against the data after `since`
     goal_history(store, code, region=None, limit=HISTORY_LIMIT) -> list[Step]
                                                   one goal, each revision that moved it, newest first
     compare(plan, before, after, revision, region=None) -> list[Step]
@@ -85,11 +87,7 @@ class Step:
     moves: tuple[str, ...]  # what moved, in rounded figures: "2024年值由15.0件修订为14.2件"
     reason: str  # the new status's reason, as the engine words it
     order: int  # the goal's position in the plan
-
-    @property
-    def before(self) -> int:
-        """The revision whose state this step starts from."""
-        return self.revision.id - 1
+    before: int  # the revision whose state this step starts from (revision.id − 1 but for `between`)
 
     @property
     def changed(self) -> bool:
@@ -144,6 +142,7 @@ class Update:
     revision: Revision | None  # None: no revision ever wrote the plan's data
     steps: tuple[Step, ...] = ()
     district: str = ""
+    since: int | None = None  # `between`: the revision compared with (else the one right before)
 
     @property
     def changes(self) -> list[Step]:
@@ -157,7 +156,8 @@ class Update:
         if self.revision is None:
             return "还没有上传过这个规划的数据。"
         r = self.revision
-        head = f"自上次更新以来（第{r.id}版，{r.date}，{r.label}）"
+        head = (f"自上次更新以来（第{r.id}版，{r.date}，{r.label}）" if self.since is None
+                else f"自第{self.since}版以来（至第{r.id}版，{r.date}）")
         changes = self.changes
         if not changes:
             moved = sum(1 for s in self.steps if s.moves)
@@ -194,9 +194,11 @@ class State:
 # --- the comparison (pure) -------------------------------------------------------------------
 
 def compare(plan: Plan, before: State, after: State, revision: Revision,
-            region: str | None = None) -> list[Step]:
+            region: str | None = None, since: int | None = None) -> list[Step]:
     """One Step per goal whose status, figures or target moved between `before` and `after`
-    (the states right before and right after `revision`), in plan order."""
+    (the states right after `since`, default the revision right before `revision`, and right
+    after `revision`), in plan order."""
+    since = revision.id - 1 if since is None else since
     region = plan.district if region is None or plan.is_district(region) else str(region)
     old = _rows(compute(plan, before.values, before.targets, region=region), region)
     new = _rows(compute(plan, after.values, after.targets, region=region), region)
@@ -213,7 +215,7 @@ def compare(plan: Plan, before: State, after: State, revision: Revision,
         if not moves and o["status"] == n["status"]:
             continue
         steps.append(Step(goal.code, goal.name, region, plan.is_district(region), revision, str(o["status"]),
-                          str(n["status"]), tuple(moves), _text(n["status_reason"]), order))
+                          str(n["status"]), tuple(moves), _text(n["status_reason"]), order, since))
     return steps
 
 
@@ -355,6 +357,23 @@ def _last_update(store: Store, region: str | None) -> Update:
     return Update(revision, tuple(steps), plan.district)
 
 
+def between(store: Store, since: int, until: int | None = None, region: str | None = None) -> Update:
+    """How the data as it stood after revision `until` (default: the latest) moved each goal
+    against the data after revision `since` (a brief "since the last report")."""
+    until = store.latest_revision_id() if until is None else until
+    return _cached(store, ("between", since, until, region), lambda: _between(store, since, until, region))
+
+
+def _between(store: Store, since: int, until: int, region: str | None) -> Update:
+    plan = store.plan
+    series = list(plan.all_series)
+    if until <= 0:
+        return Update(None, (), plan.district, since)
+    revision = _revisions(store)[until]
+    steps = compare(plan, _state(store, since, series), _state(store, until, series), revision, region, since)
+    return Update(revision, tuple(steps), plan.district, since)
+
+
 def goal_history(store: Store, code: str, region: str | None = None, limit: int = HISTORY_LIMIT) -> list[Step]:
     """Each of the last `limit` revisions that wrote the goal's data in `region` (default: the
     district) and moved its status, figures or target, newest first."""
@@ -431,6 +450,6 @@ def history_table(steps: Sequence[Step], people: bool) -> pd.DataFrame:
 
 
 __all__ = [
-    "HISTORY_LIMIT", "OVERVIEW_LIMIT", "Revision", "State", "Step", "Update", "compare", "goal_history",
+    "HISTORY_LIMIT", "OVERVIEW_LIMIT", "Revision", "State", "Step", "Update", "between", "compare", "goal_history",
     "goal_series", "history_table", "last_update", "plan_regions",
 ]

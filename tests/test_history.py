@@ -38,8 +38,11 @@ def _values(*rows: str) -> str:
 
 @pytest.fixture
 def stores(tmp_path):
+    return six_revisions(tmp_path / "ipdata.duckdb")
+
+
+def six_revisions(path) -> tuple[Store, Store]:
     """(Tongzhou's store, the national plan's store) on one file, revisions 1-6 as above."""
-    path = tmp_path / "ipdata.duckdb"
     tz = Store(path, load_plan(TONGZHOU))
     cn = Store(path, load_plan("national-ip-2021-2025"))
     assert tz.apply(upload(_values(f"{HV},全区,2021,10", f"{HV},全区,2022,12", f"{HV},全区,2023,14"),
@@ -264,3 +267,16 @@ def test_a_new_revision_renews_the_cached_answer(tmp_path):
     store.apply(upload(_values(f"{HV},全区,2024,15.6")), "王统计")
     assert last_update(store).revision.id == 2
     assert [s.revision.id for s in goal_history(store, HV)] == [2, 1]
+
+
+def test_between_two_revisions_for_a_brief(stores):
+    """Since revision 1 (2021-2023 only): the rollback left 2024 = 14.8 (滞后); the rollback's
+    own state is revision 3's, so against revision 3 nothing moved."""
+    tz, _ = stores
+    since = history.between(tz, 1)
+    assert since.headline == f"自第1版以来（至第6版，{_date(tz, 6)}）：1个指标状态变化，1个转差。"
+    assert since.sentences() == ["万人高价值发明专利拥有量由快于预期转为滞后：新报2024年值14.8件；"
+                                 "完成进度60% ÷ 序时进度75% = 0.80，低于0.9。"]
+    assert [r["before_revision_id"] for r in since.records()] == [1]
+    assert history.between(tz, 3, 6).steps == ()
+    assert history.between(tz, 3, 6).headline.endswith("：全区各指标状态没有变化。")
