@@ -2,6 +2,7 @@
 
     evaluate(plan, frame) -> Evaluation        the district's goals (frame: trajectory.compute)
     verdict_of(plan, row) -> Verdict           one row (goal × region) of a trajectory frame
+    with_verdicts(plan, frame)                 the frame with verdicts as statuses (final charts, tiles)
     region_verdicts(plan, frame_all)           each region's goals that have a target of its own
     verdict_table(verdicts) / region_summary(verdicts) / region_goal_table(plan, code, frame_all)
 
@@ -155,6 +156,17 @@ def region_verdicts(plan: Plan, frame_all: pd.DataFrame) -> tuple[Verdict, ...]:
     goals = {g.code: i for i, g in enumerate(plan.goals)}
     f = f.assign(_r=f["region"].map(order), _g=f["code"].map(goals)).sort_values(["_r", "_g"])
     return tuple(verdict_of(plan, r) for _, r in f.iterrows())
+
+
+def with_verdicts(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each judged row's status replaced by its final verdict (达成 / 未达成 / 待定),
+    for charts and tiles of the final view; trend goals and regions without a target of their own
+    keep theirs (增长, 无分解目标)."""
+    district = frame["region"].astype(str).map(plan.is_district)
+    judged = frame["kind"].ne("trend") & (frame["target"].notna() | district)
+    out = frame.copy()
+    out.loc[judged, "status"] = [verdict_of(plan, r).verdict for _, r in frame[judged].iterrows()]
+    return out
 
 
 def verdict_of(plan: Plan, row: pd.Series | dict) -> Verdict:

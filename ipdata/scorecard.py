@@ -97,16 +97,26 @@ def _gap_text(row: pd.Series, goal: Goal) -> str:
     return R.shortfall(rule, row["latest_value"], goal.unit)
 
 
+def _final_gap(v: E.Verdict) -> str:
+    """A final tile's small text: the gap on target-year data, or that the data are awaited."""
+    if v.gap_text or v.verdict != E.PENDING:
+        return v.gap_text
+    return f"{v.due}年数据尚未上传" if v.pending in (E.EARLIER, E.AWAITED) else "数据不全"
+
+
 def _bar(x: object) -> float | None:
     """A bar length in percent, clipped to 0..100 (geometry, not a figure anyone reads)."""
     return None if R.is_missing(x) else max(0.0, min(100.0, float(x) * 100))
 
 
-def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
-    """One tile per goal: texts to show and the bar lengths (percent, clipped to 0..100)."""
+def tiles(plan: Plan, frame: pd.DataFrame, final: bool = False) -> pd.DataFrame:
+    """One tile per goal: texts to show and the bar lengths (percent, clipped to 0..100). `final`
+    (the final evaluation): each goal with a target shows its verdict (达成 / 未达成 / 待定) and its
+    gap on target-year data, and no 序时进度 marker."""
     rows = []
     for _, r in frame.iterrows():
         goal = plan.goal(r["code"])
+        verdict = E.verdict_of(plan, r) if final and goal.kind != "trend" else None
         if pd.isna(r["latest_value"]):
             # data, but no total to show (a cumulative goal missing a year's increment)
             value = "暂无数据" if pd.isna(r["latest_year"]) else "数据不全"
@@ -118,14 +128,15 @@ def tiles(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
             value = R.rule_of(r, goal).value(r["latest_value"], goal.unit)
         target = r.get("target_text")
         rows.append({
-            "code": goal.code, "name": goal.name, "category": goal.category, "status": r["status"],
+            "code": goal.code, "name": goal.name, "category": goal.category,
+            "status": r["status"] if verdict is None else verdict.verdict,
             "nature": goal.nature or "",
             "value_text": value,
             "target_text": target if isinstance(target, str) and target else goal.target_text(),
             "year_text": "" if pd.isna(r["latest_year"]) or pd.isna(r["latest_value"]) else f"{int(r['latest_year'])}年",
-            "gap_text": _gap_text(r, goal),
+            "gap_text": _gap_text(r, goal) if verdict is None else _final_gap(verdict),
             "completion_pct": _bar(r["completion"]),
-            "elapsed_pct": _bar(r["time_elapsed"]),
+            "elapsed_pct": None if final else _bar(r["time_elapsed"]),
         })
     return pd.DataFrame(rows)
 

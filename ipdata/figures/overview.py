@@ -17,6 +17,7 @@ from ipdata.figures.goal import draw_goal, goal_series, milestone_axis
 from ipdata.trajectory import DEFAULT
 
 COMPLETION, SCHEDULE = "完成进度", "序时进度"
+FINAL_TITLE = "终期完成进度"
 
 
 def _labels(frame: pd.DataFrame) -> list[str]:
@@ -28,23 +29,26 @@ def _labels(frame: pd.DataFrame) -> list[str]:
     return [inert.plotly(n) for n in names]
 
 
-def progress_chart(frame: pd.DataFrame, *, demo: bool = False,
-                   title: str = "完成进度与序时进度") -> go.Figure:
+def progress_chart(frame: pd.DataFrame, *, demo: bool = False, title: str | None = None,
+                   final: bool = False) -> go.Figure:
     """One horizontal bar per row of `frame` (status_frame): completion in %, coloured by status,
     with the status symbol and label as text; a marker at 序时进度. Rows keep the frame's order,
     top to bottom. Goals without a completion (trend goals, no data) get an empty bar and say why.
+    `final` (the final evaluation, ipdata/evaluation.with_verdicts gives the verdicts as statuses):
+    no 序时进度 at all — the plan's time is up; the completion alone, 终期完成进度.
     """
+    title = title or (FINAL_TITLE if final else f"{COMPLETION}与{SCHEDULE}")
     if frame is None or frame.empty:
         return T.empty_figure(title, demo=demo)
     f = frame.reset_index(drop=True)
     labels = _labels(f)
     completion = [None if T.is_missing(c) else float(c) * 100 for c in f["completion"]]
-    elapsed = [None if T.is_missing(s) else float(s) * 100 for s in f["time_elapsed"]]
+    elapsed = [None if final or T.is_missing(s) else float(s) * 100 for s in f["time_elapsed"]]
     statuses = [s if isinstance(s, str) else "" for s in f["status"]]
     # Texts from the fractions, rounded as on every page (a 99.96 % that is not done is not 100 %).
-    c_text = [R.completion(c, s, DEFAULT.schedule_bounds)
+    c_text = [R.completion(c, None if final else s, DEFAULT.schedule_bounds)
               for c, s in zip(f["completion"], f["time_elapsed"], strict=True)]
-    e_text = [R.percent(e) for e in f["time_elapsed"]]
+    e_text = [R.MISSING if final else R.percent(e) for e in f["time_elapsed"]]
     text = [f"{T.status_symbol(s)} {s}" + ("" if c is None else f"　{ct}")
             for s, c, ct in zip(statuses, completion, c_text, strict=True)]
     fig = go.Figure()
@@ -52,8 +56,8 @@ def progress_chart(frame: pd.DataFrame, *, demo: bool = False,
         name=COMPLETION, orientation="h", y=labels, x=[0 if c is None else c for c in completion],
         marker={"color": [T.status_colour(s) for s in statuses]},
         customdata=[[s, ct, et] for s, ct, et in zip(statuses, c_text, e_text, strict=True)],
-        hovertemplate="%{y}<br>状态：%{customdata[0]}<br>完成进度：%{customdata[1]}"
-                      "<br>序时进度：%{customdata[2]}<extra></extra>",
+        hovertemplate="%{y}<br>" + ("终期结论" if final else "状态") + "：%{customdata[0]}<br>完成进度：%{customdata[1]}"
+                      + ("" if final else "<br>序时进度：%{customdata[2]}") + "<extra></extra>",
     ))
     # Labels right of the bar's end, or of 0 for a negative bar, so they never cover the names.
     fig.add_trace(go.Scatter(
@@ -85,7 +89,8 @@ def progress_chart(frame: pd.DataFrame, *, demo: bool = False,
         region = str(r["region"])
         # chart data: the percentages as the labels print them
         rows.append(row(r["name"], region, COMPLETION, years[i], _number(c_text[i]), "%"))
-        rows.append(row(r["name"], region, SCHEDULE, years[i], _number(e_text[i]), "%"))
+        if not final:
+            rows.append(row(r["name"], region, SCHEDULE, years[i], _number(e_text[i]), "%"))
     return attach(fig, rows)
 
 

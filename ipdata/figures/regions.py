@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from ipdata import inert
 from ipdata import rounding as R
 from ipdata.catalogue import Plan
+from ipdata.evaluation import with_verdicts
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, row
 from ipdata.figures.goal import ACTUAL, goal_series, milestone_axis, region_of
@@ -41,13 +42,15 @@ def _at_year(plan: Plan, code: str, f: pd.DataFrame, year: int, values: pd.DataF
 
 
 def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: int | None = None,
-                 *, values: pd.DataFrame | None = None, demo: bool = False) -> go.Figure:
+                 *, values: pd.DataFrame | None = None, demo: bool = False, final: bool = False) -> go.Figure:
     """Per-region values of one goal as horizontal bars, largest on top; the district excluded.
 
     Bars are coloured by each region's status (无分解目标 grey) with the share of the district
     total in the label and hover; a star marks a region's own target where it has one.
     `year` None = each region's latest value (from `frame_all`, rows of compute_all); with a year,
     the values of that year (looked up in `values` if given, else rows whose latest year it is).
+    `final` (the final evaluation): each region's verdict on its own target (达成 / 未达成 / 待定,
+    ipdata/evaluation.py) instead of its progress status.
     """
     goal = plan.goal(code)
     title = f"{goal.name}：分{plan.region_level}" + (f"{year}年" if year else "最新值")
@@ -56,6 +59,8 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
         return T.empty_figure(title, demo=demo, unit=goal.unit)
     f = frame_all[(frame_all["code"] == code)
                   & ~frame_all["region"].astype(str).map(plan.is_district)].copy()
+    if final and not f.empty:
+        f = with_verdicts(plan, f)
     if year is None:
         f = f.assign(value=f["latest_value"], year=f["latest_year"])
     else:
@@ -79,6 +84,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
     statuses = [s if isinstance(s, str) else "" for s in f["status"]]
     regions = f["region"].astype(str).tolist()
     shown = [inert.plotly(r) for r in regions]  # names from uploads, drawn as typed (no markup)
+    said = "终期结论" if final else "状态"
     fig = go.Figure(go.Bar(
         name=VALUE, orientation="h", y=shown, x=f["value"].tolist(),
         marker={"color": [T.status_colour(s) for s in statuses]},
@@ -86,7 +92,7 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
         customdata=[[v, s or "—", f"{T.status_symbol(st)} {st}", "" if T.is_missing(y) else int(y)]
                     for v, s, st, y in zip(shown_vals, share_txt, statuses, f["year"], strict=True)],
         hovertemplate="%{y}（%{customdata[3]}年）：%{customdata[0]}%{customdata[1]}"
-                      "<br>状态：%{customdata[2]}<extra></extra>",
+                      "<br>" + said + "：%{customdata[2]}<extra></extra>",
     ))
     data_rows = [row(goal.name, r, VALUE, y, rule.as_float(v), unit)
                  for r, y, v, rule in zip(regions, f["year"], f["value"], rules, strict=True)]

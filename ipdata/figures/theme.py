@@ -43,6 +43,9 @@ STATUS_SYMBOLS: dict[str, str] = {
     L.MET: "✔", L.NOT_MET: "✖",
 }
 UNKNOWN_COLOUR, UNKNOWN_SYMBOL = GREY, "·"
+# The final evaluation's verdicts (ipdata/evaluation.py): 达成 / 未达成 as a rank's, 待定 grey.
+VERDICT_COLOURS: dict[str, str] = {L.MET: GREEN, L.NOT_MET: VERMILLION, L.PENDING: GREY}
+VERDICT_SYMBOLS: dict[str, str] = {L.MET: "✔", L.NOT_MET: "✖", L.PENDING: "…"}
 
 # Series colours, the same in every chart.
 ACTUAL = "#1F3A68"  # dark blue
@@ -82,11 +85,16 @@ TEMPLATE = go.layout.Template(layout={
 
 
 def status_colour(status: Any) -> str:
-    return STATUS_COLOURS.get(status, UNKNOWN_COLOUR) if isinstance(status, str) else UNKNOWN_COLOUR
+    """The colour of a status or of a final verdict."""
+    if not isinstance(status, str):
+        return UNKNOWN_COLOUR
+    return STATUS_COLOURS.get(status) or VERDICT_COLOURS.get(status, UNKNOWN_COLOUR)
 
 
 def status_symbol(status: Any) -> str:
-    return STATUS_SYMBOLS.get(status, UNKNOWN_SYMBOL) if isinstance(status, str) else UNKNOWN_SYMBOL
+    if not isinstance(status, str):
+        return UNKNOWN_SYMBOL
+    return STATUS_SYMBOLS.get(status) or VERDICT_SYMBOLS.get(status, UNKNOWN_SYMBOL)
 
 
 def status_badge(status: Any) -> str:
