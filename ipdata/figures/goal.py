@@ -1,6 +1,7 @@
 """One goal over the years: actual values, target, required path, projection and its band.
 
     goal_series(plan, code, values, region) -> year, value, tracked, derived
+    is_final(figures) -> the row has its target year's data: no 达标所需路径, no 序时进度
     goal_chart(plan, code, values, figures, region) -> the chart of the 指标详情 page
     draw_goal(fig, ...) -> the same traces into a subplot (used by the category chart)
 """
@@ -149,6 +150,9 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
     written = f"{R.target_number(target)}{goal.unit}"  # the target as the plan writes it
     can_project = (has_target and projected is not None and latest_year is not None
                    and latest_value is not None and int(latest_year) < int(target_year))
+    # The target year's data are in: the verdict is final, and the path the schedule (序时进度)
+    # is measured on is no longer drawn (ipdata/evaluation.py says the verdict).
+    final = is_final(fr)
 
     if band and can_project and low is not None and high is not None:
         ly, ty = int(latest_year), int(target_year)
@@ -160,7 +164,7 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
     # Interim targets are the plan's, so the district's: the path runs through them.
     interim = [(y, v) for y, v in goal.targets if int(target_year) > y and region == plan.district
                and (base_year is None or y > int(base_year))] if has_target else []
-    if has_target and base_year is not None and base_value is not None:
+    if has_target and base_year is not None and base_value is not None and not final:
         xs, ys = path_points(int(base_year), base_value, tuple(interim), int(target_year), target)
         notes = [[rule.value(base_value, goal.unit), ""],
                  *[[f"{R.target_number(v)}{goal.unit}", f"（{INTERIM}）"] for _, v in interim], [written, ""]]
@@ -272,9 +276,17 @@ def subtitle(goal: Goal, fr: Any) -> str:
     elif _get(fr, "target_text") and ty:
         parts.append(f"{int(ty)}年目标 {_get(fr, 'target_text')}")
     c, s = T.num(_get(fr, "completion")), T.num(_get(fr, "time_elapsed"))
-    if goal.kind in ("level", "cumulative") and c is not None and s is not None:
+    if goal.kind in ("level", "cumulative") and c is not None and is_final(fr):
+        parts.append(f"终期完成进度{R.completion(c)}")  # the plan's time is up: no 序时进度
+    elif goal.kind in ("level", "cumulative") and c is not None and s is not None:
         parts.append(f"完成进度{R.completion(c, s, DEFAULT.schedule_bounds)}，序时进度{R.percent(s)}")
     return " · ".join(p for p in parts if p)
+
+
+def is_final(fr: Any) -> bool:
+    """The row (goal × region) has data for its own target year: its verdict is final."""
+    latest, due = _get(fr, "latest_year"), _get(fr, "target_year")
+    return latest is not None and due is not None and int(latest) >= int(due)
 
 
 def goal_chart(plan: Plan, code: str, values: pd.DataFrame | None, figures: Mapping | pd.Series | None,
