@@ -1,6 +1,6 @@
 """The audit trail: every write, who did it, when, what, from which file.
 
-Every data write is already a revision (import, demo, rollback, task edit) carrying user, time,
+Every data write is already a revision (import, demo, rollback, task edit, note) carrying user, time,
 file name and sha256, so the revisions are the first source of events. `events` unions all
 sources into one frame with the columns of `EVENT_COLUMNS`; a later source (user changes, failed
 logins) is one more function `(store) -> frame with EVENT_COLUMNS` appended to `SOURCES`.
@@ -158,4 +158,7 @@ def _describe(rev: dict) -> str:
         return "回滚到第 0 版（清空全部数据）" if to == 0 else f"回滚到第 {to} 版之后的状态"
     if kind == "task-edit":
         return "在线修改重点任务进度"
+    if kind == "note":  # one note a revision: added, rewritten or taken back
+        verb = "删除" if rev.get("n_removed") else "修改" if rev.get("n_changed") else "添加"
+        return f"{verb}指标备注"
     return str(kind)

@@ -92,7 +92,8 @@ REVISION_HEADERS = {
     "sha256": "文件SHA-256", "comment": "说明", "n_new": "新增", "n_changed": "修改",
     "n_removed": "删除", "n_demo_removed": "删除示例数据", "n_warnings": "警告", "rollback_to": "回滚到版本",
 }
-REVISION_KIND_LABELS = {"import": "导入", "demo": "示例数据", "rollback": "回滚", "task-edit": "任务进度编辑"}
+REVISION_KIND_LABELS = {"import": "导入", "demo": "示例数据", "rollback": "回滚", "task-edit": "任务进度编辑",
+                        "note": "指标备注"}
 
 
 def revision_table(revisions: pd.DataFrame) -> pd.DataFrame:
@@ -252,7 +253,7 @@ def region_table(plan: Plan, code: str, frame_all: pd.DataFrame) -> pd.DataFrame
 
 
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
-TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度"}
+TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度", "notes": "指标备注"}
 CHANGE_HEADERS = {"change": "变化", "table": "类型", "name": "名称", "region": "地区", "year": "年份",
                   "old": "原值", "new": "新值", "unit": "单位"}
 
@@ -291,6 +292,7 @@ def change_counts(plan: Plan, rows: pd.DataFrame) -> pd.DataFrame:
     names = {c: s.name for c, s in plan.all_series.items()}
     tables = list(TABLE_LABELS)
     n["label"] = [("任务进度" if t == "tasks" else f"{names.get(c, c)}（分解目标）" if t == "targets"
+                   else f"{names.get(c, c)}（备注）" if t == "notes"
                    else names.get(c, c)) for t, c in zip(n["table"], n["series"], strict=True)]
     n["rank"] = [(tables.index(t), order.get(c, len(order)), c) for t, c in zip(n["table"], n["series"], strict=True)]
     labels = list(dict.fromkeys(n.sort_values("rank", kind="stable")["label"]))

@@ -72,7 +72,8 @@ def tidy_state(state: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def current_state(store: Store) -> dict[str, pd.DataFrame]:
-    return {"values": store.values(), "targets": store.targets(), "tasks": store.task_progress()}
+    return {"values": store.values(), "targets": store.targets(), "tasks": store.task_progress(),
+            "notes": store.notes()}
 
 
 def assert_states_equal(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:

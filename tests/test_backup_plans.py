@@ -82,7 +82,7 @@ def test_a_backup_from_before_schema_5_restores_into_schema_5(tmp_path, monkeypa
     assert (read_manifest(bk).schema_version, read_manifest(bk).plans) == (4, [])
     store = restore(bk, tmp_path / "r.duckdb", user="管理员").store
     with duckdb.connect(str(tmp_path / "r.duckdb")) as con:
-        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [("5",)]
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [("6",)]
         assert con.execute("SELECT DISTINCT plan_id FROM task_progress").fetchall() == [(TONGZHOU,)]
     assert _records(store.values()) == V4_SHOWN["values"]
     assert _records(store.task_progress()) == V4_SHOWN["tasks"]

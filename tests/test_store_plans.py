@@ -61,14 +61,16 @@ def test_a_version_4_file_upgrades_in_place_and_shows_what_it_showed(tmp_path):
 
     store = Store(path, load_plan(TONGZHOU))
 
-    assert _sql(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
+    assert _sql(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("6",)]
     assert _records(store.values()) == V4_SHOWN["values"]
     assert _records(store.targets()) == V4_SHOWN["targets"] == []  # the rollback to 3 removed the target
     assert _records(store.task_progress()) == V4_SHOWN["tasks"]
     old_columns = list(V4_SHOWN["revisions"][0])
     assert _records(store.revisions()[old_columns]) == V4_SHOWN["revisions"]
     assert {str(n): _records(store.revision_warnings(n)) for n in range(1, 6)} == V4_SHOWN["warnings"]
-    assert {k: _records(v) for k, v in store.state_at(4).items()} == V4_SHOWN["state_at_4"]
+    at_4 = store.state_at(4)
+    assert at_4.pop("notes").empty  # notes came with schema 6
+    assert {k: _records(v) for k, v in at_4.items()} == V4_SHOWN["state_at_4"]
     assert Users(path).list()["name"].tolist() == V4_SHOWN["users"] == ["王五"]
     # hand-checked against the old code's status: 2021 10.5 (base), 2022 12.3, target 18
     shown_then = {r["code"]: r for r in V4_SHOWN["status"]}
@@ -85,7 +87,7 @@ def test_a_version_4_file_upgrades_in_place_and_shows_what_it_showed(tmp_path):
     assert _sql(path, "SELECT DISTINCT plan_id FROM task_progress") == [(TONGZHOU,)]
     history = store.plan_history()
     assert rows(history, ["plan_id", "action", "old_digest"]) == [[TONGZHOU, "register", None]]
-    assert history["summary"][0] == "数据库由结构版本 4 升级到 5：原有数据均属于这个规划"
+    assert history["summary"][0] == "数据库由结构版本 4 升级到 6：原有数据均属于这个规划"
     assert store.plan_change is None
     # and it works as a new file: a rollback to the import of revision 4 brings the target back
     assert store.rollback(4, user="王五").revision_id == 6

@@ -103,7 +103,7 @@ def test_state_at_is_history(store):
     assert rows(store.state_at(2)["values"], ["series", "year", "value", "revision_id"]) == [
         ["gdp", 2021, 1310.0, 2], ["gdp", 2022, 1400.0, 2], ["population", 2021, 120.5, 1]]
     assert store.state_at(0)["values"].empty
-    assert list(store.state_at(0)) == ["values", "targets", "tasks"]
+    assert list(store.state_at(0)) == ["values", "targets", "tasks", "notes"]
 
 
 def test_rollback_keeps_demo_provenance(tmp_path):

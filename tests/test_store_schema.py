@@ -59,6 +59,7 @@ def as_version_4(path) -> None:
         con.execute("ALTER TABLE _c RENAME TO catalogue")
         con.execute("DROP TABLE plans")
         con.execute("DROP TABLE plan_updates")
+        con.execute("DROP TABLE goal_notes")  # version 6
         con.execute("INSERT INTO meta VALUES ('plan_id', ?)", [plan_id])
         con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
 
@@ -92,7 +93,7 @@ def _version(path) -> str:
 
 def test_new_files_have_no_index_on_versioned_tables(tmp_path):
     store = new_store(tmp_path / "new.duckdb")
-    assert _version(store.path) == str(SCHEMA_VERSION) == "5"
+    assert _version(store.path) == str(SCHEMA_VERSION) == "6"
     assert _primary_keys(store.path) & {s.table for s in SPECS} == set()
     assert {"meta", "revisions", "catalogue", "users"} <= _primary_keys(store.path)
 
@@ -109,7 +110,7 @@ def test_version_1_file_is_upgraded_and_keeps_every_revision(tmp_path):
 
     reopened = Store(store.path, store.plan)
 
-    assert _version(store.path) == "5"
+    assert _version(store.path) == "6"
     assert _primary_keys(store.path) & {s.table for s in SPECS} == set()
     assert_states_equal(current_state(reopened), before)
     assert reopened.revisions().equals(history)
@@ -167,7 +168,7 @@ def test_version_2_file_is_upgraded_with_demo_provenance(tmp_path):
 
     store = Store(path, plan())
 
-    assert _version(path) == "5"
+    assert _version(path) == "6"
     assert "is_demo" in _columns(path, "task_progress") and "n_demo_removed" in _columns(path, "revisions")
     assert _columns(path, "revision_problems")[:3] == ["revision_id", "position", "code"]
     revs = store.revisions()
@@ -206,7 +207,7 @@ def test_version_3_file_gains_logins_and_the_client_of_auth_events(tmp_path):
         con.execute("ALTER TABLE auth_events DROP COLUMN client")
         con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     Store(store.path, store.plan)
-    assert _version(store.path) == "5"
+    assert _version(store.path) == "6"
     with duckdb.connect(str(store.path)) as con:
         assert con.execute("SELECT name, event, client FROM auth_events").fetchall() == [("王五", "user-add", None)]
         assert con.execute("SELECT count(*) FROM logins").fetchone() == (0,)

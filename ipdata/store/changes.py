@@ -15,8 +15,9 @@ from ipdata.store.schema import SPECS
 
 CHANGE_COLUMNS = ["table", "series", "region", "year", "task_id", "name", "unit", "old", "new",
                   "change", "fields"]
-# change: new | changed | unchanged, and for rollbacks also removed (uploads never remove their
-# own data). fields: comma-separated names of the fields that differ, for "changed" rows
+# change: new | changed | unchanged, and for rollbacks and notes taken back also removed (uploads
+# never remove their own data). A note's row: table "notes", series = the goal's code, year None
+# for the whole goal, name "<goal name>（<kind>）", old/new its text. fields: comma-separated names of the fields that differ, for "changed" rows
 # (e.g. "value,note"). An official import into a store holding demo data also writes tombstones
 # classified "demo-removed"; they are counted in `n_demo_removed`, not listed in `rows`.
 
@@ -117,7 +118,16 @@ def _rows(plan: Plan, deltas: dict[str, pa.Table]) -> pd.DataFrame:
         for k in ("series", "region", "year", "task_id"):
             part[k] = d.get(k)
         # Names and units are looked up once per distinct code, then mapped onto the rows.
-        if spec.name == "tasks":
+        if spec.name == "notes":
+            # a goal's note: its code as the series, its year (none for the whole goal), its kind
+            part["series"] = d["goal"]
+            part["year"] = d["year"].where(d["year"] != 0, None)
+            mine = d["plan_id"] == plan.id
+            names = {g.code: g.name for g in plan.goals}
+            part["name"] = [f"{names.get(c, c) if m else f'{c}（{p}）'}（{k}）"
+                            for c, p, k, m in zip(d["goal"], d["plan_id"], d["kind"], mine, strict=True)]
+            part["unit"] = None
+        elif spec.name == "tasks":
             # a rollback restores every plan's tasks: another plan's are named with its id
             mine = d["plan_id"] == plan.id
             part["name"] = _lookup(d["task_id"].where(mine, d["task_id"] + "（" + d["plan_id"] + "）"),

@@ -16,7 +16,7 @@ import pandas as pd
 from ipdata.catalogue import Plan
 from ipdata.errors import Problem
 from ipdata.ingest.upload import Upload
-from ipdata.store.schema import TARGETS, TASKS, VALUES, TableSpec
+from ipdata.store.schema import NOTES, TARGETS, TASKS, VALUES, TableSpec
 
 _CELL = re.compile(r"^([A-Za-z]+)(\d+)$")
 
@@ -48,10 +48,18 @@ def normalise(upload: Upload, plan: Plan, is_demo: bool) -> tuple[dict[str, pd.D
         TARGETS.name: _rows(upload.targets, TARGETS, problems, series_codes),
         # task ids are the plan's own: its progress is kept under its id
         TASKS.name: _rows(upload.tasks.assign(plan_id=plan.id), TASKS, problems, task_ids),
+        NOTES.name: empty(NOTES),  # a workbook carries no notes: they are written on the goal page
     }
     for frame in frames.values():
         set_demo(frame, is_demo)
     return frames, problems
+
+
+def empty(spec: TableSpec) -> pd.DataFrame:
+    """A typed frame of `spec` without rows (a table an upload does not touch)."""
+    dtypes = {c: "Int64" if c == "year" else "float64" if c in spec.numbers else object
+              for c in (*spec.keys, *spec.numbers, *spec.texts)}
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
 
 
 def set_demo(frame: pd.DataFrame, is_demo: bool) -> None:

@@ -127,6 +127,19 @@ def diff(
     return con.sql(sql).to_arrow_table()
 
 
+def removal(con: duckdb.DuckDBPyConnection, spec: TableSpec, key: dict[str, object]) -> pa.Table:
+    """The delta (diff_sql's columns) removing the current row of `key`; no rows when there is
+    none. Uploads never remove; a note taken back does (ipdata/notes.py)."""
+    olds = ", ".join(f"{f} AS old_{f}" for f in spec.fields)
+    news = ", ".join(f"CAST(NULL AS {spec.sql_type(f)}) AS new_{f}" for f in spec.fields)
+    where = " AND ".join(f"{k} = ?" for k in spec.keys)
+    con.complete()  # as in diff: a relation won't run beside an unfinished result
+    return con.sql(f"""SELECT {", ".join(spec.keys)}, {olds}, {news}, 'removed' AS change,
+                              CAST(NULL AS VARCHAR) AS fields
+                       FROM ({state_sql(spec)}) WHERE {where}""",
+                   params=[key[k] for k in spec.keys]).to_arrow_table()
+
+
 def demo_state_sql(spec: TableSpec) -> str:
     """The current demo rows of `spec`."""
     return f"SELECT * FROM ({state_sql(spec)}) WHERE is_demo"

@@ -29,6 +29,12 @@ accepted are rows of `plans` (their YAML as accepted, with its digest), each cha
 plans may number their tasks alike; each revision names the plan it was made under. Versions 1-4
 held one plan, named in meta.plan_id: `migrate` gives that plan id to their task rows, revisions
 and catalogue, and the store registers the plan (ipdata/store/registry.py).
+
+Version 6 adds the notes a statistician writes on a goal (`goal_notes`: 口径变化, 不完整年份,
+政策事件, 其他), keyed (goal, plan_id, year, kind) with year 0 for the whole goal; they are
+versioned like every other table, written by "note" revisions (ipdata/notes.py), rolled back,
+backed up and restored with the data. `migrate` creates the table and rebuilds `revisions`, whose
+CHECK on the kind gains "note".
 """
 
 from __future__ import annotations
@@ -40,16 +46,16 @@ import pandas as pd
 
 from ipdata.catalogue import Plan
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
-REVISION_KINDS = ("import", "demo", "rollback", "task-edit")
+REVISION_KINDS = ("import", "demo", "rollback", "task-edit", "note")
 
 
 @dataclass(frozen=True)
 class TableSpec:
     """One versioned table: its public name, SQL name, key and compared fields."""
 
-    name: str  # public name: "values" | "targets" | "tasks"
+    name: str  # public name: "values" | "targets" | "tasks" | "notes"
     table: str  # SQL table
     upload_attr: str  # attribute of Upload that feeds it
     keys: tuple[str, ...]
@@ -99,7 +105,14 @@ TASKS = TableSpec(
     keys=("task_id", "plan_id"), numbers=(), texts=("status", "note", "updated"), main="status",
     flags=("is_demo",),
 )
-SPECS = (VALUES, TARGETS, TASKS)
+NOTES = TableSpec(
+    "notes", "goal_notes", "notes",
+    # a goal's code first (as tasks: checked against the plan); year 0 = the whole goal; one note
+    # per kind and year, so that a 口径变化 and a 政策事件 of the same year stand side by side
+    keys=("goal", "plan_id", "year", "kind"), numbers=(), texts=("text",), main="text",
+    flags=("is_demo",),
+)
+SPECS = (VALUES, TARGETS, TASKS, NOTES)
 
 _KINDS_SQL = ", ".join(f"'{k}'" for k in REVISION_KINDS)
 
@@ -212,6 +225,20 @@ CREATE TABLE task_progress (
     CHECK (deleted OR status IS NOT NULL)
 );
 """,
+    # Notes on a goal or one year of it (version 6), written by "note" revisions.
+    "goal_notes": """
+CREATE TABLE goal_notes (
+    revision_id BIGINT NOT NULL,
+    goal VARCHAR NOT NULL,          -- the goal's code in its plan
+    plan_id VARCHAR NOT NULL,
+    year BIGINT NOT NULL,           -- 0: the whole goal
+    kind VARCHAR NOT NULL,          -- 口径变化 | 不完整年份 | 政策事件 | 其他
+    text VARCHAR,
+    is_demo BOOLEAN NOT NULL DEFAULT false,
+    deleted BOOLEAN NOT NULL,
+    CHECK (deleted OR text IS NOT NULL)
+);
+""",
     # The warnings each upload was imported with (errors refuse a file, so only warnings get here).
     "revision_problems": """
 CREATE TABLE revision_problems (
@@ -269,7 +296,8 @@ RESTORE_COLUMNS = ["restored_at", "user", "backup_dir", "backup_created_at", "ba
 # (sessions are never backed up); the plans with their history come from a backup that has them
 # (version 5 on: the catalogue is then rebuilt from them); every other table (meta, catalogue,
 # restores, and any table a later version adds) stays as the file has it.
-BACKUP_DATA_TABLES = ("revisions", "observations", "targets", "task_progress", "revision_problems")
+BACKUP_DATA_TABLES = ("revisions", "observations", "targets", "task_progress", "goal_notes",
+                      "revision_problems")
 BACKUP_PLAN_TABLES = ("plans", "plan_updates")
 BACKUP_USER_TABLES = ("users", "auth_events")
 SESSION_TABLES = ("logins",)
@@ -350,22 +378,24 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 
 def migrate(con: duckdb.DuckDBPyConnection, version: int, plan_id: str) -> None:
     """Bring a file written with schema `version` to SCHEMA_VERSION; `plan_id` is the one plan
-    such a file held (meta.plan_id): the caller registers it (registry.register) in the same
-    transaction, so a failed migration leaves the file as it was."""
+    a file of versions 1-4 held (meta.plan_id; '' for version 5 on): the caller registers it
+    (registry.register) in the same transaction, so a failed migration leaves the file as it was."""
     rebuild: list[str] = []
     if version < 3:
         # 1 -> 2: the versioned tables lose their PRIMARY KEY (see the module docstring). DuckDB
         # cannot drop a constraint, so each table is rebuilt. 2 -> 3: targets and task progress
         # gain is_demo, revisions n_demo_removed; the same rebuild adds them with their defaults.
-        rebuild += [*(spec.table for spec in SPECS), "revisions"]
+        rebuild += [VALUES.table, TARGETS.table, TASKS.table, "revisions"]  # goal_notes came in 6
     if version < 5:
         # 4 -> 5: task progress and revisions gain plan_id, the catalogue a key with it.
         rebuild += [t for t in ("task_progress", "revisions", "catalogue") if t not in rebuild]
+    if version < 6 and "revisions" not in rebuild:
+        rebuild.append("revisions")  # 5 -> 6: the CHECK on revisions.kind admits "note"
     for table in rebuild:
         _rebuild(con, table, {"plan_id": plan_id})
     if version < 3:
         mark_demo_rows(con)
-    create_missing(con)  # 3 -> 4: the logins table, auth_events.client; 4 -> 5: plans, plan_updates
+    create_missing(con)  # 3 -> 4: logins, auth_events.client; 4 -> 5: plans, plan_updates; 5 -> 6: goal_notes
     # the plan is a row of `plans` now, the catalogue is rewritten from it
     con.execute("DELETE FROM meta WHERE key IN ('plan_id', 'catalogue_sha256')")
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

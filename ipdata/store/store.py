@@ -27,9 +27,9 @@ from ipdata.store.connection import (
 )
 from ipdata.store.frames import normalise, set_demo
 from ipdata.store.registry import PlanRow
-from ipdata.store.schema import SPECS, TARGETS, TASKS, VALUES
+from ipdata.store.schema import NOTES, SPECS, TARGETS, TASKS, VALUES
 
-UPLOAD_KINDS = ("import", "demo", "task-edit")  # "rollback" revisions come only from rollback()
+UPLOAD_KINDS = ("import", "demo", "task-edit")  # "rollback" and "note" revisions have their own methods
 
 
 
@@ -201,11 +201,17 @@ class Store:
     def task_progress(self) -> pd.DataFrame:
         """Current progress of this plan's tasks: task_id, status, note, updated, revision_id, is_demo."""
         with self._reading() as con:
-            return self._own_tasks(revisions.read_state(con, TASKS))
+            return self._own(revisions.read_state(con, TASKS))
 
-    def _own_tasks(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """This plan's rows of a task frame, without the plan column (other plans number their
-        tasks alike)."""
+    def notes(self) -> pd.DataFrame:
+        """Current notes on this plan's goals: goal, year (0: the whole goal), kind, text,
+        revision_id, is_demo (ipdata/notes.py reads them for pages, charts and the deck)."""
+        with self._reading() as con:
+            return self._own(revisions.read_state(con, NOTES))
+
+    def _own(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """This plan's rows of a task or note frame, without the plan column (other plans number
+        their tasks alike, and a note is about a goal of one plan)."""
         return frame[frame["plan_id"] == self.plan.id].drop(columns="plan_id").reset_index(drop=True)
 
     def revisions(self) -> pd.DataFrame:
@@ -216,12 +222,13 @@ class Store:
             return revisions.read_revisions(con)
 
     def state_at(self, revision_id: int) -> dict[str, pd.DataFrame]:
-        """{"values", "targets", "tasks"} as they stood right after `revision_id` (0: empty);
-        tasks are this plan's."""
+        """{"values", "targets", "tasks", "notes"} as they stood right after `revision_id` (0:
+        empty); tasks and notes are this plan's."""
         with self._reading() as con:
             n = self._check_revision(con, revision_id)
             state = {spec.name: revisions.read_state(con, spec, n) for spec in SPECS}
-        state[TASKS.name] = self._own_tasks(state[TASKS.name])
+        for spec in (TASKS, NOTES):
+            state[spec.name] = self._own(state[spec.name])
         return state
 
     def values_at(self, revision_id: int, series: Iterable[str] | None = None) -> pd.DataFrame:
@@ -359,6 +366,42 @@ class Store:
             rev, changes, f"已恢复到第 {revision_id} 版的数据，保存为第 {rev} 版：{changes.summary()}。"
         )
 
+    def preview_note(self, goal: str, year: int, kind: str, text: str | None) -> Changes:
+        """What `save_note` would change (text None: remove the note). Writes nothing."""
+        with self._reading() as con:
+            return self._note_changes(con, goal, year, kind, text)
+
+    def save_note(self, goal: str, year: int, kind: str, text: str | None, user: str,
+                  comment: str | None = None) -> ApplyResult:
+        """Write, replace (text given) or remove (text None) the note of `kind` on one goal of
+        this plan for `year` (0: the whole goal) as one "note" revision, or none when nothing
+        changes. ipdata/notes.py checks the note and the user first. A note written while the
+        store holds demo data is demo data itself (it goes with the demo, as a task edit does)."""
+        with self._writing() as con:
+            changes = self._note_changes(con, goal, year, kind, text)
+            if changes.is_noop:
+                return ApplyResult(None, changes, "备注与当前内容相同，未产生新版本。")
+            rev = revisions.next_revision_id(con)
+            revisions.insert_revision(con, self._revision_row(rev, user, comment, "note", changes, None, None, None))
+            revisions.write_delta(con, NOTES, changes.deltas[NOTES.name], rev)
+        return ApplyResult(rev, changes, f"已保存为第 {rev} 版：{changes.summary(applied=True)}。")
+
+    def _note_changes(self, con: duckdb.DuckDBPyConnection, goal: str, year: int, kind: str,
+                      text: str | None) -> Changes:
+        if goal not in self.plan.goal_by_code:  # the contract with ipdata/notes.py, which says it in words
+            raise IpdataError(f"规划“{self.plan.id}”中没有指标代码“{goal}”，备注未保存。")
+        key = {"goal": goal, "plan_id": self.plan.id, "year": int(year), "kind": kind}
+        if text is None:
+            return build_changes(self.plan, {NOTES.name: revisions.removal(con, NOTES, key)})
+        frame = pd.DataFrame([{**key, "text": text}]).astype({"year": "Int64"})
+        set_demo(frame, revisions.holds_demo(con))
+        con.register("_incoming_notes", frame)
+        try:
+            delta = revisions.diff(con, NOTES, NOTES.typed_select("_incoming_notes"))
+        finally:
+            con.unregister("_incoming_notes")
+        return build_changes(self.plan, {NOTES.name: delta})
+
     def preview_rollback(self, revision_id: int) -> tuple[int, Changes]:
         """(latest revision now, what `rollback(revision_id)` would change). Writes nothing.
 
@@ -460,6 +503,9 @@ def prepare(con: duckdb.DuckDBPyConnection, path: Path, offered: Plan | None, us
             hint="升级 ipdata 到与数据库相同的版本，或使用新的数据库文件。",
         )
     if version == schema.SCHEMA_VERSION:
+        return
+    if version >= 5:  # its plans are registered already: only tables change (5 -> 6: goal_notes)
+        schema.migrate(con, version, "")
         return
     old_id = meta.get("plan_id") or ""
     if offered is not None and offered.id == old_id:
