@@ -1,7 +1,8 @@
 """The charts of an export selection, their data as a workbook, and their PNGs as a zip.
 
     selection_figures(inputs, goals, categories, regions) -> {file name: figure}
-    chart_workbook(figs) -> bytes   one sheet per chart: the rows of chart_data (Chinese headers)
+    chart_workbook(figs) -> bytes   one sheet per chart: the rows of chart_data (Chinese headers),
+                                    and a sheet 备注 with the notes drawn on them (ipdata/notes.py)
     png_zip(figs) -> bytes          one 1920×1080 PNG per chart
 
 Text is always text: a region or name starting with = + - @ (tab, CR) is an inert text cell
@@ -21,6 +22,7 @@ from openpyxl.styles import Font
 
 from ipdata.deck.inputs import Inputs, check_regions, select_goals
 from ipdata.figures import DEMO_MARK, chart_data, goal_chart
+from ipdata.figures.data import NOTE_HEADERS, chart_notes
 from ipdata.figures.theme import DEMO_NAME
 from ipdata.inert import neutralise_workbook
 
@@ -48,7 +50,8 @@ def selection_figures(inputs: Inputs, goals: Iterable[str] | None = None,
             if region is not None and row.isna()["latest_value"]:
                 continue
             name = file_stem(f"{goal.name}_{region or plan.district}")
-            out[name] = goal_chart(plan, goal.code, inputs.values, row, region=region, demo=inputs.demo)
+            out[name] = goal_chart(plan, goal.code, inputs.values, row, region=region, demo=inputs.demo,
+                                   notes=inputs.notes_of(goal.code))
     return out
 
 
@@ -84,12 +87,33 @@ def chart_workbook(figs: Mapping[str, go.Figure]) -> bytes:
             ws.append([None if _missing(v) else v for v in rec])
         for col, width in zip("ABCDEF", (30, 14, 16, 8, 12, 8), strict=True):
             ws.column_dimensions[col].width = width
+    _notes_sheet(wb, figs, used)
     if not figs:
         wb.create_sheet("无图表").append(["没有选中任何图表"])
-    neutralise_workbook(wb)
+    neutralise_workbook(wb)  # a note is typed by a person: text, never a formula
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+NOTES_SHEET = "备注"
+
+
+def _notes_sheet(wb: Workbook, figs: Mapping[str, go.Figure], used: set[str]) -> None:
+    """One sheet 备注 with the notes drawn on the charts (图表, 指标, 地区, 年份, 类别, 备注); none
+    when no chart carries a note."""
+    rows = [[name, *rec] for name, fig in figs.items()
+            for rec in chart_notes(fig).itertuples(index=False)]
+    if not rows:
+        return
+    ws = wb.create_sheet(_sheet_title(NOTES_SHEET, used))
+    ws.append(["图表", *NOTE_HEADERS.values()])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([None if _missing(v) else v for v in r])
+    for col, width in zip("ABCDEF", (30, 30, 14, 10, 12, 80), strict=True):
+        ws.column_dimensions[col].width = width
 
 
 def _missing(v) -> bool:

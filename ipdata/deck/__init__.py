@@ -4,9 +4,10 @@
 
 Slides: a title (plan, 数据截至, 示例数据 when demo, date generated); an overview table of the
 chosen goals (status cells coloured); one slide per goal with a native line chart (实际值, 目标,
-达标所需路径; data embedded, so it can be edited in PowerPoint or WPS), the status, the narrative
-and the source as a footnote; for each chosen region its table and a slide per goal it has data
-for. Every text run carries an East Asian face (see fonts.py).
+达标所需路径; data embedded, so it can be edited in PowerPoint or WPS), the status, the narrative,
+the notes statisticians wrote on the goal (ipdata/notes.py) and the source as a footnote; for
+each chosen region its table and a slide per goal it has data for. Every text run carries an
+East Asian face (see fonts.py).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ipdata.catalogue import Goal, Plan
 from ipdata.errors import IpdataError
+from ipdata.notes import GoalNote, goal_notes
 from ipdata.store import Store
 from ipdata.views import regions as regions_in
 from ipdata.views import status_frame
@@ -23,12 +24,17 @@ class Inputs:
     targets: pd.DataFrame | None = None
     demo: bool = False
     revision: str = ""  # '第3版（2025-01-10）' or '' when nothing is stored yet
+    notes: pd.DataFrame | None = None  # the goals' notes (Store.notes); None: none
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_store(cls, store: Store) -> Inputs:
         return cls(store.plan, store.values(), store.targets(), store.has_demo_data(),
-                   revision_label(store.revisions()))
+                   revision_label(store.revisions()), store.notes())
+
+    def notes_of(self, code: str) -> list[GoalNote]:
+        """The notes statisticians wrote on goal `code` (whole-goal first, then by year)."""
+        return goal_notes(self.notes, code)
 
     def frame(self, region: str | None = None) -> pd.DataFrame:
         """status_frame of one region (None = the district), computed once."""

@@ -18,6 +18,7 @@ from ipdata.catalogue import Goal
 from ipdata.deck.chart import add_goal_chart, goal_chart_data
 from ipdata.deck.inputs import Inputs
 from ipdata.figures import DEMO_MARK, STATUS_SYMBOLS, status_colour
+from ipdata.notes import GoalNote
 from ipdata.scorecard import scorecard
 from ipdata.trajectory import DEFAULT, rank
 
@@ -163,6 +164,7 @@ def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> No
     if goal.kind in ("level", "cumulative") and not pd.isna(r["completion"]):
         facts.append((f"完成进度 {_completion(r)}，序时进度 {R.percent(r['time_elapsed'])}", 16, False, DARK))
     facts += [("", 8, False, DARK), (str(r["narrative"]), 14, False, DARK)]
+    facts += _note_lines(inputs.notes_of(goal.code))
     text(slide, Inches(9.0), Inches(1.2), WIDTH - Inches(9.0) - MARGIN, Inches(5.1), facts)
     sources = "、".join(inputs.sources(goal, region)) or "—"
     foot = (f"规划原文：“{goal.source}”（{plan.short_title}，{goal.section}）\n"
@@ -170,6 +172,19 @@ def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> No
     if inputs.demo:
         foot += "；示例数据（虚构，仅供演示）"
     text(slide, MARGIN, Inches(6.55), WIDTH - 2 * MARGIN, Inches(0.8), foot.split("\n"), size=11, colour=GREY)
+
+
+NOTES_ON_SLIDE, NOTE_CHARS = 4, 60  # the facts box holds this many notes of this length
+
+
+def _note_lines(notes: list[GoalNote]) -> list[tuple]:
+    """The goal's notes (ipdata/notes.py) under the facts: '备注', then '2023年 口径变化：…' each."""
+    if not notes:
+        return []
+    lines = [(n.line if len(n.line) <= NOTE_CHARS else n.line[:NOTE_CHARS - 1] + "…") for n in notes]
+    if len(lines) > NOTES_ON_SLIDE:
+        lines = [*lines[:NOTES_ON_SLIDE - 1], f"……另有 {len(lines) - NOTES_ON_SLIDE + 1} 条备注，见指标详情页"]
+    return [("", 8, False, DARK), ("备注", 12, True, GREY), *((x, 12, False, GREY) for x in lines)]
 
 
 def region_slides(prs, inputs: Inputs, goals: list[Goal], region: str) -> None:

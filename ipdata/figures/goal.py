@@ -2,15 +2,19 @@
 
     goal_series(plan, code, values, region) -> year, value, tracked, derived
     is_final(figures) -> the row has its target year's data: no 达标所需路径, no 序时进度
-    goal_chart(plan, code, values, figures, region) -> the chart of the 指标详情 page
+    goal_chart(plan, code, values, figures, region, notes=...) -> the chart of the 指标详情 page
     draw_goal(fig, ...) -> the same traces into a subplot (used by the category chart)
+
+Notes statisticians wrote on the goal (ipdata/notes.py) are drawn too: a year's note as a dotted
+line at its year marked 注1, 注2 … (the note in the hover), and every note in the caption under
+the chart, so that a PNG or a slide carries them; chart_notes(fig) gives them as a table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,15 +24,24 @@ from ipdata import inert
 from ipdata import rounding as R
 from ipdata.catalogue import COMPARATOR_LABELS, Goal, Plan
 from ipdata.figures import theme as T
-from ipdata.figures.data import attach, row
+from ipdata.figures.data import attach, attach_notes, row
 from ipdata.trajectory import DEFAULT, goal_values
 from ipdata.trajectory.targets import district_rule, path_points
+
+if TYPE_CHECKING:
+    from ipdata.notes import GoalNote
 
 SERIES_COLUMNS = ["year", "value", "tracked", "derived"]
 # Series names: legend entries and the `series` column of chart_data.
 ACTUAL, TARGET, REQUIRED, PROJECTION = "实际值", "目标", "达标所需路径", "趋势预测"
 INTERIM = "阶段目标"
 BAND, BAND_LOW, BAND_HIGH = "80%预测区间", "80%预测区间下限", "80%预测区间上限"
+# Notes: the marks at their years and the caption (annotation names), its size in pixels.
+NOTE_MARK, NOTE_CAPTION = "note-mark", "notes-caption"
+CAPTION_FONT, CAPTION_LINE_PX, CAPTION_CHARS, CAPTION_LINES = 12, 18, 70, 4
+CAPTION_SHIFT = 34  # pixels from the plot's bottom edge: below the year ticks
+PAGE_HEIGHT = 450  # the chart's height on a page (Streamlit's default); an image export is taller
+MARGIN_BOTTOM = 70  # the theme's (T.TEMPLATE): room for the ticks and the legend
 
 
 def _empty_series() -> pd.DataFrame:
@@ -290,8 +303,10 @@ def is_final(fr: Any) -> bool:
 
 
 def goal_chart(plan: Plan, code: str, values: pd.DataFrame | None, figures: Mapping | pd.Series | None,
-               region: str | None = None, *, demo: bool = False, band: bool = True) -> go.Figure:
-    """The goal's chart: values, target, required path, projection (+ 80 % band), status subtitle.
+               region: str | None = None, *, demo: bool = False, band: bool = True,
+               notes: Sequence[GoalNote] = ()) -> go.Figure:
+    """The goal's chart: values, target, required path, projection (+ 80 % band), status subtitle,
+    and the goal's notes (ipdata.notes.goal_notes) marked at their years and said in the caption.
 
     `figures` is the goal's row of `ipdata.trajectory.compute` (status_frame) for `region`.
     """
@@ -315,4 +330,44 @@ def goal_chart(plan: Plan, code: str, values: pd.DataFrame | None, figures: Mapp
         fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
     if series.empty:
         T.add_no_data(fig, f"{T.NO_DATA_TEXT}：{inert.plotly(region)}还没有{goal.name}的数据")
+    if notes:
+        add_notes(fig, goal, region, notes, drawn.year_range(plan))
     return attach(fig, drawn.rows)
+
+
+def add_notes(fig: go.Figure, goal: Goal, region: str, notes: Sequence[GoalNote], years: range) -> None:
+    """Each year's notes as a dotted line at the year marked 注n (the notes in its hover), and every
+    note in a caption under the plot (whole-goal notes first); recorded for chart_notes(fig).
+    A note's text is typed by a person: drawn as typed (inert.plotly), never as markup."""
+    lines = [f"备注 {n.kind}：{n.text}" for n in notes if n.year == 0]
+    dated: dict[int, list[GoalNote]] = {}
+    for n in notes:
+        if n.year:
+            dated.setdefault(n.year, []).append(n)
+    for i, (year, mine) in enumerate(sorted(dated.items()), start=1):
+        mark = f"注{i}"
+        lines += [f"{mark} {n.line}" for n in mine]
+        if year not in years:  # outside the drawn years: said in the caption only
+            continue
+        fig.add_shape(type="line", xref="x", yref="paper", x0=year, x1=year, y0=0, y1=1,
+                      line={"color": T.GREY, "dash": "dot", "width": 1.5}, layer="below")
+        fig.add_annotation(name=NOTE_MARK, x=year, xref="x", y=1, yref="paper", yanchor="bottom",
+                           text=mark, showarrow=False, font={"family": T.FONT_FAMILY, "size": 13, "color": "#555555"},
+                           hovertext="<br>".join(inert.plotly(n.line) for n in mine))
+    shown = [_clip(x) for x in lines[:CAPTION_LINES]]
+    if len(lines) > CAPTION_LINES:
+        shown[-1] = f"……另有 {len(lines) - CAPTION_LINES + 1} 条备注，见图表数据的“备注”表"
+    # Under the year ticks, above the legend (which keeps its place at the bottom of the figure):
+    # placed in pixels from the plot, so it sits the same on the page and in a 1920×1080 export.
+    fig.add_annotation(name=NOTE_CAPTION, text="<br>".join(inert.plotly(x) for x in shown),
+                       xref="paper", x=0, xanchor="left", yref="paper", y=0, yanchor="top", yshift=-CAPTION_SHIFT,
+                       align="left", showarrow=False,
+                       font={"family": T.FONT_FAMILY, "size": CAPTION_FONT, "color": "#555555"})
+    extra = CAPTION_LINE_PX * len(shown) + 6
+    fig.update_layout(height=PAGE_HEIGHT + extra, margin={"b": MARGIN_BOTTOM + extra})
+    attach_notes(fig, [{"goal": goal.name, "region": region, "year": n.when, "kind": n.kind, "text": n.text}
+                       for n in notes])
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CAPTION_CHARS else text[:CAPTION_CHARS - 1] + "…"
