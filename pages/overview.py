@@ -1,11 +1,21 @@
-"""总览: every goal at a glance — tiles coloured by status, counts, filters, final verdict."""
+"""总览: every goal at a glance — tiles coloured by status, counts, filters; once the plan's target
+year has data, the final evaluation (终期评估) instead: 达成 x / y, what was missed and who answers
+for it, what is still awaited, ranks apart, no 序时进度."""
 
 import html
 
 import streamlit as st
 
 from ipdata import inert
-from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS, progress_chart
+from ipdata.evaluation import Evaluation, evaluate, verdict_table, with_verdicts
+from ipdata.figures import (
+    STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    VERDICT_COLOURS,
+    VERDICT_SYMBOLS,
+    progress_chart,
+    status_symbol,
+)
 from ipdata.scorecard import filter_goals, scorecard, tiles, tiles_html
 from ipdata.trajectory import rank
 from ipdata.views import status_table
@@ -19,6 +29,10 @@ def render() -> None:
     if ui.current_values().empty:
         ui.no_data_notice()
     frame = ui.status()
+    final = evaluate(plan, frame)
+    if final.final:  # the target year's data are in: the final evaluation instead of progress
+        final_view(plan, frame, final)
+        return
     card = scorecard(plan, frame)
     st.markdown(f"<div style='font-size:15px;font-weight:600'>{html.escape(card.headline)}</div>",
                 unsafe_allow_html=True)
@@ -41,6 +55,34 @@ def render() -> None:
         ui.chart(progress_chart(shown, demo=ui.is_demo()), "overview_progress", "完成进度与序时进度")
     with st.expander("明细表"):
         st.dataframe(status_table(plan, shown), hide_index=True)
+
+
+
+def final_view(plan, frame, ev: Evaluation) -> None:
+    """终期评估: the headline figure, the missed goals with gaps and 责任单位, the pending ones,
+    the met ones, ranks apart; tiles and the completion chart without 序时进度."""
+    st.metric(f"{plan.target_year}年终期评估（有量化目标的指标）", ev.figure)
+    st.markdown(f"**{inert.markdown(ev.summary)}**")
+    for title, group in (("未达成", ev.missed), ("待定", ev.pending), ("达成", ev.met)):
+        if group:
+            st.markdown(f"##### {title}（{len(group)} 项）\n\n" + _lines(group))
+    if ev.ranks:
+        st.markdown("**排名目标**（名次，单独评价，不计入上面的达成数）\n\n" + _lines(ev.ranks))
+    if ev.trends:
+        st.caption("无量化目标、不评价达成的指标：" + "；".join(inert.markdown(v.line) for v in ev.trends))
+    numeric = rank.numeric(frame)
+    st.markdown(tiles_html(tiles(plan, numeric, final=True), {**STATUS_COLOURS, **VERDICT_COLOURS},
+                           {**STATUS_SYMBOLS, **VERDICT_SYMBOLS}, plan_id=plan.id), unsafe_allow_html=True)
+    st.caption("色块下方进度条为终期完成进度。点击任一指标查看趋势。")
+    with st.expander("终期完成进度图"):
+        ui.chart(progress_chart(with_verdicts(plan, numeric), final=True, demo=ui.is_demo()), "overview_final",
+                 "终期完成进度")
+    with st.expander("明细表"):
+        st.dataframe(verdict_table((*ev.goals, *ev.ranks)), hide_index=True)
+
+
+def _lines(verdicts) -> str:
+    return "\n".join(f"- {status_symbol(v.verdict)} {inert.markdown(v.line)}" for v in verdicts)
 
 
 ui.guarded(render)
