@@ -109,6 +109,24 @@ def _parser() -> argparse.ArgumentParser:
     ps.add_parser("diff", help="列出规划文件与数据库中已载入版本的不同（不做任何改动）")
     a = ps.add_parser("update", help="列出改动并使其生效（记入规划变更记录）")
     a.add_argument("--user", help="操作人（默认 IPDATA_USER 或系统用户名）")
+    s = sub.add_parser("note", help="指标备注（口径变化、不完整年份、政策事件、其他）：添加、列出、删除；每次改动保存为一个新版本")
+    ns = s.add_subparsers(dest="note_command", required=True, metavar="ACTION")
+    a = ns.add_parser("add", help="为一个指标（或它的某一年）添加备注；同一年份、同一类别已有备注时改为新内容")
+    a.add_argument("goal", help="指标代码（python -m ipdata goals 列出全部）")
+    a.add_argument("text", help="备注内容")
+    a.add_argument("--year", help="针对的年份，如 2023（不写表示指标整体）")
+    a.add_argument("--kind", required=True, help="类别：口径变化、不完整年份、政策事件、其他")
+    a.add_argument("--user", help="操作人（默认 IPDATA_USER 或系统用户名）")
+    a.add_argument("--comment", help="本次修改的说明（默认写明指标、年份和类别）")
+    a = ns.add_parser("remove", help="删除一条备注（作为一个新版本保存，可回滚恢复）")
+    a.add_argument("goal", help="指标代码")
+    a.add_argument("--year", help="备注的年份（不写表示指标整体）")
+    a.add_argument("--kind", required=True, help="备注的类别")
+    a.add_argument("--user", help="操作人（默认 IPDATA_USER 或系统用户名）")
+    a.add_argument("--comment", help="本次修改的说明")
+    a = ns.add_parser("list", help="列出当前的备注")
+    a.add_argument("--goal", help="只列这个指标的备注")
+    a.add_argument("--json", action="store_true")
     s = sub.add_parser("chart", help="把一个指标的图表导出为 PNG（1920×1080）或 SVG")
     s.add_argument("code")
     s.add_argument("out", type=Path)
@@ -507,6 +525,30 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_note(args: argparse.Namespace) -> int:
+    from ipdata import notes
+
+    store = _store(args)
+    if args.note_command == "list":
+        if args.goal and args.goal not in store.plan.goal_by_code:
+            raise _unknown_goal(store.plan, args.goal)
+        held = store.notes()
+        if args.json:
+            codes = [g.code for g in store.plan.goals if not args.goal or g.code == args.goal]
+            print(json.dumps([{"goal": c, "name": store.plan.goal(c).name, "year": n.year, "kind": n.kind,
+                               "text": n.text, "revision_id": n.revision_id}
+                              for c in codes for n in notes.goal_notes(held, c)], ensure_ascii=False, indent=1))
+        else:
+            _print_frame(notes.notes_table(store.plan, held, store.revisions(), code=args.goal))
+        return 0
+    if args.note_command == "add":
+        result = notes.add_note(store, _operator(args), args.goal, args.year, args.kind, args.text, args.comment)
+    else:
+        result = notes.remove_note(store, _operator(args), args.goal, args.year, args.kind, args.comment)
+    print(result.message)
+    return 0
+
+
 def _new_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -540,5 +582,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
     "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
     "status": cmd_status, "user": cmd_user, "deck": cmd_deck, "chart": cmd_chart,
-    "plans": cmd_plans, "plan": cmd_plan,
+    "plans": cmd_plans, "plan": cmd_plan, "note": cmd_note,
 }

@@ -34,7 +34,8 @@ MAX_TEXT = 500  # characters: a note is a sentence or two, not a report
 YEARS_BEFORE = 30  # a note may concern history this long before the goal's base year
 YEARS_AFTER = 5  # … or the years just after its target year
 ACTION = "添加或删除指标备注"
-PLACE = "指标备注"  # where a problem is located: the goal page's form or the CLI's arguments
+# A problem is located by the field of the goal page's form (the CLI's argument of the same name).
+GOAL_FIELD, YEAR_FIELD, KIND_FIELD, TEXT_FIELD = "指标代码", "年份", "类别", "备注内容"
 
 COLUMNS = ["goal", "year", "kind", "text", "revision_id", "is_demo"]
 HEADERS = {"name": "指标", "year": "年份", "kind": "类别", "text": "内容", "revision_id": "版本",
@@ -92,35 +93,34 @@ def check(plan: Plan, goal: str, year: object, kind: str, text: str | None = Non
     """The problems of a note on `goal` (a code of `plan`) for `year` (0: the whole goal); the
     text is not looked at when `removing`."""
     report = Report()
-    where = {"sheet": PLACE}
     known = plan.goal_by_code
     if goal not in known:
         close = difflib.get_close_matches(str(goal), list(known), n=3, cutoff=0.5)
         hint = f"相近的代码：{'、'.join(f'{c}（{known[c].name}）' for c in close)}；" if close else ""
         report.add(Problem("note-unknown-goal", f"规划中没有指标代码“{goal}”。{hint}用 `python -m ipdata goals` "
-                           "查看全部指标代码。", value=goal, **where))
+                           "查看全部指标代码。", value=goal, column=GOAL_FIELD))
     y = parse_year(year)
     if y is None:
         report.add(Problem("note-bad-year", f"年份“{year}”不是整数年份；写年份如 2023，或不写表示指标整体。",
-                           value=year, **where))
+                           value=year, column=YEAR_FIELD))
     elif y != WHOLE_GOAL and goal in known:
         lo = plan.base_year_of(known[goal]) - YEARS_BEFORE
         hi = plan.target_year_of(known[goal]) + YEARS_AFTER
         if not lo <= y <= hi:
             report.add(Problem("note-bad-year", f"年份 {y} 不在 {lo}—{hi} 年之间；备注应针对该指标有数据或要评价的年份，"
-                               "或不写年份表示指标整体。", value=year, **where))
+                               "或不写年份表示指标整体。", value=year, column=YEAR_FIELD))
     if kind not in NOTE_KINDS:
         report.add(Problem("note-bad-kind", f"备注类别“{kind}”无效；请选择 {'、'.join(NOTE_KINDS)} 之一。",
-                           value=kind, **where))
+                           value=kind, column=KIND_FIELD))
     if removing:
         return report
     body = (text or "").strip()
     if not body:
         report.add(Problem("note-empty", "备注内容为空；写明发生了什么，例如“2023年起按新口径统计，与以前年份不可比”。",
-                           **where))
+                           column=TEXT_FIELD))
     elif len(body) > MAX_TEXT:
         report.add(Problem("note-too-long", f"备注有 {len(body)} 个字，最多 {MAX_TEXT} 个；请精简，详细材料另附。",
-                           **where))
+                           column=TEXT_FIELD))
     return report
 
 
