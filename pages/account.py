@@ -71,7 +71,7 @@ def login_section(flash: bool) -> None:
 
 
 def render() -> None:
-    st.title("账户")
+    ui.heading("账户", level=1)
     if flash := st.session_state.pop(FLASH, None) or ("已退出登录。" if st.query_params.get("logout") else None):
         st.success(flash, icon=":material/check_circle:")
     user = ui.current_user()

@@ -10,12 +10,14 @@ from pages import components as ui
 
 def render() -> None:
     plan = ui.store().plan
-    category = st.segmented_control("类别", list(plan.categories), default=plan.categories[0],
-                                    key="category") or plan.categories[0]
+    left, right = st.columns([5, 2], vertical_alignment="bottom")
+    category = left.segmented_control("类别", list(plan.categories), default=plan.categories[0],
+                                      key="category") or plan.categories[0]
+    ui.plan_switcher(right)
     ui.demo_banner()
     frame = ui.status()
     mine = frame[frame["category"] == category]
-    st.markdown(tiles_html(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS), unsafe_allow_html=True)
+    st.markdown(tiles_html(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS, plan_id=plan.id), unsafe_allow_html=True)
     ui.chart(category_chart(plan, category, ui.current_values(), mine, demo=ui.is_demo()),
              "category_chart", f"分类_{category}")
     st.dataframe(status_table(plan, mine), hide_index=True)

@@ -109,19 +109,41 @@ def _switch_plan() -> None:
     st.query_params[PLAN_PARAM] = chosen
 
 
-def plan_switcher() -> None:
-    """The 规划 selectbox (sidebar) of every page: every plan the store holds and every plan file;
-    choosing one shows it on every page, and the URL then opens it again."""
+_switcher_drawn: ContextVar[bool] = ContextVar("ipdata_switcher_drawn", default=False)
+
+
+def plan_switcher(container=None) -> None:
+    """The 规划 selectbox: every plan the store holds and every plan file; choosing one shows it on
+    every page, and the URL then opens it again. Drawn in the page's heading row (heading());
+    a page that draws none gets it in the sidebar (guarded)."""
     chosen = shown_plan_id()
     options = plan_options()
     if chosen not in options:  # the default named by a path, or a plan no listing holds
         options = {chosen: chosen, **options}
-    if (unknown := st.session_state.pop(PLAN_UNKNOWN, None)) is not None:
-        st.warning(f"没有编号为“{inert.markdown(str(unknown))}”的规划，显示的是“{inert.markdown(options[chosen])}”。"
-                   "请在左侧“规划”中选择。", icon=":material/info:")
     st.session_state[PLAN_WIDGET] = chosen
-    st.sidebar.selectbox("规划", list(options), format_func=options.get, key=PLAN_WIDGET, on_change=_switch_plan,
-                         help="选择要查看的规划：每个规划的总览、分项、汇报材料和导出都按所选规划生成")
+    (container or st.sidebar).selectbox(
+        "规划", list(options), format_func=options.get, key=PLAN_WIDGET, on_change=_switch_plan,
+        label_visibility="collapsed" if container is not None else "visible",
+        help="选择要查看的规划：总览、各页面、汇报材料和导出文件都按所选规划生成")
+    _switcher_drawn.set(True)
+
+
+def heading(text: str | None = None, level: int = 4) -> None:
+    """A page's heading with the 规划 switcher at its right, in one row (the overview still fits
+    a 1366×768 laptop screen: a sidebar would take a third of its width)."""
+    left, right = st.columns([5, 2], vertical_alignment="center")
+    if text:
+        left.markdown(f"{'#' * level} {text}")
+    plan_switcher(right)
+
+
+def _unknown_plan() -> None:
+    """A ?plan= that names no plan: said once, above the page."""
+    shown = shown_plan_id()
+    if (unknown := st.session_state.pop(PLAN_UNKNOWN, None)) is not None:
+        label = plan_options().get(shown, shown)
+        st.warning(f"没有编号为“{inert.markdown(str(unknown))}”的规划，显示的是“{inert.markdown(label)}”。"
+                   "请在页面右上方的规划列表中选择。", icon=":material/info:")
 
 
 @st.cache_data(show_spinner=False)
@@ -233,8 +255,14 @@ def guarded(fn: Callable[[], Any]) -> Any:
     token = None
     try:
         token = _resolve_login()
-        plan_switcher()
-        return fn()
+        drawn = _switcher_drawn.set(False)
+        _unknown_plan()
+        try:
+            return fn()
+        finally:
+            if not _switcher_drawn.get():
+                plan_switcher()
+            _switcher_drawn.reset(drawn)
     except IpdataError as exc:
         show_error(exc)
     except Exception as exc:  # last resort: no traceback reaches a user (it goes to the server log)

@@ -112,7 +112,7 @@ def rollback_section(s, revisions) -> None:
 
 def render() -> None:
     s = ui.store()
-    st.title("数据管理")
+    ui.heading("数据管理", level=1)
     ui.demo_banner()
     if message := st.session_state.pop(FLASH, None):
         st.success(message, icon=":material/check_circle:")

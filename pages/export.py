@@ -15,7 +15,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def render() -> None:
     s = ui.store()
     plan = s.plan
-    st.markdown("#### 导出汇报材料")
+    ui.heading("导出汇报材料")
     ui.demo_banner()
     values = ui.current_values()
     if values.empty:

@@ -4,7 +4,7 @@ once the plan's target year has data, each region's final verdict against its ow
 import streamlit as st
 
 from ipdata import evaluation as E
-from ipdata import inert
+from ipdata import inert, words
 from ipdata.figures import region_chart, region_trend_chart
 from ipdata.views import region_table, regions, status_table
 from pages import components as ui
@@ -12,6 +12,7 @@ from pages import components as ui
 
 def render() -> None:
     plan = ui.store().plan
+    ui.heading(words.regions_title(plan))
     values = ui.current_values()
     ui.demo_banner()
     places = regions(plan, values)[1:]

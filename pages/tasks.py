@@ -37,7 +37,7 @@ def render() -> None:
     s = ui.store()
     plan = s.plan
     name = words.tasks_name(plan)
-    st.title(name)
+    ui.heading(name, level=1)
     if not plan.tasks:
         ui.demo_banner()
         return st.info(f"{plan.title}没有列出{name}，这里没有需要跟踪的任务。", icon=":material/info:")

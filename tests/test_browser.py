@@ -44,7 +44,7 @@ def test_overview_tile_opens_the_goal_page(browser, demo_server, tmp_path):
     assert max(bottoms) <= 768, max(bottoms)
     page.screenshot(path=tmp_path / "overview.png")
     tile.click()
-    page.wait_for_url("**/goal?code=ip_standard_units_new", timeout=30_000)
+    page.wait_for_url("**/goal?code=ip_standard_units_new&plan=tongzhou-2022-2025", timeout=30_000)
     page.get_by_text("2022年以来累计59家").wait_for(timeout=30_000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     page.screenshot(path=tmp_path / "goal.png", full_page=True)

@@ -32,7 +32,7 @@ def texts(at) -> str:
 
 
 def switcher(at):
-    [box] = [s for s in at.sidebar.selectbox if s.label == "规划"]
+    [box] = [s for s in at.selectbox if s.label == "规划"]  # at the page's top right
     return box
 
 
@@ -90,7 +90,7 @@ def test_an_unknown_plan_in_the_url_is_said_and_the_default_shown(two_plans):
     at = app(plan="no-such-plan")
     [warning] = [w.value for w in at.warning if "没有编号为" in w.value]
     assert warning.replace("\\", "") == ("没有编号为“no-such-plan”的规划，显示的是“青溪县知识产权发展监测（2026—2030年）”。"
-                                         "请在左侧“规划”中选择。")
+                                         "请在页面右上方的规划列表中选择。")
     assert switcher(at).value == COUNTY and at.query_params["plan"] == COUNTY
     at.run()  # said once
     assert "no-such-plan" not in texts(at)
