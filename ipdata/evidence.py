@@ -13,7 +13,7 @@ docs/method.md §3 (and §11 for ranks) with the thresholds actually used.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ import pandas as pd
 
 from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
-from ipdata.notes import goal_notes
+from ipdata.notes import GoalNote, goal_notes
 from ipdata.trajectory import DEFAULT, Thresholds, goal_values
 from ipdata.trajectory import labels as L
 from ipdata.trajectory.derive import canonical_regions
@@ -57,10 +57,12 @@ class Evidence:
 
 
 def evidence(plan: Plan, code: str, row: Mapping | pd.Series, values: pd.DataFrame | None,
-             notes: pd.DataFrame | None = None, region: str | None = None,
+             notes: pd.DataFrame | Sequence[GoalNote] | None = None, region: str | None = None,
              thresholds: Thresholds = DEFAULT) -> Evidence:
     """The evidence of goal `code` in `region` (None: the district); `row` is the goal's row of the
-    trajectory frame for that region."""
+    trajectory frame for that region; `notes` the store's notes (Store.notes) or the goal's own
+    (ipdata.notes.goal_notes)."""
+    mine = goal_notes(notes, code) if notes is None or isinstance(notes, pd.DataFrame) else list(notes)
     goal = plan.goal(code)
     units = plan.units_of(goal)
     ids = [t.id for t in plan.tasks_of(goal)]
@@ -72,7 +74,7 @@ def evidence(plan: Plan, code: str, row: Mapping | pd.Series, values: pd.DataFra
         as_of=goal.as_of or NO_AS_OF,
         units=unit_text,
         rule=status_rule(goal, row, thresholds, region=None if region is None or plan.is_district(region) else region),
-        notes=tuple(n.line for n in goal_notes(notes, code)),
+        notes=tuple(n.line for n in mine),
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ipdata import inert, logins, plans, render, service, settings, words
+from ipdata import inert, logins, notes, plans, render, service, settings, words
 from ipdata.auth import MAX_NAME, ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.catalogue import Plan
 from ipdata.chart_export import chart_workbook, file_stem
@@ -22,7 +22,7 @@ from ipdata.errors import IpdataError, StoreBusyError
 from ipdata.figures import DEMO_MARK, IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
 from ipdata.figures.theme import DEMO_NAME
 from ipdata.passwords import MAX_LENGTH
-from ipdata.store import Store
+from ipdata.store import ApplyResult, Store
 from ipdata.trajectory import compute_all
 from ipdata.views import status_frame
 
@@ -451,3 +451,63 @@ def need_role(role: str = STATISTICIAN, action: str = "上传、回滚和修改�
     with contextlib.suppress(Exception):
         st.page_link("pages/account.py", label="去登录", icon=":material/login:")
     return None
+
+
+@st.cache_data(show_spinner=False)
+def _cached_notes(db: str, plan: str, revision: str) -> pd.DataFrame:
+    return _store(db, plan).notes()
+
+
+def notes_of(code: str) -> list[notes.GoalNote]:
+    """The notes statisticians wrote on goal `code`, cached by revision like the frames."""
+    return notes.goal_notes(_cached_notes(*_revision()), code)
+
+
+NOTE_FLASH = "note_flash"
+
+
+def notes_form(code: str) -> None:
+    """添加或删除备注 on one goal, for statisticians and admins: a note is previewed (新增, or 修改
+    with the text it replaces) and saved only when confirmed, as a "note" revision; a note is
+    taken back the same way (ipdata/notes.py checks both, and the user)."""
+    if message := st.session_state.pop(NOTE_FLASH, None):
+        st.success(message, icon=":material/check_circle:")
+    with st.expander("添加或删除备注（统计人员）"):
+        if (user := need_role(action=notes.ACTION)) is None:
+            return
+        s, keys = store(), {k: f"note_{k}_{code}" for k in ("year", "kind", "text", "comment", "pick")}
+        goal = s.plan.goal(code)
+        years = [notes.WHOLE_GOAL, *range(s.plan.base_year_of(goal), s.plan.target_year_of(goal) + 1)]
+        left, right = st.columns(2)
+        year = left.selectbox("年份", years, format_func=notes.year_label, key=keys["year"])
+        kind = right.selectbox("类别", notes.NOTE_KINDS, key=keys["kind"])
+        text = st.text_area("备注内容", key=keys["text"], max_chars=notes.MAX_TEXT,
+                            placeholder="例如：2023年起按新口径统计，与以前年份不可比")
+        comment = st.text_input("说明（可不填，记入版本记录）", key=keys["comment"]) or None
+        try:
+            change = notes.preview(s, code, year, kind, text) if text.strip() else None
+        except IpdataError as exc:  # said here: the rest of the page stays
+            show_error(exc)
+            change = None
+        if change is not None:
+            if change.is_noop:
+                st.caption("与现有备注相同，无需保存。")
+            else:
+                old = change.rows["old"].iloc[0]
+                said = f"将修改{notes.describe(s.plan, code, year, kind)}的备注（原内容：{old}）" if old else \
+                    f"将新增备注：{notes.describe(s.plan, code, year, kind)}"
+                st.caption(inert.markdown(said))
+                if st.button(f"确认保存（操作人：{user.name}）", type="primary", key=f"note_save_{code}"):
+                    _noted(notes.add_note(s, user, code, year, kind, text, comment), keys)
+        held = notes_of(code)
+        pick = st.selectbox("删除备注", held, index=None, format_func=lambda n: n.line, key=keys["pick"],
+                            placeholder="选择要删除的备注") if held else None
+        if pick is not None and st.button(f"删除这条备注（操作人：{user.name}）", key=f"note_remove_{code}"):
+            _noted(notes.remove_note(s, user, code, pick.year, pick.kind, comment), keys)
+
+
+def _noted(result: ApplyResult, keys: dict[str, str]) -> None:
+    st.session_state[NOTE_FLASH] = result.message
+    for key in ("text", "comment", "pick"):
+        st.session_state.pop(keys[key], None)
+    st.rerun()

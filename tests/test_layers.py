@@ -33,13 +33,14 @@ def test_pages_never_touch_storage_or_excel_libraries():
 
 
 def test_pages_write_only_through_checked_entry_points():
-    """Writes go through ipdata.service / manage / tasks, which require a signed-in statistician;
-    a page calling Store.apply or Store.rollback itself would skip that check."""
+    """Writes go through ipdata.service / manage / tasks / notes, which require a signed-in
+    statistician; a page calling Store.apply, Store.rollback or Store.save_note itself would skip
+    that check."""
     offenders = []
     for p in (ROOT / "pages").glob("*.py"):
         for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("apply", "rollback")
+                    and node.func.attr in ("apply", "rollback", "save_note")
                     and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "service")):
                 offenders.append(f"{p.name}:{node.lineno}")
     assert offenders == []
