@@ -170,7 +170,7 @@ def test_the_final_verdict_awaits_each_goal_in_its_own_year(tmp_path):
     frame = compute(plan, values(("early", 2025, 30), ("early", 2027, 52), ("share", 2024, 10),
                                  ("share", 2030, 21)))
     card = scorecard(plan, frame)
-    assert card.headline == "终期评估：2 项有目标的指标中达成 2 项（已完成 2 项）。"
+    assert card.headline == "终期评估：2 项有目标的指标中达成 2 项，未达成 0 项。"  # on each own target year
     frame = compute(plan, values(("early", 2025, 30), ("early", 2026, 40), ("share", 2024, 10),
                                  ("share", 2030, 21)))
     assert scorecard(plan, frame).headline.endswith("；1 项尚无目标年数据。")
