@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ipdata import inert
+from ipdata import audit, history, inert
 from ipdata.figures import goal_chart
 from ipdata.views import goal_data_table, goal_definition, methods_table, regions
 from pages import components as ui
@@ -41,9 +41,17 @@ def render() -> None:
     with b:
         st.markdown("**定义与规划原文**")
         st.markdown("\n".join(f"- **{k}**：{v}" for k, v in goal_definition(plan, code)))
+    people = audit.may_see_people(ui.current_user())  # operators and file names: not for visitors
     st.markdown("**数据（含来源、备注和最后修改它的版本）**")
-    table = goal_data_table(plan, code, values, ui.revisions(), region)
+    revs = ui.revisions() if people else ui.revisions().assign(file_name=None)
+    table = goal_data_table(plan, code, values, revs, region)
     st.dataframe(table, hide_index=True)  # figures already rounded by the goal's rule (ipdata.rounding)
+    st.markdown(f"**变化记录**（写入本指标数据的最近{history.HISTORY_LIMIT}个版本中改变了它的各版，最新的在前）")
+    steps = history.goal_history(ui.store(), code, region)
+    if steps:
+        st.dataframe(history.history_table(steps, people), hide_index=True)
+    else:
+        st.caption("还没有版本改变过这个指标。")
 
 
 ui.guarded(render)

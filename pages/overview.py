@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from ipdata import inert
+from ipdata import history, inert
 from ipdata.evaluation import Evaluation, evaluate, verdict_table, with_verdicts
 from ipdata.figures import (
     STATUS_COLOURS,
@@ -50,6 +50,7 @@ def render() -> None:
             for r in rank.ranks(frame).itertuples()))
     if card.lagging:
         st.caption("需重点关注（滞后、倒退或未完成，最落后的在前）：" + "、".join(card.lagging))
+    since_last_update()
     st.caption("色块下方进度条：彩色为完成进度，黑色竖线为序时进度。点击任一指标查看趋势。")
     with st.expander("完成进度与序时进度对比图"):
         ui.chart(progress_chart(shown, demo=ui.is_demo()), "overview_progress", "完成进度与序时进度")
@@ -68,6 +69,7 @@ def final_view(plan, frame, ev: Evaluation) -> None:
             st.markdown(f"##### {title}（{len(group)} 项）\n\n" + _lines(group))
     if ev.ranks:
         st.markdown("**排名目标**（名次，单独评价，不计入上面的达成数）\n\n" + _lines(ev.ranks))
+    since_last_update()
     if ev.trends:
         st.caption("无量化目标、不评价达成的指标：" + "；".join(inert.markdown(v.line) for v in ev.trends))
     numeric = rank.numeric(frame)
@@ -79,6 +81,20 @@ def final_view(plan, frame, ev: Evaluation) -> None:
                  "终期完成进度")
     with st.expander("明细表"):
         st.dataframe(verdict_table((*ev.goals, *ev.ranks)), hide_index=True)
+
+
+def since_last_update() -> None:
+    """自上次更新以来: the goals whose status the last update of the plan's data changed (worse
+    first), each with the figures that moved; no names of people or files. The headline is our
+    own words; the sentences quote goal and region names, escaped."""
+    update = history.last_update(ui.store())
+    if update.revision is None:
+        return
+    shown = update.changes[:history.OVERVIEW_LIMIT]
+    lines = [f"- {STATUS_SYMBOLS.get(s.new_status, '')} {inert.markdown(s.sentence)}" for s in shown]
+    if len(update.changes) > len(shown):
+        lines.append(f"- {inert.markdown(update.sentences(history.OVERVIEW_LIMIT)[-1])}")
+    st.markdown("\n".join([f"**{update.headline}**", "", *lines]).strip())
 
 
 def _lines(verdicts) -> str:

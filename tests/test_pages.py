@@ -77,7 +77,7 @@ def test_goal_page_from_query_param(demo_db):
     at = app("pages/goal.py", code="ip_standard_units_new")
     assert at.selectbox(key="goal_code").value == "ip_standard_units_new"
     assert "2022年以来累计59家" in texts(at)
-    [methods, data] = at.dataframe
+    [methods, data, changes] = at.dataframe
     # the running totals as the sentence prints them: whole 家, the base year said, no None
     assert list(data.value["2022年以来累计"]) == ["基期，不计入", "18", "38", "59"]
     assert "第1版" in data.value["版本"].iloc[0]
@@ -107,8 +107,11 @@ def test_goal_page_sentence_never_rounds_a_miss_into_a_hit(demo_db):
     at = app("pages/goal.py", code="genuine_goods_demo_new")
     assert ("截至2024年，新增省级“正版正货”示范街区和行业2022年以来累计1个，完成目标进度的50%，序时进度75%，"
             "滞后；按2021年以来趋势，预计2025年达到1.5个，距目标尚差0.5个。") in texts(at)
-    [methods, data] = at.dataframe
+    [methods, data, changes] = at.dataframe
     assert list(methods.value["数值"])[:3] == ["50%", "75%", "0.67"]  # 1/2, 3/4, 0.5/0.75
+    # its 变化记录: the demo load (no file name for a visitor), 1 + 0 + 0 = 1 new since 2021
+    assert changes.value[["版本", "类型", "状态"]].values.tolist() == [["第1版", "示例数据", "数据不足 → 滞后"]]
+    assert changes.value["变化及原因"][0].startswith("载入示例数据；新报2021—2024年新增数（2024年为0个）；")
 
 
 def test_goal_page_region_switch(demo_db):
