@@ -1,8 +1,9 @@
-"""指标详情: one goal's trend against its target, both methods, the narrative and the data."""
+"""指标详情: one goal's trend against its target, both methods, the evidence (依据) and notes, the data."""
 
 import streamlit as st
 
 from ipdata import audit, history, inert
+from ipdata.evidence import evidence
 from ipdata.figures import goal_chart
 from ipdata.views import goal_data_table, goal_definition, methods_table, regions
 from pages import components as ui
@@ -27,7 +28,8 @@ def render() -> None:
     st.markdown(inert.markdown(row["narrative"]))  # it names the region, which an upload names
     if row["notes"]:
         st.caption(inert.markdown(row["notes"]))
-    ui.chart(goal_chart(plan, code, values, row, region=region, demo=ui.is_demo()), "goal_chart",
+    noted = ui.notes_of(code)
+    ui.chart(goal_chart(plan, code, values, row, region=region, demo=ui.is_demo(), notes=noted), "goal_chart",
              f"{goal.name}_{region}")
     a, b = st.columns(2)
     with a:
@@ -41,6 +43,9 @@ def render() -> None:
     with b:
         st.markdown("**定义与规划原文**")
         st.markdown("\n".join(f"- **{k}**：{v}" for k, v in goal_definition(plan, code)))
+    st.markdown("**依据**")  # 口径, sources of the values used, 责任单位, the rule applied, notes: typed by people
+    st.markdown("\n".join(f"- **{k}**：{inert.markdown(v)}" for k, v in evidence(plan, code, row, values, noted, region).items()))
+    ui.notes_form(code)
     people = audit.may_see_people(ui.current_user())  # operators and file names: not for visitors
     st.markdown("**数据（含来源、备注和最后修改它的版本）**")
     revs = ui.revisions() if people else ui.revisions().assign(file_name=None)
