@@ -519,7 +519,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
     inputs = Inputs.from_store(store)
     region = (check_regions(inputs, [args.region]) or [None])[0] if args.region else None
     fig = goal_chart(store.plan, args.code, inputs.values, inputs.row(args.code, region), region=region,
-                     demo=inputs.demo)
+                     demo=inputs.demo, notes=inputs.notes_of(args.code))
     args.out.write_bytes(to_png(fig) if fmt == "png" else to_svg(fig))
     print(f"已导出图表：{args.out}")
     return 0
