@@ -25,7 +25,7 @@ from ipdata.template import write_template
 from ipdata.views import local_time
 
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
-TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度"}
+TABLE_LABELS = {"values": "数值", "targets": "分解目标", "tasks": "任务进度", "notes": "指标备注"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 
 

@@ -272,3 +272,12 @@ def test_cli_refuses_a_bad_note_in_chinese_and_writes_nothing(official, capsys):
 def test_local_operator_is_the_cli_user(official):
     """The CLI's operator (an admin on the server) may write notes."""
     assert notes.add_note(official, local_operator("运维"), HV, 2024, "其他", "x").revision_id == 2
+
+
+def test_the_rollback_preview_on_the_data_page_names_the_note(official):
+    from ipdata.manage import change_table
+
+    notes.add_note(official, WANG, HV, 2023, "口径变化", "新口径")
+    _, changes = official.preview_rollback(1)
+    assert change_table(changes).values.tolist() == [
+        ["删除", "指标备注", "万人高价值发明专利拥有量（口径变化）", "", "2023", "新口径", "", ""]]
