@@ -101,7 +101,7 @@ def check(plan: Plan, goal: str, year: object, kind: str, text: str | None = Non
                            "查看全部指标代码。", value=goal, column=GOAL_FIELD))
     y = parse_year(year)
     if y is None:
-        report.add(Problem("note-bad-year", f"年份“{year}”不是整数年份；写年份如 2023，或不写表示指标整体。",
+        report.add(Problem("note-bad-year", f"年份“{year}”不是整数年份；写年份如 {plan.target_year}，或不写表示指标整体。",
                            value=year, column=YEAR_FIELD))
     elif y != WHOLE_GOAL and goal in known:
         lo = plan.base_year_of(known[goal]) - YEARS_BEFORE
@@ -116,7 +116,7 @@ def check(plan: Plan, goal: str, year: object, kind: str, text: str | None = Non
         return report
     body = (text or "").strip()
     if not body:
-        report.add(Problem("note-empty", "备注内容为空；写明发生了什么，例如“2023年起按新口径统计，与以前年份不可比”。",
+        report.add(Problem("note-empty", "备注内容为空；写明发生了什么，例如“自本年起按新口径统计，与以前年份不可比”。",
                            column=TEXT_FIELD))
     elif len(body) > MAX_TEXT:
         report.add(Problem("note-too-long", f"备注有 {len(body)} 个字，最多 {MAX_TEXT} 个；请精简，详细材料另附。",

@@ -95,10 +95,11 @@ def update_plan(store: Store, user: User) -> str:
 
 
 def plan_has_data(store: Store) -> bool:
-    """Whether the store holds any value or target of the plan's series, or any of its task progress."""
+    """Whether the store holds any value or target of the plan's series, or any of its task
+    progress or notes."""
     codes = list(store.plan.all_series)
     return (store.values()["series"].isin(codes).any() or store.targets()["series"].isin(codes).any()
-            or not store.task_progress().empty)
+            or not store.task_progress().empty or not store.notes().empty)
 
 
 def load_demo(store: Store, *, if_empty: bool = False) -> ApplyResult | None:

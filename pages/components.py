@@ -482,7 +482,7 @@ def notes_form(code: str) -> None:
         year = left.selectbox("年份", years, format_func=notes.year_label, key=keys["year"])
         kind = right.selectbox("类别", notes.NOTE_KINDS, key=keys["kind"])
         text = st.text_area("备注内容", key=keys["text"], max_chars=notes.MAX_TEXT,
-                            placeholder="例如：2023年起按新口径统计，与以前年份不可比")
+                            placeholder="例如：自本年起按新口径统计，与以前年份不可比")
         comment = st.text_input("说明（可不填，记入版本记录）", key=keys["comment"]) or None
         try:
             change = notes.preview(s, code, year, kind, text) if text.strip() else None

@@ -128,6 +128,7 @@ def test_an_official_note_keeps_the_demo_out(tmp_path):
     assert s.has_official_data()
     with pytest.raises(IpdataError, match="不能载入示例数据"):
         service.load_demo(s)
+    assert service.load_demo(s, if_empty=True) is None  # make run on it: the plan has data, no demo
 
 
 def test_the_audit_says_who_added_and_removed_a_note(official):
