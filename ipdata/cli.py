@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     a = ns.add_parser("add", help="为一个指标（或它的某一年）添加备注；同一年份、同一类别已有备注时改为新内容")
     a.add_argument("goal", help="指标代码（python -m ipdata goals 列出全部）")
     a.add_argument("text", help="备注内容")
-    a.add_argument("--year", help="针对的年份，如 2023（不写表示指标整体）")
+    a.add_argument("--year", help="针对的年份（四位数字，不写表示指标整体）")
     a.add_argument("--kind", required=True, help="类别：口径变化、不完整年份、政策事件、其他")
     a.add_argument("--user", help="操作人（默认 IPDATA_USER 或系统用户名）")
     a.add_argument("--comment", help="本次修改的说明（默认写明指标、年份和类别）")
