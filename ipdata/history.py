@@ -200,6 +200,7 @@ def compare(plan: Plan, before: State, after: State, revision: Revision,
     after `revision`), in plan order."""
     since = revision.id - 1 if since is None else since
     region = plan.district if region is None or plan.is_district(region) else str(region)
+    before, after = _focus(plan, before, region), _focus(plan, after, region)
     old = _rows(compute(plan, before.values, before.targets, region=region), region)
     new = _rows(compute(plan, after.values, after.targets, region=region), region)
     old_gv, new_gv = _region_values(plan, before.values, region), _region_values(plan, after.values, region)
@@ -217,6 +218,16 @@ def compare(plan: Plan, before: State, after: State, revision: Revision,
         steps.append(Step(goal.code, goal.name, region, plan.is_district(region), revision, str(o["status"]),
                           str(n["status"]), tuple(moves), _text(n["status_reason"]), order, since))
     return steps
+
+
+def _focus(plan: Plan, state: State, region: str) -> State:
+    """The rows of `region` and of the district (a region's share is of it): a store of many
+    regions is judged for one at the cost of one."""
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        names = {r for r in frame["region"].unique() if r == region or plan.is_district(r)}
+        return frame[frame["region"].isin(names)]
+
+    return State(keep(state.values), keep(state.targets))
 
 
 def _rows(frame: pd.DataFrame, region: str) -> dict[str, dict]:
@@ -248,7 +259,9 @@ def _demo_move(plan: Plan, goal: Goal, before: pd.DataFrame, after: pd.DataFrame
     """'示例数据已删除' when the goal's rows went from demo to official data (the first official
     import), '载入示例数据' the other way (a demo load, a rollback to it); '' otherwise."""
     def demo(frame: pd.DataFrame) -> bool | None:
-        mine = frame[frame["series"].isin(goal_series(goal)) & (frame["region"] == region)]
+        # the frames are focused (_focus): for the district, every row is the district's
+        ours = frame["series"].isin(goal_series(goal))
+        mine = frame[ours if plan.is_district(region) else ours & (frame["region"] == region)]
         return None if mine.empty else bool(mine["is_demo"].any())
 
     old, new = demo(before), demo(after)
@@ -334,9 +347,14 @@ def _text(x: object) -> str:
 # --- reading the store -----------------------------------------------------------------------
 
 def plan_regions(plan: Plan) -> list[str] | None:
-    """The regions whose rows are the plan's: the district and the regions it lists (None: a
-    plan that lists none takes every region)."""
-    return [plan.district, *plan.region_names] if plan.regions else None
+    """The regions whose rows are the plan's: the district (under each of its names) and the
+    regions it lists (None: a plan that lists none takes every region)."""
+    return [plan.district, *plan.district_aliases, *plan.region_names] if plan.regions else None
+
+
+def _names(plan: Plan, region: str) -> list[str]:
+    """Every name a region's rows may be stored under (the district has aliases)."""
+    return [plan.district, *plan.district_aliases] if plan.is_district(region) else [region]
 
 
 def last_update(store: Store, region: str | None = None) -> Update:
@@ -385,7 +403,7 @@ def _goal_history(store: Store, code: str, region: str | None, limit: int) -> li
     goal = plan.goal(code)
     region = plan.district if region is None or plan.is_district(region) else str(region)
     series = goal_series(goal)
-    touched = store.revisions_writing(series, [region])[-(limit + 1):] if limit > 0 else []
+    touched = store.revisions_writing(series, _names(plan, region))[-(limit + 1):] if limit > 0 else []
     # Nothing else wrote the goal's rows in between: the state right before each revision is the
     # state after the previous one that did (or the empty store).
     start = touched.pop(0) if len(touched) > limit else 0
@@ -413,21 +431,32 @@ def _revisions(store: Store) -> dict[int, Revision]:
 
 
 _cache: OrderedDict[tuple, Any] = OrderedDict()
+_making: dict[tuple, threading.Lock] = {}
 _lock = threading.Lock()
 
 
 def _cached(store: Store, what: tuple, make: Callable[[], Any]) -> Any:
-    """`make()` once per (store file, plan, cache_key, what): pages rerun on every click."""
+    """`make()` once per (store file, plan, cache_key, what): pages rerun on every click, and
+    after an upload every viewer's next run asks at once; one computes, the others wait for it."""
     key = (str(store.path), store.plan.id, store.cache_key(), *what)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    value = make()
-    with _lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+        making = _making.setdefault(key, threading.Lock())
+    with making:
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        try:
+            value = make()
+            with _lock:
+                _cache[key] = value
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+        finally:
+            with _lock:
+                _making.pop(key, None)
     return value
 
 

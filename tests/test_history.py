@@ -280,3 +280,38 @@ def test_between_two_revisions_for_a_brief(stores):
     assert [r["before_revision_id"] for r in since.records()] == [1]
     assert history.between(tz, 3, 6).steps == ()
     assert history.between(tz, 3, 6).headline.endswith("：全区各指标状态没有变化。")
+
+
+def test_the_district_under_another_of_its_names_is_the_district(tmp_path):
+    """A row stored as 合计 (a district alias) is the district's: its revision is in the history."""
+    store = Store(tmp_path / "x.duckdb", load_plan(TONGZHOU))
+    store.apply(upload(_values(f"{HV},全区,2021,10", f"{HV},全区,2023,14")), "王统计")
+    store.apply(upload(_values(f"{HV},合计,2024,15.6")), "王统计")
+    assert [(s.revision.id, s.moves) for s in goal_history(store, HV)] == [
+        (2, ("新报2024年值15.6件",)), (1, ("新报2021年值10.0件", "新报2023年值14.0件"))]
+    assert last_update(store).revision.id == 2
+
+
+def test_viewers_asking_at_once_compute_once(tmp_path, monkeypatch):
+    """After an upload every viewer's next run asks for the last update at the same moment."""
+    import threading
+    import time
+
+    store = Store(tmp_path / "x.duckdb", load_plan(TONGZHOU))
+    store.apply(upload(_values(f"{HV},全区,2021,10", f"{HV},全区,2023,14")), "王统计")
+    calls = []
+    real = history._last_update
+
+    def slow(store, region):
+        calls.append(region)
+        time.sleep(0.3)
+        return real(store, region)
+
+    monkeypatch.setattr(history, "_last_update", slow)
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(last_update(store))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len(answers) == 4 and all(a is answers[0] for a in answers)
