@@ -102,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--category", action="append", help="只含这一类别的指标（可重复）")
     s.add_argument("--goal", action="append", help="只含这个指标代码（可重复）")
     s.add_argument("--region", action="append", help="另加这个地区的幻灯片（可重复）")
+    s = sub.add_parser("report", help="生成自评报告 Word 文件（公文格式，由 data/templates/report.docx 模板填写）；"
+                                      "装有 LibreOffice 时同时生成 PDF")
+    s.add_argument("out", type=Path, metavar="OUT.docx")
+    s.add_argument("--region", action="append",
+                   help="分地区部分只含这个地区（可重复；默认有数据的全部地区）")
+    s.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
     s = sub.add_parser("plans", help="列出数据库中和规划目录中的全部规划（年份、目标数、是否已载入）")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("plan", help="规划文件有改动时：查看改动（diff），确认后生效（update）")
@@ -449,6 +455,26 @@ def cmd_deck(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from ipdata.outputs.report import build_report, soffice, to_pdf
+    from ipdata.outputs.report.pdf import INSTALL_HINT, NO_SOFFICE
+
+    if args.out.suffix.lower() != ".docx":
+        raise IpdataError(f"输出文件应以 .docx 结尾：{args.out}")
+    store = _store(args)
+    data = build_report(store, regions=args.region)
+    args.out.write_bytes(data)
+    print(f"已生成自评报告：{args.out}")
+    if not args.no_pdf:
+        if soffice() is None:
+            print(f"{NO_SOFFICE}处理办法：{INSTALL_HINT}")
+        else:
+            print(f"已生成 PDF：{to_pdf(args.out)}")
+    if store.has_demo_data():
+        print("注意：含示例数据（虚构），不代表官方统计。")
+    return 0
+
+
 def cmd_plans(args: argparse.Namespace) -> int:
     listed = plans.list_plans(_db_path(args))
     if args.json:
@@ -582,5 +608,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
     "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
     "status": cmd_status, "user": cmd_user, "deck": cmd_deck, "chart": cmd_chart,
+    "report": cmd_report,
     "plans": cmd_plans, "plan": cmd_plan, "note": cmd_note,
 }
