@@ -5,6 +5,7 @@ import streamlit as st
 from ipdata import words
 from ipdata.chart_export import chart_workbook, png_zip, selection_figures
 from ipdata.deck import Inputs, build_deck, select_goals
+from ipdata.outputs.report import DOCX, build_report
 from ipdata.views import regions
 from pages import components as ui
 
@@ -42,6 +43,11 @@ def render() -> None:
     row.download_button("演示文稿 (.pptx)", data=ui.from_store(lambda: build_deck(s, goals, categories, places)),
                         file_name=f"{words.file_stem(plan, '汇报材料', demo)}.pptx", mime=PPTX, on_click="ignore",
                         type="primary", icon=":material/slideshow:", key="export_deck")
+    row.download_button("自评报告 (.docx)", data=ui.from_store(lambda: build_report(s, places or None)),
+                        file_name=f"{words.file_stem(plan, '自评报告', demo)}.docx", mime=DOCX, on_click="ignore",
+                        icon=":material/description:", key="export_report",
+                        help=f"公文格式的 Word 文件，含全部指标；分{level}部分为所选的{level}（未选时为有数据的全部{level}）。"
+                             "每张图约 1 秒，请稍候")
     row.download_button("图表数据 (.xlsx)", data=ui.from_store(lambda: chart_workbook(figures())),
                         file_name=f"{words.file_stem(plan, '图表数据', demo)}.xlsx", mime=XLSX, on_click="ignore",
                         icon=":material/table_view:", key="export_data")
