@@ -73,7 +73,9 @@ def _open_template(path: Path):
         raise IpdataError(f"找不到报告模板：{path}。",
                           hint="从代码仓库恢复 data/templates/report.docx，或运行 python -m ipdata.outputs.report.base 重新生成。")
     try:
-        return DocxTemplate(path)
+        tpl = DocxTemplate(path)
+        tpl.init_docx()  # opened now, so that a file that is no .docx is told here
+        return tpl
     except Exception as exc:  # not a .docx (a .doc or .wps saved under the name)
         raise IpdataError(f"报告模板无法打开：{path}（{type(exc).__name__}）。",
                           hint="在 WPS 或 Word 中另存为“Word 文档 (*.docx)”后重试。") from exc

@@ -288,7 +288,8 @@ def build(out: Path = TEMPLATE) -> Path:
     _font_table(doc)
     _theme_language(doc)
     core = doc.core_properties
-    core.author, core.title, core.comments = "", "自评报告模板", "ipdata：可在 WPS 或 Word 中编辑"
+    # docxtpl fills these too: the PDF and the file's properties carry the report's title
+    core.author, core.title, core.comments = "{{ signature }}", "{{ plan.title }}实施情况自评报告", ""
     core.last_modified_by = ""
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out)

@@ -1,0 +1,307 @@
+"""The 自评报告: opened again with python-docx as a reader's Word would, checked against the
+figures the pages show; converted to PDF with LibreOffice and read back with pdftotext."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from PIL import Image
+
+from ipdata import service
+from ipdata.cli import main
+from ipdata.deck import Inputs
+from ipdata.errors import IpdataError
+from ipdata.outputs.report import TEMPLATE, build_report, soffice, to_pdf
+from ipdata.outputs.report.fonts import FALLBACKS
+from tests.test_evaluation import import_workbook
+from tests.test_plan_national import TONGZHOU_WORDS
+
+TODAY = dt.date(2025, 3, 1)
+GOALS_HEADER = ["指标", "目标", "完成值", "完成进度", "序时进度", "状态"]
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    store = service.open_store(tmp_path_factory.mktemp("report") / "demo.duckdb")
+    service.load_demo(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def report_bytes(demo_store) -> bytes:
+    return build_report(demo_store, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def doc(report_bytes):
+    return Document(io.BytesIO(report_bytes))
+
+
+def texts(d) -> list[str]:
+    """Every paragraph of the body and its tables, in order."""
+    body = d.element.body
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+
+
+def full_text(d) -> str:
+    return "\n".join(texts(d))
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def goals_table(d):
+    [table] = [t for t in d.tables if table_rows(t)[0] == GOALS_HEADER and len(t.rows) > 5]
+    return table
+
+
+# --- page and type ---------------------------------------------------------------------------
+
+def test_page_is_a4_with_the_gbt_9704_margins(doc):
+    s = doc.sections[0]
+    assert [round(x / Mm(1), 1) for x in (s.page_width, s.page_height)] == [210.0, 297.0]
+    assert [round(x / Mm(1), 1) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == \
+        [37.0, 35.0, 28.0, 26.0]
+
+
+def test_page_numbers_at_the_outside_corner_with_dashes(doc):
+    assert doc.settings.element.find(qn("w:evenAndOddHeaders")) is not None
+    s = doc.sections[0]
+    odd, even = s.footer.paragraphs[0], s.even_page_footer.paragraphs[0]
+    assert (odd.alignment, even.alignment) == (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
+    for p in (odd, even):
+        assert p.text == "— 1 —"  # the field's cached result between the dashes
+        assert [i.text for i in p._p.iter(qn("w:instrText"))] == [" PAGE "]
+
+
+def _face(style) -> str:
+    while style is not None:
+        fonts = style.element.find(qn("w:rPr")).find(qn("w:rFonts")) if style.element.find(qn("w:rPr")) is not None else None
+        if fonts is not None and fonts.get(qn("w:eastAsia")):
+            return fonts.get(qn("w:eastAsia"))
+        style = style.base_style
+    return ""
+
+
+def test_styles_name_the_gongwen_faces_and_sizes(doc):
+    st = doc.styles
+    assert (_face(st["Title"]), st["Title"].font.size) == ("方正小标宋简体", Pt(22))
+    normal = st["Normal"]
+    assert (_face(normal), normal.font.size) == ("仿宋_GB2312", Pt(16))
+    assert (normal.paragraph_format.line_spacing_rule, normal.paragraph_format.line_spacing) == \
+        (WD_LINE_SPACING.EXACTLY, Pt(28))
+    assert (_face(st["Heading 1"]), _face(st["Heading 2"])) == ("黑体", "楷体_GB2312")
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == ("Heading 1", "一、总体情况")
+    assert ("Heading 2", "（一）创造") in headings
+    assert all(t[:1] in "一二三四五六七八九" and t[1:3].rstrip("十") for s, t in headings if s == "Heading 1")
+
+
+def test_every_run_with_text_names_an_east_asian_face(report_bytes):
+    with zipfile.ZipFile(io.BytesIO(report_bytes)) as z:
+        parts = [n for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")
+                 and n.split("/")[-1].startswith(("document", "footer", "header"))]
+        from lxml import etree
+
+        missing, runs = [], 0
+        for name in parts:
+            root = etree.fromstring(z.read(name))
+            for r in root.iter(qn("w:r")):
+                text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+                if not text:
+                    continue
+                runs += 1
+                fonts = r.find(qn("w:rPr")).find(qn("w:rFonts")) if r.find(qn("w:rPr")) is not None else None
+                if fonts is None or not fonts.get(qn("w:eastAsia")):
+                    missing.append((name, text))
+        font_table = z.read("word/fontTable.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+    assert runs > 300 and missing == []
+    for face, alt in FALLBACKS.items():  # each 公文 face with the one Word shows where it is missing
+        assert f'w:name="{face}"><w:altName w:val="{alt}"/>' in font_table
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
+
+
+# --- content ---------------------------------------------------------------------------------
+
+def test_title_headline_and_every_goal_with_the_pages_sentence(doc, demo_store):
+    plan, text = demo_store.plan, full_text(doc)
+    assert texts(doc)[0] == f"{plan.title}实施情况自评报告"
+    assert "（数据截至2024年）" in text
+    assert f"{plan.issuer}印发的《{plan.title}》（{plan.document_no}）确定了{len(plan.goals)}项主要指标" in text
+    assert ("截至2024年（序时进度75%），19 项有目标的指标中：已完成 2 项，已建成 2 项，快于预期 6 项，"
+            "基本符合预期 3 项，滞后 4 项，倒退 1 项，未建成 1 项。2025年数据尚未上传，终期结论待定。") in text
+    frame = Inputs.from_store(demo_store).frame()
+    for goal in plan.goals:
+        assert goal.name in text
+    for sentence in frame["narrative"]:  # the very sentence the goal page shows
+        assert sentence in text
+    assert ("1. 万人高价值发明专利拥有量。截至2024年，万人高价值发明专利拥有量为14.9件，完成目标进度的68.4%，"
+            "序时进度75%，基本符合预期；") in text
+    assert "目标：2025年≥18件；完成值：14.9件（2024年）；完成进度68.4%，序时进度75%；状态：基本符合预期。" in text
+
+
+def test_goals_table_has_every_goal_with_the_tiles_figures(doc, demo_store):
+    rows = table_rows(goals_table(doc))
+    assert rows[0] == GOALS_HEADER
+    assert [r[0] for r in rows[1:]] == [g.name for g in demo_store.plan.goals]
+    assert rows[1] == ["万人高价值发明专利拥有量", "2025年≥18件", "14.9件（2024年）", "68.4%", "75%", "基本符合预期"]
+    assert rows[4][3:] == ["64.3%", "75%", "滞后"]  # 万人作品著作权登记量
+
+
+def test_one_chart_picture_per_goal_with_data(doc, demo_store):
+    frame = Inputs.from_store(demo_store).frame()
+    with_data = int(frame["latest_value"].notna().sum())
+    assert with_data == 20  # every goal but the rank without data
+    assert len(doc.inline_shapes) == with_data
+    blips = [doc.part.related_parts[s._inline.graphic.graphicData.pic.blipFill.blip.embed] for s in doc.inline_shapes]
+    assert {Image.open(io.BytesIO(b.blob)).size for b in blips} == {(1920, 1080)}
+    assert all(round(s.width / Mm(1)) == 150 for s in doc.inline_shapes)
+    captions = [t for t in texts(doc) if t.startswith("图")]
+    assert captions[0] == "图1　万人高价值发明专利拥有量（全区）（示例数据）" and len(captions) == with_data
+
+
+def test_lagging_goals_with_the_units_of_their_key_tasks(doc, demo_store):
+    plan, text = demo_store.plan, full_text(doc)
+    assert "四、需重点关注的指标及责任单位" in text
+    goal = next(g for g in plan.goals if g.name == "万人作品著作权登记量")
+    units = "、".join(plan.units_of(goal))
+    line = next(t for t in texts(doc) if t.split(". ", 1)[-1].startswith("万人作品著作权登记量（滞后）"))
+    assert f"责任单位：{units or '规划未列出相关任务'}" in line
+
+
+def test_key_task_table_with_stored_progress(doc, demo_store):
+    plan = demo_store.plan
+    [table] = [t for t in doc.tables if table_rows(t)[0] == ["编号", "任务", "牵头单位", "状态", "进展说明"]]
+    rows = table_rows(table)
+    assert [r[0] for r in rows[1:]] == [t.id for t in plan.tasks] and len(rows) == 28
+    assert rows[1][3:] == ["已完成", "示例：已按计划完成。"]
+    assert "五、重点任务推进情况" in full_text(doc)
+
+
+def test_a_section_per_region_with_its_own_targets(doc, demo_store):
+    regions = Inputs.from_store(demo_store).regions
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert [f"（{n}）{r}" for n, r in zip("一二三四", regions, strict=False)] == headings[-len(regions):]
+    assert "六、分镇(街道)完成情况" in full_text(doc)
+    region_tables = [table_rows(t) for t in doc.tables if table_rows(t)[0][1] == "分解目标"]
+    assert len(region_tables) == len(regions)
+    assert region_tables[0][1][:2] == ["万人高价值发明专利拥有量", "2025年≥6件"]
+
+
+def test_closing_note_and_demo_marks(doc, demo_store):
+    text = full_text(doc)
+    assert "七、说明" in text
+    assert "数据截至：2024年；数据版本：第1版（" in text and "报告生成日期：2025年3月1日。" in text
+    assert "数据来源：" in text
+    demo = [p for p in doc.paragraphs if p.text.startswith("示例数据：")]
+    assert len(demo) == 2 and all(r.font.color.rgb is not None for p in demo for r in p.runs)
+    assert "表1　全区主要指标完成情况（示例数据）" in text
+    assert texts(doc)[-2:] == [demo_store.plan.issuer, "2025年3月1日"]
+
+
+def test_a_report_without_data_says_so(tmp_path):
+    store = service.open_store(tmp_path / "empty.duckdb")
+    d = Document(io.BytesIO(build_report(store, today=TODAY)))
+    text = full_text(d)
+    assert "（尚无监测数据）" in text and "示例数据" not in text and len(d.inline_shapes) == 0
+    assert "尚无数据：19 项有目标的指标等待上传数据。" in text
+
+
+def test_final_evaluation_once_the_target_year_has_data(tmp_path):
+    store = import_workbook(tmp_path / "final.duckdb", tmp_path)
+    d = Document(io.BytesIO(build_report(store, today=TODAY, charts=False)))
+    text = full_text(d)
+    assert ("终期评估：19 项有目标的指标中达成 4 项，未达成 4 项；1 项2024年已达到目标、2025年数据尚未上传，"
+            "不计入达成；10 项尚无2025年数据。") in text
+    assert "四、未达成目标的指标及责任单位" in text
+    assert "1. 万人高价值发明专利拥有量：2025年为17.6件，未达到目标≥18件，差0.4件。责任单位：区市场监管局(知识产权局)" in text
+    rows = table_rows(goals_table(d))
+    assert rows[1] == ["万人高价值发明专利拥有量", "2025年≥18件", "17.6件（2025年）", rows[1][3], "—", "未达成"]
+    assert "示例数据" not in text
+
+
+def test_another_plan_has_none_of_tongzhous_words(tmp_path):
+    store = service.open_store(tmp_path / "national.duckdb", "national-ip-2021-2025")
+    service.load_demo(store)
+    plan = store.plan
+    d = Document(io.BytesIO(build_report(store, today=TODAY, charts=False)))
+    text = full_text(d)
+    assert texts(d)[0] == f"{plan.title}实施情况自评报告"
+    assert f"{plan.issuer}印发的《{plan.title}》" in text and f"将{plan.district}规划实施情况自评如下" in text
+    assert not [w for w in TONGZHOU_WORDS if w in text]
+    assert "重点任务推进情况" not in text  # the plan lists no key tasks: no task table
+    assert all(g.name in text for g in plan.goals)
+
+
+def test_the_offices_edits_to_the_template_are_kept(tmp_path, demo_store):
+    tpl = Document(TEMPLATE)
+    title = tpl.paragraphs[0]
+    title.runs[0].text = title.runs[0].text.replace("实施情况自评报告", "实施情况总结报告")
+    tpl.add_paragraph("联系人：张三")
+    path = tmp_path / "edited.docx"
+    tpl.save(path)
+    d = Document(io.BytesIO(build_report(demo_store, template=path, charts=False)))
+    assert texts(d)[0] == f"{demo_store.plan.title}实施情况总结报告" and texts(d)[-1] == "联系人：张三"
+
+
+def test_a_broken_template_is_refused_in_chinese(tmp_path, demo_store):
+    tpl = Document(TEMPLATE)
+    tpl.add_paragraph("{{ 不存在的域 }}")
+    path = tmp_path / "bad.docx"
+    tpl.save(path)
+    with pytest.raises(IpdataError, match="报告模板使用了不存在的域"):
+        build_report(demo_store, template=path, charts=False)
+    (tmp_path / "not.docx").write_text("not a document")
+    with pytest.raises(IpdataError, match="报告模板无法打开"):
+        build_report(demo_store, template=tmp_path / "not.docx", charts=False)
+
+
+def test_unknown_region_is_refused(demo_store):
+    with pytest.raises(IpdataError, match="当前数据中没有这些地区：火星"):
+        build_report(demo_store, ["火星"], charts=False)
+
+
+def test_cli_writes_the_report(tmp_path, capsys, demo_store):
+    out = tmp_path / "报告.docx"
+    db = str(demo_store.path)
+    assert main(["--db", db, "report", str(out), "--region", "川姜镇", "--no-pdf"]) == 0
+    said = capsys.readouterr().out
+    assert f"已生成自评报告：{out}" in said and "示例数据" in said
+    d = Document(out)
+    assert [p.text for p in d.paragraphs if p.style.name == "Heading 2"][-1] == "（一）川姜镇"
+    assert main(["--db", db, "report", str(tmp_path / "x.pdf")]) == 1
+    assert "输出文件应以 .docx 结尾" in capsys.readouterr().err
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_pdf_through_libreoffice(tmp_path, report_bytes, demo_store):
+    docx = tmp_path / "报告.docx"
+    docx.write_bytes(report_bytes)
+    pdf = to_pdf(docx)
+    assert pdf == tmp_path / "报告.pdf" and pdf.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils (pdftotext, pdfinfo) not installed")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert "pts (A4)" in info and f"Title:           {demo_store.plan.title}实施情况自评报告" in info
+    assert 20 <= pages <= 60  # 20 charts, the tables, the task list
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = "".join(text.split())
+    assert f"{demo_store.plan.title}实施情况自评报告".replace(" ", "") in flat
+    for n in (1, 2, pages):
+        assert f"—{n}—" in flat
+    assert "万人高价值发明专利拥有量" in flat and "数据截至：2024年" in flat
