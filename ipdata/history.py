@@ -198,24 +198,78 @@ def compare(plan: Plan, before: State, after: State, revision: Revision,
     """One Step per goal whose status, figures or target moved between `before` and `after`
     (the states right after `since`, default the revision right before `revision`, and right
     after `revision`), in plan order."""
+    region = _canonical(plan, region)
+    old, new = _judge_each(plan, [before, after], region)
+    return _steps(plan, old, new, revision, region, since)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """One state of the data as the goals of one region stand in it."""
+
+    rows: dict[str, dict]  # code -> the trajectory row
+    values: dict[str, dict[int, float]]  # code -> {year: tracked value}
+    demo: dict[str, bool | None]  # code -> its rows are demo data (None: it has no rows)
+
+
+def _canonical(plan: Plan, region: str | None) -> str:
+    return plan.district if region is None or plan.is_district(region) else str(region)
+
+
+def _judge_each(plan: Plan, states: Sequence[State], region: str) -> list[_Judged]:
+    """Every goal of the plan in each state, all in one pass of the engine (a pass costs about
+    the same for one goal as for forty): state i's rows become those of copies of the goals whose
+    series are coded "<code>#i", and each copy's row is its goal's row in state i. A goal's
+    figures depend on its own series only (tests/test_history.py holds the engine to that)."""
+    codes = list(dict.fromkeys(c for g in plan.goals for c in goal_series(g)))
+    copies: list[Goal] = []
+    values, targets, demo = [], [], []
+    for i, state in enumerate(states):
+        names = {c: f"{c}#{i}" for c in codes}
+        copies += [_renamed(g, names) for g in plan.goals]
+        focused = _focus(plan, state, region)
+        values.append(_rename(focused.values, names))
+        targets.append(_rename(focused.targets, names))
+        demo.append({g.code: _is_demo(plan, g, focused.values, region) for g in plan.goals})
+    many = dataclasses.replace(plan, goals=tuple(copies))
+    all_values = pd.concat(values, ignore_index=True)
+    rows = _rows(compute(many, all_values, pd.concat(targets, ignore_index=True), region=region), region)
+    tracked = _region_values(many, all_values, region)
+    return [_Judged({g.code: rows[f"{g.code}#{i}"] for g in plan.goals},
+                    {g.code: tracked.get(f"{g.code}#{i}", {}) for g in plan.goals}, demo[i])
+            for i in range(len(states))]
+
+
+def _rename(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The rows of the series in `names`, with their codes renamed."""
+    return frame[frame["series"].isin(list(names))].assign(series=lambda f: f["series"].map(names))
+
+
+def _renamed(goal: Goal, names: dict[str, str]) -> Goal:
+    """The goal with its series codes (own, a derived ratio's count and denominator) renamed."""
+    derive = goal.derive
+    if derive is not None:
+        derive = dataclasses.replace(derive, numerator=dataclasses.replace(derive.numerator, code=names[derive.numerator.code]),
+                                     denominator=names[derive.denominator])
+    return dataclasses.replace(goal, code=names[goal.code], derive=derive)
+
+
+def _steps(plan: Plan, old_state: _Judged, new_state: _Judged, revision: Revision, region: str,
+           since: int | None = None) -> list[Step]:
     since = revision.id - 1 if since is None else since
-    region = plan.district if region is None or plan.is_district(region) else str(region)
-    before, after = _focus(plan, before, region), _focus(plan, after, region)
-    old = _rows(compute(plan, before.values, before.targets, region=region), region)
-    new = _rows(compute(plan, after.values, after.targets, region=region), region)
-    old_gv, new_gv = _region_values(plan, before.values, region), _region_values(plan, after.values, region)
+    district = plan.is_district(region)
     steps = []
     for order, goal in enumerate(plan.goals):
-        o, n = old.get(goal.code), new.get(goal.code)
+        o, n = old_state.rows.get(goal.code), new_state.rows.get(goal.code)
         if o is None or n is None:
             continue
-        demo = _demo_move(plan, goal, before.values, after.values, region)
-        olds = {} if demo else old_gv.get(goal.code, {})  # demo data replaced: the new figures are new
-        moves = ([demo] if demo else []) + _value_moves(goal, olds, new_gv.get(goal.code, {}), o, n)
-        moves += _target_moves(o, n, plan.is_district(region))
+        demo = _demo_move(old_state.demo[goal.code], new_state.demo[goal.code])
+        olds = {} if demo else old_state.values.get(goal.code, {})  # demo data replaced: the new figures are new
+        moves = ([demo] if demo else []) + _value_moves(goal, olds, new_state.values.get(goal.code, {}), o, n)
+        moves += _target_moves(o, n, district)
         if not moves and o["status"] == n["status"]:
             continue
-        steps.append(Step(goal.code, goal.name, region, plan.is_district(region), revision, str(o["status"]),
+        steps.append(Step(goal.code, goal.name, region, district, revision, str(o["status"]),
                           str(n["status"]), tuple(moves), _text(n["status_reason"]), order, since))
     return steps
 
@@ -238,7 +292,7 @@ def _rows(frame: pd.DataFrame, region: str) -> dict[str, dict]:
 def _region_values(plan: Plan, values: pd.DataFrame, region: str) -> dict[str, dict[int, float]]:
     """code -> {year: value} of each goal's tracked values in `region` (ratios derived as the
     engine derives them)."""
-    gv = goal_values(plan, values)
+    gv = goal_values(plan, values, [g.code for g in plan.goals])  # their own series, not the whole frame
     gv = gv[gv["region"] == region]
     out: dict[str, dict[int, float]] = {}
     for code, year, value in zip(gv["series"], gv["year"], gv["value"], strict=True):
@@ -255,16 +309,17 @@ def goal_series(goal: Goal) -> list[str]:
     return codes
 
 
-def _demo_move(plan: Plan, goal: Goal, before: pd.DataFrame, after: pd.DataFrame, region: str) -> str:
+def _is_demo(plan: Plan, goal: Goal, values: pd.DataFrame, region: str) -> bool | None:
+    """Whether the goal's rows in `region` are demo data (None: it has none). The frame is
+    focused (_focus): for the district, every row is the district's."""
+    ours = values["series"].isin(goal_series(goal))
+    mine = values[ours if plan.is_district(region) else ours & (values["region"] == region)]
+    return None if mine.empty else bool(mine["is_demo"].any())
+
+
+def _demo_move(old: bool | None, new: bool | None) -> str:
     """'示例数据已删除' when the goal's rows went from demo to official data (the first official
     import), '载入示例数据' the other way (a demo load, a rollback to it); '' otherwise."""
-    def demo(frame: pd.DataFrame) -> bool | None:
-        # the frames are focused (_focus): for the district, every row is the district's
-        ours = frame["series"].isin(goal_series(goal))
-        mine = frame[ours if plan.is_district(region) else ours & (frame["region"] == region)]
-        return None if mine.empty else bool(mine["is_demo"].any())
-
-    old, new = demo(before), demo(after)
     if old and not new:
         return "示例数据已删除" if new is None else "示例数据已删除，改为正式数据"
     if new and not old:
@@ -371,7 +426,7 @@ def _last_update(store: Store, region: str | None) -> Update:
         return Update(None, (), plan.district)
     n = touched[-1]
     revision = _revisions(store)[n]
-    steps = compare(plan, _state(store, n - 1, series), _state(store, n, series), revision, region)
+    steps = compare(plan, *_states(store, series, [n - 1, n]), revision, region)
     return Update(revision, tuple(steps), plan.district)
 
 
@@ -388,7 +443,7 @@ def _between(store: Store, since: int, until: int, region: str | None) -> Update
     if until <= 0:
         return Update(None, (), plan.district, since)
     revision = _revisions(store)[until]
-    steps = compare(plan, _state(store, since, series), _state(store, until, series), revision, region, since)
+    steps = compare(plan, *_states(store, series, [since, until]), revision, region, since)
     return Update(revision, tuple(steps), plan.district, since)
 
 
@@ -401,25 +456,26 @@ def goal_history(store: Store, code: str, region: str | None = None, limit: int 
 def _goal_history(store: Store, code: str, region: str | None, limit: int) -> list[Step]:
     plan = store.plan
     goal = plan.goal(code)
-    region = plan.district if region is None or plan.is_district(region) else str(region)
+    region = _canonical(plan, region)
     series = goal_series(goal)
     touched = store.revisions_writing(series, _names(plan, region))[-(limit + 1):] if limit > 0 else []
     # Nothing else wrote the goal's rows in between: the state right before each revision is the
     # state after the previous one that did (or the empty store).
     start = touched.pop(0) if len(touched) > limit else 0
-    one = dataclasses.replace(plan, goals=(goal,))  # a goal's figures depend on its own series only
+    # a goal's figures depend on its own series only: the goal alone, in every state at once
+    one = dataclasses.replace(plan, goals=(goal,))
+    judged = _judge_each(one, _states(store, series, [start, *touched]), region)
     revisions = _revisions(store)
     steps: list[Step] = []
-    before = _state(store, start, series)
-    for n in touched:
-        after = _state(store, n, series)
-        steps += compare(one, before, after, revisions[n], region)
-        before = after
+    for n, before, after in zip(touched, judged, judged[1:], strict=False):
+        steps += _steps(one, before, after, revisions[n], region)
     return steps[::-1]
 
 
-def _state(store: Store, revision_id: int, series: list[str]) -> State:
-    return State(store.values_at(revision_id, series), store.targets_at(revision_id, series))
+def _states(store: Store, series: list[str], revision_ids: list[int]) -> list[State]:
+    """The data of `series` right after each revision, read in one go."""
+    read = store.series_states(series, revision_ids)
+    return [State(read[n]["values"], read[n]["targets"]) for n in revision_ids]
 
 
 def _revisions(store: Store) -> dict[int, Revision]:

@@ -240,24 +240,32 @@ def test_a_region_target_a_cumulative_count_a_milestone_and_many_years():
     assert set(steps) == {code, "ops_platform"}
 
 
-def test_one_goal_alone_is_judged_as_in_the_whole_plan(tmp_path):
-    """goal_history computes a goal with its own series only (a plan of that one goal): every
-    goal of the demo, and of the national plan, gets the same status and reason as in the whole plan."""
-    import dataclasses
-
+def test_every_state_judged_in_one_pass_is_judged_as_alone(tmp_path):
+    """The history judges several states in one pass of the engine (copies of the goals, one
+    per state, their series renamed): every goal of both plans' demo, and of the six revisions
+    above, in every region, gets the status, reason, target and sentence it gets alone."""
     from ipdata import service
     from ipdata.trajectory import compute
+    from ipdata.views import regions
 
+    cases = []
     for plan_id in (TONGZHOU, "national-ip-2021-2025"):
         store = service.open_store(tmp_path / f"{plan_id}.duckdb", plan_id)
         service.load_demo(store)
-        whole = compute(store.plan, store.values(), store.targets()).set_index("code")
-        for goal in store.plan.goals:
-            series = history.goal_series(goal)
-            one = compute(dataclasses.replace(store.plan, goals=(goal,)), store.values_at(1, series),
-                          store.targets_at(1, series)).set_index("code")
-            assert one.loc[goal.code, ["status", "status_reason", "narrative"]].tolist() == \
-                whole.loc[goal.code, ["status", "status_reason", "narrative"]].tolist(), goal.code
+        cases.append((store, [0, 1]))
+    cases.append((six_revisions(tmp_path / "six.duckdb")[0], [0, 1, 2, 3, 5, 6]))
+    columns = ["status", "status_reason", "target_text", "narrative", "latest_value"]
+    for store, revs in cases:
+        plan = store.plan
+        states = history._states(store, list(plan.all_series), revs)
+        for region in regions(plan, store.values()):
+            judged = history._judge_each(plan, states, region)
+            for state, j in zip(states, judged, strict=True):
+                alone = compute(plan, state.values, state.targets, region=region).set_index("code")
+                for goal in plan.goals:
+                    cells = [j.rows[goal.code][c] for c in columns], alone.loc[goal.code, columns].tolist()
+                    assert [None if pd.isna(x) else x for x in cells[0]] == \
+                        [None if pd.isna(x) else x for x in cells[1]], (plan.id, region, goal.code)
 
 
 def test_a_new_revision_renews_the_cached_answer(tmp_path):
@@ -315,3 +323,18 @@ def test_viewers_asking_at_once_compute_once(tmp_path, monkeypatch):
     for t in threads:
         t.join()
     assert len(calls) == 1 and len(answers) == 4 and all(a is answers[0] for a in answers)
+
+
+def test_the_store_reads_a_series_as_it_stood_after_each_revision(stores):
+    tz, _ = stores
+    cols = ["series", "region", "year", "value", "revision_id"]
+    at = {n: tz.values_at(n, [HV, MADRID])[cols].values.tolist() for n in (0, 2, 5, 6)}
+    assert at[0] == []
+    assert at[2] == [[HV, "全区", 2021, 10.0, 1], [HV, "全区", 2022, 12.0, 1], [HV, "全区", 2023, 14.0, 1],
+                     [HV, "全区", 2024, 15.6, 2]]
+    assert [r for r in at[5] if r[0] == MADRID] == [[MADRID, "全区", 2021, 40.0, 5], [MADRID, "全区", 2024, 61.0, 5]]
+    assert at[6] == at[2][:3] + [[HV, "全区", 2024, 14.8, 6]]
+    together = tz.series_states([HV, MADRID], [0, 2, 5, 6])
+    assert {n: s["values"][cols].values.tolist() for n, s in together.items()} == at
+    assert tz.values_at(6)[cols].values.tolist() == tz.values()[cols].values.tolist()
+    assert tz.targets_at(6, [HV]).empty

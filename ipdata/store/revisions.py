@@ -45,6 +45,21 @@ def read_series_state(con: duckdb.DuckDBPyConnection, spec: TableSpec, upto: int
     return none_for_missing(frame, [c for c in spec.public_columns if spec.sql_type(c) == "VARCHAR"])
 
 
+def read_series_states(con: duckdb.DuckDBPyConnection, spec: TableSpec, uptos: list[int],
+                       series: list[str]) -> pd.DataFrame:
+    """read_series_state after each revision in `uptos` at once, with a first column `upto`."""
+    keys = ", ".join(f"t.{k}" for k in spec.keys)
+    cols = ", ".join(spec.public_columns)
+    frame = con.execute(f"""
+        SELECT upto, {cols} FROM (
+            SELECT u.upto, t.*, row_number() OVER (PARTITION BY u.upto, {keys} ORDER BY t.revision_id DESC) AS _rn
+            FROM (SELECT unnest($uptos) AS upto) AS u JOIN {spec.table} AS t ON t.revision_id <= u.upto
+            WHERE list_contains($series, t.series)
+        ) WHERE _rn = 1 AND NOT deleted
+        ORDER BY upto, {", ".join(spec.keys)}""", {"uptos": uptos, "series": series}).df()
+    return none_for_missing(frame, [c for c in spec.public_columns if spec.sql_type(c) == "VARCHAR"])
+
+
 def revisions_writing(con: duckdb.DuckDBPyConnection, series: list[str], regions: list[str] | None) -> list[int]:
     """Ids of the revisions that wrote a value or region target of `series` (in `regions` when
     given), oldest first."""

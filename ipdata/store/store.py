@@ -247,6 +247,17 @@ class Store:
                 return revisions.read_state(con, spec, n)
             return revisions.read_series_state(con, spec, n, list(series))
 
+    def series_states(self, series: Iterable[str], revision_ids: Iterable[int]) -> dict[int, dict[str, pd.DataFrame]]:
+        """{revision: {"values", "targets"}} of the `series` codes as they stood right after each
+        of `revision_ids`, read in one go (a goal's history asks for twenty)."""
+        with self._reading() as con:
+            ids = [self._check_revision(con, n) for n in revision_ids]
+            frames = {spec.name: revisions.read_series_states(con, spec, ids, list(series)) for spec in (VALUES, TARGETS)}
+        out: dict[int, dict[str, pd.DataFrame]] = {}
+        for n in ids:
+            out[n] = {name: f[f["upto"] == n].drop(columns="upto").reset_index(drop=True) for name, f in frames.items()}
+        return out
+
     def revisions_writing(self, series: Iterable[str], regions: Iterable[str] | None = None) -> list[int]:
         """Ids of the revisions that added, changed or removed a value or region target of any of
         the `series` codes (in one of `regions`, when given), oldest first. A revision that wrote
