@@ -254,6 +254,11 @@ def test_every_state_judged_in_one_pass_is_judged_as_alone(tmp_path):
         service.load_demo(store)
         cases.append((store, [0, 1]))
     cases.append((six_revisions(tmp_path / "six.duckdb")[0], [0, 1, 2, 3, 5, 6]))
+    ranked = Store(tmp_path / "rank.duckdb", load_plan(TONGZHOU))  # a rank goal with positions
+    source = "省知识产权局通报（2025年3月）"
+    ranked.apply(upload(f"series,region,year,value,source\nip_output_rank,全区,2023,12,{source}"), "王统计")
+    ranked.apply(upload(f"series,region,year,value,source\nip_output_rank,全区,2024,8,{source}"), "王统计")
+    cases.append((ranked, [0, 1, 2]))
     columns = ["status", "status_reason", "target_text", "narrative", "latest_value"]
     for store, revs in cases:
         plan = store.plan
@@ -338,3 +343,20 @@ def test_the_store_reads_a_series_as_it_stood_after_each_revision(stores):
     assert {n: s["values"][cols].values.tolist() for n, s in together.items()} == at
     assert tz.values_at(6)[cols].values.tolist() == tz.values()[cols].values.tolist()
     assert tz.targets_at(6, [HV]).empty
+
+
+def test_a_rank_said_as_a_position():
+    """第一方阵 = top 10: 12th misses, 8th is in."""
+    plan = load_plan(TONGZHOU)
+    source = "省知识产权局通报（2025年3月）"
+
+    def state(rows):
+        return State(pd.DataFrame(rows, columns=["series", "region", "year", "value"]).assign(is_demo=False, source=source),
+                     pd.DataFrame(columns=["series", "region", "year", "target", "is_demo"]))
+
+    before = state([("ip_output_rank", "全区", 2023, 12.0)])
+    after = state([("ip_output_rank", "全区", 2023, 12.0), ("ip_output_rank", "全区", 2024, 8.0)])
+    [step] = compare(plan, before, after, REV)
+    assert (step.old_status, step.new_status, step.direction) == ("未达成", "达成", "up")
+    assert step.sentence == ("知识产权产出主要指标全省排名由未达成转为达成：新报2024年排名第8名；2024年在全省县(市、区)中排第8名"
+                             f"（来源：{source}），进入第一方阵（前10名）；这是2024年的排名，2025年排名尚未上传。")
