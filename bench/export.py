@@ -1,5 +1,6 @@
-"""Deck and PNG export, measured only when the export engineer's modules exist
-(`ipdata.deck.build_deck`, `ipdata.render.to_png`); otherwise the reason is reported."""
+"""Deck, PNG and report export, measured only when the export engineer's modules exist
+(`ipdata.deck.build_deck`, `ipdata.render.to_png`, `ipdata.outputs.report.build_report`);
+otherwise the reason is reported."""
 
 from __future__ import annotations
 
@@ -48,3 +49,39 @@ def deck_and_png(store, repeat: int) -> dict[str, float | str]:
         except Exception as exc:
             out["png"] = f"not available ({type(exc).__name__}: {exc})"
     return out
+
+
+REPORT_REPEAT = 3  # one report takes seconds: three runs give a median without doubling the bench
+
+
+def report(store, repeat: int) -> dict[str, float | str | None]:
+    """{"report": seconds | reason, "charts": seconds | None}: the whole 自评报告 with its charts
+    (the renderer warm, its chart cache emptied before each run, so every chart is rendered), and
+    the baseline: the same charts rendered to PNG one after another and nothing else, the least
+    any report with these pictures could take in this run."""
+    try:
+        from ipdata.deck import Inputs
+        from ipdata.figures import goal_chart
+        from ipdata.outputs.report import build_report, clear_cache
+        from ipdata.render import stop, to_png
+    except ImportError as exc:
+        return {"report": f"not available ({exc})", "charts": None}
+    runs = min(max(1, repeat), REPORT_REPEAT)
+    try:
+        inputs = Inputs.from_store(store)
+        frame = inputs.frame().set_index("code")
+        figs = [goal_chart(store.plan, g.code, inputs.values, frame.loc[g.code], demo=inputs.demo,
+                           notes=inputs.notes_of(g.code))
+                for g in store.plan.goals if not frame.loc[g.code].isna()["latest_value"]]
+        to_png(figs[0])  # warm the renderer (starts the browser once)
+        charts = _median(lambda: [to_png(f) for f in figs], runs)
+
+        def once() -> None:
+            clear_cache()
+            build_report(store)
+
+        ours = _median(once, runs)
+        stop()
+        return {"report": ours, "charts": charts}
+    except Exception as exc:
+        return {"report": f"not available ({type(exc).__name__}: {exc})", "charts": None}

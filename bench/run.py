@@ -172,9 +172,13 @@ def bench_export(demo_db: Path, repeat: int) -> list[Figure]:
 
     store = service.open_store(demo_db, "tongzhou-2022-2025")
     got = export.deck_and_png(store, repeat)
+    rep = export.report(store, repeat)
     return [
         Figure("build a 20-goal deck (demo data)", got["deck"], None, "≤ 5 s", limit=5.0),
         Figure("one PNG with a warm renderer", got["png"], None, "(no target)"),
+        Figure("build the 20-goal 自评报告 with its 20 charts (demo data, warm renderer)", rep["report"],
+               rep["charts"], "≤ 10 s", limit=10.0,
+               note="baseline: the same 20 charts rendered to PNG and nothing else (ratio = share of the time in charts)"),
     ]
 
 
