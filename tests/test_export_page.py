@@ -20,8 +20,8 @@ def test_export_page_on_demo_data_offers_deck_data_and_zip(demo_db):
     at = app("pages/export.py")
     assert not at.exception and not at.error
     assert "示例数据" in texts(at)
-    assert labels(at) == {"export_deck": "演示文稿 (.pptx)", "export_data": "图表数据 (.xlsx)",
-                          "export_zip": "全部图片 (.zip)"}
+    assert labels(at) == {"export_deck": "演示文稿 (.pptx)", "export_report": "自评报告 (.docx)",
+                          "export_data": "图表数据 (.xlsx)", "export_zip": "全部图片 (.zip)"}
     assert "已选 21 项指标" in texts(at)  # 20 numeric goals + the rank goal (issue 13), a slide each
     at.multiselect(key="export_categories").set_value(["创造"]).run()
     at.multiselect(key="export_regions").set_value(["川姜镇"]).run()
@@ -36,7 +36,7 @@ def test_export_page_on_an_empty_store(db_path):
     assert not at.exception and not at.error
     assert "还没有数据" in texts(at)
     assert at.multiselect(key="export_regions").options == []
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 4  # deck, report, chart data, images
 
 
 @pytest.mark.parametrize(("page", "keys"), [
