@@ -38,6 +38,7 @@ from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
 from ipdata.store import Store
 from ipdata.trajectory import STATUS_RANK, compute, goal_values
+from ipdata.trajectory.labels import NO_DATA
 from ipdata.views import REVISION_KIND_LABELS, local_time
 
 HISTORY_LIMIT = 20  # a goal's history shows the last this many revisions that wrote its data
@@ -143,12 +144,18 @@ class Update:
     steps: tuple[Step, ...] = ()
     district: str = ""
     since: int | None = None  # `between`: the revision compared with (else the one right before)
+    first: bool = False  # the state before held none of the plan's data: every goal is new
 
     @property
     def changes(self) -> list[Step]:
         """The goals whose status changed: worse first, then better, then the rest (plan order)."""
         rank = {"down": 0, "up": 1, "other": 2}
         return sorted((s for s in self.steps if s.changed), key=lambda s: (rank[s.direction], s.order))
+
+    @property
+    def listed(self) -> list[Step]:
+        """The changes a page lists: none for the first data (the headline says it)."""
+        return [] if self.first else self.changes
 
     @property
     def headline(self) -> str:
@@ -159,6 +166,9 @@ class Update:
         head = (f"自上次更新以来（第{r.id}版，{r.date}，{r.label}）" if self.since is None
                 else f"自第{self.since}版以来（至第{r.id}版，{r.date}）")
         changes = self.changes
+        if self.first:  # every goal goes from 数据不足 to something: no news in listing them
+            judged = sum(1 for s in self.steps if s.new_status != NO_DATA)
+            return f"{head}：本规划的第一批数据，{judged}个指标已可评价。"
         if not changes:
             moved = sum(1 for s in self.steps if s.moves)
             tail = f"{moved}个指标的数据有变化，" if moved else ""
@@ -170,8 +180,8 @@ class Update:
 
     def sentences(self, limit: int | None = None) -> list[str]:
         """One sentence per status change (worse first); with `limit`, that many and a last line
-        saying how many more."""
-        changes = self.changes
+        saying how many more. None for the first data (the headline says it)."""
+        changes = self.listed
         shown = changes if limit is None else changes[:limit]
         out = [s.sentence for s in shown]
         if len(changes) > len(shown):
@@ -426,8 +436,9 @@ def _last_update(store: Store, region: str | None) -> Update:
         return Update(None, (), plan.district)
     n = touched[-1]
     revision = _revisions(store)[n]
-    steps = compare(plan, *_states(store, series, [n - 1, n]), revision, region)
-    return Update(revision, tuple(steps), plan.district)
+    before, after = _states(store, series, [n - 1, n])
+    steps = compare(plan, before, after, revision, region)
+    return Update(revision, tuple(steps), plan.district, first=_empty(before))
 
 
 def between(store: Store, since: int, until: int | None = None, region: str | None = None) -> Update:
@@ -443,8 +454,9 @@ def _between(store: Store, since: int, until: int, region: str | None) -> Update
     if until <= 0:
         return Update(None, (), plan.district, since)
     revision = _revisions(store)[until]
-    steps = compare(plan, *_states(store, series, [since, until]), revision, region, since)
-    return Update(revision, tuple(steps), plan.district, since)
+    before, after = _states(store, series, [since, until])
+    steps = compare(plan, before, after, revision, region, since)
+    return Update(revision, tuple(steps), plan.district, since, first=_empty(before))
 
 
 def goal_history(store: Store, code: str, region: str | None = None, limit: int = HISTORY_LIMIT) -> list[Step]:
@@ -470,6 +482,10 @@ def _goal_history(store: Store, code: str, region: str | None, limit: int) -> li
     for n, before, after in zip(touched, judged, judged[1:], strict=False):
         steps += _steps(one, before, after, revisions[n], region)
     return steps[::-1]
+
+
+def _empty(state: State) -> bool:
+    return state.values.empty and state.targets.empty
 
 
 def _states(store: Store, series: list[str], revision_ids: list[int]) -> list[State]:

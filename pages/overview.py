@@ -90,9 +90,9 @@ def since_last_update() -> None:
     update = history.last_update(ui.store())
     if update.revision is None:
         return
-    shown = update.changes[:history.OVERVIEW_LIMIT]
+    shown = update.listed[:history.OVERVIEW_LIMIT]
     lines = [f"- {STATUS_SYMBOLS.get(s.new_status, '')} {inert.markdown(s.sentence)}" for s in shown]
-    if len(update.changes) > len(shown):
+    if len(update.listed) > len(shown):
         lines.append(f"- {inert.markdown(update.sentences(history.OVERVIEW_LIMIT)[-1])}")
     st.markdown("\n".join([f"**{update.headline}**", "", *lines]).strip())
 

@@ -103,8 +103,9 @@ def test_another_plans_import_is_no_update_of_this_plan(stores, tmp_path):
         "完成进度60% ÷ 序时进度75% = 0.80，低于0.9。"]
     # its plan states the 2020 base (6.3件) and ≥12件 for 2025: 14.0 meets it already
     national = last_update(Store(path, "national-ip-2021-2025"))
-    assert national.revision.id == 4
-    assert national.sentences() == [
+    assert national.revision.id == 4 and national.first  # its first data: the headline says it
+    assert national.headline.endswith("：本规划的第一批数据，1个指标已可评价。")
+    assert [s.sentence for s in national.changes] == [
         "每万人口高价值发明专利拥有量由数据不足转为已完成：新报2024年值14.0件；2024年值14.0件已达到目标≥12件。"]
 
 
@@ -360,3 +361,20 @@ def test_a_rank_said_as_a_position():
     assert (step.old_status, step.new_status, step.direction) == ("未达成", "达成", "up")
     assert step.sentence == ("知识产权产出主要指标全省排名由未达成转为达成：新报2024年排名第8名；2024年在全省县(市、区)中排第8名"
                              f"（来源：{source}），进入第一方阵（前10名）；这是2024年的排名，2025年排名尚未上传。")
+
+
+def test_the_first_data_of_a_plan_is_said_once_not_listed(tmp_path):
+    """Every goal goes from 数据不足 to something: the headline says so, no list; the records
+    keep every goal (a brief may want them)."""
+    from ipdata import service
+
+    store = service.open_store(tmp_path / "x.duckdb", TONGZHOU)
+    service.load_demo(store)
+    update = last_update(store)
+    assert update.first and update.listed == [] and update.sentences() == []
+    # 21 goals; only the rank goal has no position in the demo
+    assert update.headline == f"自上次更新以来（第1版，{_date(store, 1)}，示例数据）：本规划的第一批数据，20个指标已可评价。"
+    assert len(update.records()) == 20 and len(update.changes) == 20
+    store.rollback(0, "王统计")
+    store.rollback(1, "王统计")  # the demo again, after an empty store: first data again
+    assert last_update(store).first
