@@ -378,3 +378,19 @@ def test_the_first_data_of_a_plan_is_said_once_not_listed(tmp_path):
     store.rollback(0, "王统计")
     store.rollback(1, "王统计")  # the demo again, after an empty store: first data again
     assert last_update(store).first
+
+
+def test_the_overview_lists_six_changes_worse_first_and_counts_the_rest():
+    from ipdata.history import Step, Update
+
+    statuses = [("滞后", "快于预期"), ("快于预期", "滞后"), ("数据不足", "滞后"), ("基本符合预期", "已完成"),
+                ("倒退", "滞后"), ("已完成", "未完成"), ("增长", "下降"), ("滞后", "滞后"), ("快于预期", "基本符合预期")]
+    steps = tuple(Step(f"g{i}", f"指标{i}", "全区", True, REV, old, new, (), "", i, 6)
+                  for i, (old, new) in enumerate(statuses))
+    update = Update(REV, steps, "全区")
+    assert [(s.name, s.direction) for s in update.changes] == [
+        ("指标1", "down"), ("指标5", "down"), ("指标8", "down"), ("指标0", "up"), ("指标3", "up"), ("指标4", "up"),
+        ("指标2", "other"), ("指标6", "other")]
+    assert update.headline == "自上次更新以来（第7版，2025-03-01，导入）：8个指标状态变化，3个转好、3个转差。"
+    assert update.sentences(6)[-1] == "另有2个指标状态变化，见各指标的“变化记录”。"
+    assert update.sentences(6)[0] == "指标1由快于预期转为滞后。" and len(update.sentences(6)) == 7
