@@ -95,7 +95,8 @@ def styles(doc) -> None:
     _style(doc, "Heading 2", F.HEADING2, 16, indent=True)
     _style(doc, "Caption", F.HEADING2, 14, align=C)
     _style(doc, "Footer", F.PAGE_NUMBER, 14, exact=False)
-    _style(doc, "图片", F.BODY, 16, align=C, exact=False)  # exact spacing would crop a picture
+    picture = _style(doc, "图片", F.BODY, 16, align=C, exact=False)  # exact spacing would crop a picture
+    picture.paragraph_format.keep_with_next = True  # a chart and its caption on one page
     _style(doc, "表格文字", F.BODY, 12, exact=False)
     _style(doc, "表头", F.HEADING1, 12, align=C, exact=False)
     _style(doc, "落款", F.BODY, 16, align=R)
@@ -141,10 +142,11 @@ def _page_number(p, align) -> None:
 
 
 def _run(p, text: str, *, bold: bool = False, colour: RGBColor | None = None):
-    """A run that names both faces of its paragraph's style (w:eastAsia on every run)."""
+    """A run that names both faces of its paragraph's style (w:eastAsia on every run); the page
+    number's digits in 宋体 too (GB/T 9704: 4号半角宋体阿拉伯数字)."""
     r = p.add_run(text) if text else p.add_run()
-    face = F._style_face(p.style) or F.FACES[F.BODY][0]
-    F.set_run_fonts(r._r.get_or_add_rPr(), face)
+    face = F.style_face(p.style) or F.FACES[F.BODY][0]
+    F.set_run_fonts(r._r.get_or_add_rPr(), face, face if p.style.name == "Footer" else F.LATIN)
     if bold:
         r.bold = True
     if colour is not None:

@@ -54,7 +54,7 @@ def set_run_fonts(rpr, east_asian: str, latin: str = LATIN) -> None:
     fonts.set(qn("w:cs"), latin)
 
 
-def _style_face(style) -> str | None:
+def style_face(style) -> str | None:
     """The East Asian face a paragraph style gives, following its base styles."""
     while style is not None:
         rpr = style.element.find(qn("w:rPr"))
@@ -84,7 +84,7 @@ def east_asian(document) -> None:
     for p in _paragraphs(document):
         ppr = p.find(qn("w:pPr"))
         sid = ppr.find(qn("w:pStyle")).get(qn("w:val")) if ppr is not None and ppr.find(qn("w:pStyle")) is not None else None
-        face = _style_face(styles.get(sid)) if sid in styles else None
+        face = style_face(styles.get(sid)) if sid in styles else None
         for r in p.iter(qn("w:r")):
             if r.find(qn("w:t")) is None:
                 continue
