@@ -35,9 +35,9 @@ from ipdata.outputs.report import fonts as F
 LINE = Pt(28)  # fixed line spacing of the body
 RED = RGBColor(0xC0, 0x00, 0x00)
 # Column widths (mm) of the tables; each table fills the 156 mm between the margins.
-GOAL_COLUMNS = (("指标", 50), ("目标", 25), ("完成值", 25), ("完成进度", 18), ("序时进度", 18), ("状态", 20))
+GOAL_COLUMNS = (("指标", 40), ("目标", 24), ("完成值", 30), ("完成进度", 20), ("序时进度", 20), ("状态", 22))
 TASK_COLUMNS = (("编号", 16), ("任务", 46), ("牵头单位", 38), ("状态", 16), ("进展说明", 40))
-REGION_COLUMNS = (("指标", 50), ("分解目标", 25), ("完成值", 25), ("完成进度", 18), ("序时进度", 18), ("状态", 20))
+REGION_COLUMNS = (("指标", 40), ("分解目标", 24), ("完成值", 30), ("完成进度", 20), ("序时进度", 20), ("状态", 22))
 
 
 def _style(doc, name: str, face_role: str, size: float, *, align=None, indent: bool = False,
