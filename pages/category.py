@@ -2,7 +2,14 @@
 
 import streamlit as st
 
-from ipdata.figures import STATUS_COLOURS, STATUS_SYMBOLS, category_chart
+from ipdata.evaluation import is_final
+from ipdata.figures import (
+    STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    VERDICT_COLOURS,
+    VERDICT_SYMBOLS,
+    category_chart,
+)
 from ipdata.scorecard import tiles, tiles_html
 from ipdata.views import status_table
 from pages import components as ui
@@ -17,7 +24,12 @@ def render() -> None:
     ui.demo_banner()
     frame = ui.status()
     mine = frame[frame["category"] == category]
-    st.markdown(tiles_html(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS, plan_id=plan.id), unsafe_allow_html=True)
+    if is_final(plan, frame):  # the final evaluation: verdicts, no 序时进度 marker (as on the overview)
+        html = tiles_html(tiles(plan, mine, final=True), {**STATUS_COLOURS, **VERDICT_COLOURS},
+                          {**STATUS_SYMBOLS, **VERDICT_SYMBOLS}, plan_id=plan.id)
+    else:
+        html = tiles_html(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS, plan_id=plan.id)
+    st.markdown(html, unsafe_allow_html=True)
     ui.chart(category_chart(plan, category, ui.current_values(), mine, demo=ui.is_demo()),
              "category_chart", f"分类_{category}")
     st.dataframe(status_table(plan, mine), hide_index=True)

@@ -118,3 +118,10 @@ def test_before_the_target_year_the_overview_stays_as_it_is(db_path, tmp_path):
     regions = app("pages/regions.py")
     assert "完成进度" in regions.dataframe[0].value.columns
     assert not any("终期评估" in m for m in markdown(regions))
+
+
+def test_category_page_tiles_give_verdicts_without_schedule(final_db):
+    at = app("pages/category.py")
+    tile_html = next(m for m in markdown(at) if "ip-grid" in m)
+    assert '<i style="left:' not in tile_html  # no 序时进度 marker, as on the overview
+    assert "未达成" in tile_html and "差0.4件" in tile_html  # 万人高价值发明专利拥有量 in 创造
