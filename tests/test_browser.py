@@ -87,7 +87,9 @@ def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
     page.get_by_role("link", name="总览").click()
     tile = page.locator("a.ip-tile", has_text="万人高价值发明专利拥有量")
     tile.wait_for(timeout=30_000)
-    assert "18.6件" in tile.inner_text() and "已完成" in tile.inner_text()
+    # 2025 is the target year: the overview is the final evaluation now, and the tile gives its verdict
+    assert "18.6件" in tile.inner_text() and "达成" in tile.inner_text() and "未达成" not in tile.inner_text()
+    assert page.get_by_text("终期评估").first.is_visible()
 
     page.get_by_role("link", name="数据管理").click()
     page.get_by_role("button", name="查看回滚会改变什么").click()
@@ -98,6 +100,7 @@ def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
     tile = page.locator("a.ip-tile", has_text="万人高价值发明专利拥有量")
     tile.wait_for(timeout=30_000)
     assert "14.9件" in tile.inner_text()
+    assert page.get_by_text("终期评估").count() == 0  # back before the target year: the progress view
 
 
 def test_a_town_table_from_calc_with_a_warning_on_a_phone(browser, demo_server, tmp_path):
