@@ -491,17 +491,7 @@ def _build(raw: Any, path: Path, problems: list[Problem]) -> Plan | None:
     if isinstance(base, int) and isinstance(target, int) and base >= target:
         ck.bad("plan.target_year", f"目标年({target})应晚于基期年({base})")
     categories = tuple(ck.req(raw, "categories", "(root)", list) or ())
-    context = tuple(
-        Series(
-            code=ck.req(s, "code", f"series[{i}]") or "",
-            name=ck.req(s, "name", f"series[{i}]") or "",
-            unit=ck.req(s, "unit", f"series[{i}]") or "",
-            aliases=_aliases(s, f"series[{i}]", ck),
-            role="context",
-        )
-        for i, s in enumerate(raw.get("series") or [])
-        if ck.keys(s, "series", f"series[{i}]") or True
-    )
+    context = tuple(_series(s, f"series[{i}]", ck) for i, s in enumerate(raw.get("series") or []))
     context_codes = {s.code for s in context}
     goals = tuple(
         g for i, gd in enumerate(ck.req(raw, "goals", "(root)", list) or [])
@@ -509,16 +499,7 @@ def _build(raw: Any, path: Path, problems: list[Problem]) -> Plan | None:
     )
     tasks = _tasks(raw.get("task_sections") or [], ck)
     _check_goal_tasks(raw.get("goals"), tasks, ck)
-    phases = tuple(
-        Phase(
-            name=ck.req(p, "name", f"phases[{i}]") or "",
-            start=ck.req(p, "start", f"phases[{i}]", dt.date) or dt.date.min,
-            end=ck.req(p, "end", f"phases[{i}]", dt.date) or dt.date.min,
-            summary=str(p.get("summary", "")) if isinstance(p, dict) else "",
-        )
-        for i, p in enumerate(raw.get("phases") or [])
-        if ck.keys(p, "phase", f"phases[{i}]") or True
-    )
+    phases = tuple(_phase(p, f"phases[{i}]", ck) for i, p in enumerate(raw.get("phases") or []))
     _check_unique(goals, context, ck)
     regions = _regions(raw.get("regions"), meta, ck)
     checks = _checks(raw.get("checks"), ck)
@@ -548,6 +529,20 @@ def _build(raw: Any, path: Path, problems: list[Problem]) -> Plan | None:
         issued=str(meta.get("issued") or ""),
         source_note=str(meta.get("source") or ""),
     )
+
+
+def _series(d: Any, where: str, ck: _Checker) -> Series:
+    ck.keys(d, "series", where)
+    return Series(code=ck.req(d, "code", where) or "", name=ck.req(d, "name", where) or "",
+                  unit=ck.req(d, "unit", where) or "", aliases=_aliases(d, where, ck), role="context")
+
+
+def _phase(d: Any, where: str, ck: _Checker) -> Phase:
+    ck.keys(d, "phase", where)
+    return Phase(name=ck.req(d, "name", where) or "",
+                 start=ck.req(d, "start", where, dt.date) or dt.date.min,
+                 end=ck.req(d, "end", where, dt.date) or dt.date.min,
+                 summary=str(d.get("summary", "")) if isinstance(d, dict) else "")
 
 
 def _goal(d: Any, where: str, ck: _Checker, categories: tuple, context_codes: set,
@@ -672,7 +667,7 @@ def _goal(d: Any, where: str, ck: _Checker, categories: tuple, context_codes: se
         definition=str(d.get("definition") or ""),
         data_source=str(d.get("data_source") or ""),
         as_of=str(d.get("as_of") or ""),
-        tasks=tuple(str(t) for t in d.get("tasks") or () if isinstance(d.get("tasks"), list)),
+        tasks=tuple(map(str, d["tasks"])) if isinstance(d.get("tasks"), list) else (),
     )
 
 
