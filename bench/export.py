@@ -1,5 +1,5 @@
 """Deck, PNG and report export, measured only when the export engineer's modules exist
-(`ipdata.deck.build_deck`, `ipdata.render.to_png`, `ipdata.outputs.report.build_report`);
+(`ipdata.outputs.deck.build_deck`, `ipdata.outputs.render.to_png`, `ipdata.outputs.report.build_report`);
 otherwise the reason is reported."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def deck_and_png(store, repeat: int) -> dict[str, float | str]:
     out: dict[str, float | str] = {}
     codes = [g.code for g in store.plan.goals][:20]
     try:
-        from ipdata.deck import build_deck
+        from ipdata.outputs.deck import build_deck
     except ImportError as exc:
         out["deck"] = f"not available ({exc})"
     else:
@@ -33,7 +33,7 @@ def deck_and_png(store, repeat: int) -> dict[str, float | str]:
             out["deck"] = f"not available ({type(exc).__name__}: {exc})"
     try:
         from ipdata.figures import goal_chart
-        from ipdata.render import stop, to_png
+        from ipdata.outputs.render import stop, to_png
     except ImportError as exc:
         out["png"] = f"not available ({exc})"
     else:
@@ -60,10 +60,10 @@ def report(store, repeat: int) -> dict[str, float | str | None]:
     the baseline: the same charts rendered to PNG one after another and nothing else, the least
     any report with these pictures could take in this run."""
     try:
-        from ipdata.deck import Inputs
         from ipdata.figures import goal_chart
+        from ipdata.outputs.deck import Inputs
+        from ipdata.outputs.render import stop, to_png
         from ipdata.outputs.report import build_report, clear_cache
-        from ipdata.render import stop, to_png
     except ImportError as exc:
         return {"report": f"not available ({exc})", "charts": None}
     runs = min(max(1, repeat), REPORT_REPEAT)

@@ -107,7 +107,7 @@ def prepare(tmp: Path) -> tuple[Path, list[Path], int]:
     from ipdata import service
     from ipdata.auth import STATISTICIAN as ROLE
     from ipdata.auth import Users, local_operator
-    from ipdata.export import export_workbook
+    from ipdata.outputs.workbook import export_workbook
 
     demo = service.open_store(tmp / "demo.duckdb")
     service.load_demo(demo)

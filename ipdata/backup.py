@@ -131,7 +131,7 @@ def backup(store: Store, out_dir: Path | str) -> Manifest:
 
 
 def _write_backup(store: Store, tmp: Path, out: Path) -> Manifest:
-    from ipdata.export import export_workbook  # openpyxl only when a backup is made
+    from ipdata.outputs.workbook import export_workbook  # openpyxl only when a backup is made
 
     # Holding the file lock and a connection keeps other threads and processes out until the
     # tables and the workbook are both written; the store's own calls below re-enter the lock.

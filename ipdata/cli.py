@@ -330,7 +330,7 @@ def cmd_values(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ipdata.export import export_workbook
+    from ipdata.outputs.workbook import export_workbook
 
     export_workbook(_store(args), args.out)
     print(f"已导出：{args.out}")
@@ -443,7 +443,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    from ipdata.deck import build_deck
+    from ipdata.outputs.deck import build_deck
 
     if args.out.suffix.lower() != ".pptx":
         raise IpdataError(f"输出文件应以 .pptx 结尾：{args.out}")
@@ -532,9 +532,9 @@ def _unknown_goal(plan, code: str) -> IpdataError:
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
-    from ipdata.deck import Inputs, check_regions
     from ipdata.figures import goal_chart
-    from ipdata.render import to_png, to_svg
+    from ipdata.outputs.deck import Inputs, check_regions
+    from ipdata.outputs.render import to_png, to_svg
 
     fmt = args.out.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):

@@ -18,8 +18,8 @@ from ipdata import service, words
 from ipdata.auth import User, require
 from ipdata.catalogue import Plan
 from ipdata.errors import IpdataError, Report
-from ipdata.export import export_workbook
 from ipdata.ingest.upload import Upload
+from ipdata.outputs.workbook import export_workbook
 from ipdata.store import ApplyResult, Changes, Store
 from ipdata.template import write_template
 from ipdata.views import local_time

@@ -14,13 +14,14 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ipdata import inert, logins, notes, plans, render, service, settings, words
+from ipdata import inert, logins, notes, plans, service, settings, words
 from ipdata.auth import MAX_NAME, ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.catalogue import Plan
-from ipdata.chart_export import chart_workbook, file_stem
 from ipdata.errors import IpdataError, StoreBusyError
 from ipdata.figures import DEMO_MARK, IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
 from ipdata.figures.theme import DEMO_NAME
+from ipdata.outputs import render
+from ipdata.outputs.charts import chart_workbook, file_stem
 from ipdata.passwords import MAX_LENGTH
 from ipdata.store import ApplyResult, Store
 from ipdata.trajectory import compute_all

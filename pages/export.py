@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ipdata import words
-from ipdata.chart_export import chart_workbook, png_zip, selection_figures
-from ipdata.deck import Inputs, build_deck, select_goals
+from ipdata.outputs.charts import chart_workbook, png_zip, selection_figures
+from ipdata.outputs.deck import Inputs, build_deck, select_goals
 from ipdata.outputs.report import DOCX, build_report
 from ipdata.views import regions
 from pages import components as ui

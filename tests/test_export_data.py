@@ -5,9 +5,9 @@ import io
 import plotly.graph_objects as go
 from openpyxl import load_workbook
 
-from ipdata.chart_export import chart_workbook, file_stem, selection_figures
-from ipdata.deck import Inputs
 from ipdata.figures.data import attach, row
+from ipdata.outputs.charts import chart_workbook, file_stem, selection_figures
+from ipdata.outputs.deck import Inputs
 
 
 def test_one_sheet_per_chart_with_the_plotted_values(db_path):

@@ -11,8 +11,8 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from ipdata import service
-from ipdata.deck import Inputs, build_deck
 from ipdata.errors import IpdataError
+from ipdata.outputs.deck import Inputs, build_deck
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,11 @@ import zipfile
 
 import pytest
 
-from ipdata import render, service
-from ipdata.chart_export import png_zip, selection_figures
-from ipdata.deck import Inputs
+from ipdata import service
 from ipdata.errors import IpdataError
+from ipdata.outputs import render
+from ipdata.outputs.charts import png_zip, selection_figures
+from ipdata.outputs.deck import Inputs
 
 
 def png_size(data: bytes) -> tuple[int, int]:

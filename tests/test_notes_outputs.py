@@ -13,11 +13,11 @@ from store_helpers import new_store, upload
 
 from ipdata import notes
 from ipdata.auth import STATISTICIAN, User
-from ipdata.chart_export import chart_workbook, selection_figures
-from ipdata.deck import Inputs, build_deck
 from ipdata.figures import goal_chart
 from ipdata.figures.data import chart_notes
 from ipdata.figures.goal import NOTE_CAPTION, NOTE_MARK
+from ipdata.outputs.charts import chart_workbook, selection_figures
+from ipdata.outputs.deck import Inputs, build_deck
 
 HV = "hv_invention_per10k"
 WANG = User("王五", STATISTICIAN)

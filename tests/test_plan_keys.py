@@ -309,7 +309,7 @@ early,全市,2027,49,统计公报
 
 
 def test_the_deck_chart_runs_through_the_interim_targets_too(tmp_path):
-    from ipdata.deck.chart import goal_chart_data
+    from ipdata.outputs.deck.chart import goal_chart_data
 
     plan = make_plan(tmp_path, "path")
     v = values(("path", 2026, 9.0))

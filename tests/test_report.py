@@ -18,8 +18,8 @@ from PIL import Image
 
 from ipdata import service
 from ipdata.cli import main
-from ipdata.deck import Inputs
 from ipdata.errors import IpdataError
+from ipdata.outputs.deck import Inputs
 from ipdata.outputs.report import TEMPLATE, build_report, soffice, to_pdf
 from ipdata.outputs.report.fonts import FALLBACKS
 from tests.test_evaluation import import_workbook

@@ -304,8 +304,8 @@ def test_page_tables_never_show_none_or_nan():
 
 
 # Where figures reach a person: these modules must not format a number themselves.
-OUTPUT_CODE = ["ipdata/trajectory", "ipdata/figures", "ipdata/deck", "ipdata/scorecard.py",
-               "ipdata/views.py", "ipdata/chart_export.py", "ipdata/catalogue.py", "pages"]
+OUTPUT_CODE = ["ipdata/trajectory", "ipdata/figures", "ipdata/outputs", "ipdata/scorecard.py",
+               "ipdata/views.py", "ipdata/catalogue.py", "pages"]
 FORMATTING = re.compile(
     r"\{[^{}:]+:[,_]?\.\d+[fFgGeE%]\}"  # f"{x:.1f}", f"{x:,.0f}"
     r"|\{[^{}:]+:[gG%]\}"  # f"{x:g}"

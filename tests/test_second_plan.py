@@ -21,10 +21,10 @@ from streamlit.testing.v1 import AppTest
 from ipdata import manage, service, words
 from ipdata.auth import ADMIN, User
 from ipdata.backup import backup
-from ipdata.chart_export import chart_workbook, selection_figures
 from ipdata.cli import _parser, main
-from ipdata.deck import Inputs, build_deck
 from ipdata.ingest import read_upload
+from ipdata.outputs.charts import chart_workbook, selection_figures
+from ipdata.outputs.deck import Inputs, build_deck
 from tests.conftest import ROOT, browser_cookies, sign_in
 from tests.second_plan import FIRST_PLAN_WORDS, VARIANTS, use_plan
 

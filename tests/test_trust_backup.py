@@ -30,8 +30,8 @@ from ipdata.backup import (
 )
 from ipdata.cli import main
 from ipdata.errors import IpdataError, StoreBusyError
-from ipdata.export import export_workbook
 from ipdata.ingest import MAX_UPLOAD_BYTES, read_upload
+from ipdata.outputs.workbook import export_workbook
 from ipdata.store import Store
 from ipdata.store.connection import connect
 from tests.conftest import ROOT

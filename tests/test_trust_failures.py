@@ -244,7 +244,7 @@ def test_a_backup_on_a_full_disk_leaves_nothing(tmp_path, monkeypatch, capsys):
         Path(out).write_bytes(b"PK" * 1000)  # half a workbook, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("ipdata.export.export_workbook", full_disk)
+    monkeypatch.setattr("ipdata.outputs.workbook.export_workbook", full_disk)
     assert main(["--db", str(store.path), "backup", str(tmp_path / "bk")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("备份失败：磁盘空间不足。没有留下不完整的备份目录，数据库没有任何改动。")

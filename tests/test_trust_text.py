@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from store_helpers import new_store, upload
 
 from ipdata import inert
-from ipdata.chart_export import chart_workbook, selection_figures
-from ipdata.deck import Inputs, build_deck
-from ipdata.export import export_workbook
 from ipdata.figures import goal_chart, progress_chart, region_chart, region_trend_chart
+from ipdata.outputs.charts import chart_workbook, selection_figures
+from ipdata.outputs.deck import Inputs, build_deck
+from ipdata.outputs.workbook import export_workbook
 from ipdata.sheetfile import write_sheets
 from ipdata.trajectory import compute_all
 from ipdata.views import change_list, status_frame
@@ -197,7 +197,7 @@ def test_no_chart_carries_markup_from_a_name(store):
 
 def test_rendered_chart_shows_the_text_and_has_no_link(store):
     """Through plotly.js itself (kaleido's Chromium): the names are text nodes, there is no <a>."""
-    from ipdata.render import to_svg
+    from ipdata.outputs.render import to_svg
 
     figs = _figures(store)
     for what in ("goal", "ranking"):

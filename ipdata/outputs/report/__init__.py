@@ -7,7 +7,7 @@
 The template is data/templates/report.docx (docxtpl, editable in WPS or Word; built by base.py,
 fields in docs/report.md). Contents: the headline (the final evaluation once the target year has
 data), one section per category with each goal's sentence, figures and chart (a PNG through
-ipdata/render.py, cached by the figure's content), the table of all goals, the goals missed or
+ipdata/outputs/render.py, cached by the figure's content), the table of all goals, the goals missed or
 lagging with the 责任单位 of their key tasks, the key-task table, a section per region with data,
 and a closing note (data source, 数据截至, revision), with 示例数据 wherever demo figures appear.
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipdata.deck.inputs import Inputs, as_inputs
 from ipdata.errors import IpdataError
+from ipdata.outputs.inputs import Inputs, as_inputs
 from ipdata.outputs.report.context import report_context
 from ipdata.outputs.report.fonts import east_asian
 from ipdata.outputs.report.pdf import soffice, to_pdf
@@ -49,9 +49,9 @@ def clear_cache() -> None:
 
 
 def _png(fig) -> bytes:
-    """The chart as PNG (ipdata.render: one render at a time per process), reused when the same
+    """The chart as PNG (ipdata.outputs.render: one render at a time per process), reused when the same
     figure was rendered before."""
-    from ipdata.render import to_png
+    from ipdata.outputs.render import to_png
 
     key = hashlib.sha256(fig.to_json().encode()).hexdigest()
     with _CACHE_LOCK:

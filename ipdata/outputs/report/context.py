@@ -17,8 +17,8 @@ from ipdata import rounding as R
 from ipdata import tasks as T
 from ipdata import words
 from ipdata.catalogue import Goal, Plan
-from ipdata.deck.inputs import Inputs, check_regions
 from ipdata.evaluation import NO_TASKS, evaluate, region_summary, verdict_of, with_verdicts
+from ipdata.outputs.inputs import Inputs, check_regions
 from ipdata.scorecard import scorecard, tiles
 from ipdata.trajectory import DEFAULT, rank
 

@@ -20,11 +20,11 @@ import plotly.graph_objects as go
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ipdata.deck.inputs import Inputs, check_regions, select_goals
 from ipdata.figures import DEMO_MARK, chart_data, goal_chart
 from ipdata.figures.data import NOTE_HEADERS, chart_notes
 from ipdata.figures.theme import DEMO_NAME
 from ipdata.inert import neutralise_workbook
+from ipdata.outputs.inputs import Inputs, check_regions, select_goals
 
 _BAD_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _BAD_SHEET_CHARS = re.compile(r"[\\/:*?\[\]]")
@@ -125,7 +125,7 @@ def _missing(v) -> bool:
 
 def png_zip(figs: Mapping[str, go.Figure]) -> bytes:
     """A zip of one 1920×1080 PNG per chart, named after the chart (UTF-8 names)."""
-    from ipdata.render import to_png
+    from ipdata.outputs.render import to_png
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:  # PNGs are compressed already

@@ -18,9 +18,8 @@ from collections.abc import Iterable
 
 from pptx import Presentation
 
-from ipdata.deck.fonts import east_asian
-from ipdata.deck.inputs import Inputs, as_inputs, check_regions, revision_label, select_goals
-from ipdata.deck.slides import (
+from ipdata.outputs.deck.fonts import east_asian
+from ipdata.outputs.deck.slides import (
     HEIGHT,
     WIDTH,
     goal_slide,
@@ -28,6 +27,7 @@ from ipdata.deck.slides import (
     region_slides,
     title_slide,
 )
+from ipdata.outputs.inputs import Inputs, as_inputs, check_regions, revision_label, select_goals
 from ipdata.store import Store
 
 __all__ = ["Inputs", "build_deck", "check_regions", "revision_label", "select_goals"]

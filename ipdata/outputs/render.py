@@ -32,7 +32,7 @@ from ipdata.figures import IMAGE_ARGS
 
 RENDER_TIMEOUT = 120  # seconds for one image, including a cold browser start
 SYSDEPS_HINT = "以 root 运行 `make sysdeps`，或执行：apt-get install -y chromium fonts-noto-cjk"
-_log = logging.getLogger("ipdata.render")
+_log = logging.getLogger("ipdata.outputs.render")
 _LOCK = threading.Lock()  # one render at a time in this process
 
 

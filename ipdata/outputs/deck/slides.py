@@ -15,10 +15,10 @@ from pptx.util import Emu, Inches, Pt
 
 from ipdata import rounding as R
 from ipdata.catalogue import Goal
-from ipdata.deck.chart import add_goal_chart, goal_chart_data
-from ipdata.deck.inputs import Inputs
 from ipdata.figures import DEMO_MARK, STATUS_SYMBOLS, status_colour
 from ipdata.notes import GoalNote
+from ipdata.outputs.deck.chart import add_goal_chart, goal_chart_data
+from ipdata.outputs.inputs import Inputs
 from ipdata.scorecard import scorecard
 from ipdata.trajectory import DEFAULT, rank
 
