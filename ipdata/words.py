@@ -1,7 +1,8 @@
 """The plan's own words for pages, template, deck and file names: nothing of one plan lives in code.
 
     tasks_name(plan)     '主要任务' from the plan's heading '三、主要任务' (its numbering dropped)
-    period(plan)         '2026—2030年' (base year to target year)
+    period(plan)         '2026—2030年': the years the plan's title names, else the year after the base
+                         year to the target year (a plan runs from the year after its 基期)
     plan_label(plan)     '<plan name>（2026—2030年）': how a plan is listed to choose it
     regions_title(plan)  '分乡镇', '分县(市、区)': the page of the plan's regions
     file_stem(plan, what, demo, today)  '<plan name>_汇报材料_示例数据_20261130'
@@ -19,6 +20,8 @@ _N = "一二三四五六七八九十百0-9０-９"
 _NUMBERING = re.compile(rf"^\s*(?:[(（][{_N}]+[)）]|[{_N}]+\s*[、.．]|第[{_N}]+(?:部分|章|节)?)\s*")
 _BAD_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 DEMO_WORD = "示例数据"
+# "(2022-2025年)" in a plan's title: the period as the plan itself states it.
+_TITLE_YEARS = re.compile(r"((?:19|20)\d{2})\s*[-－–—~～至到]\s*((?:19|20)\d{2})")
 
 
 def tasks_name(plan: Plan) -> str:
@@ -28,7 +31,10 @@ def tasks_name(plan: Plan) -> str:
 
 
 def period(plan: Plan) -> str:
-    return f"{plan.base_year}—{plan.target_year}年"
+    named = _TITLE_YEARS.search(plan.title)
+    if named and int(named[1]) < int(named[2]) == plan.target_year:
+        return f"{named[1]}—{named[2]}年"
+    return f"{plan.base_year + 1}—{plan.target_year}年"
 
 
 def plan_label(plan: Plan) -> str:

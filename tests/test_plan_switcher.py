@@ -12,7 +12,7 @@ from tests.conftest import ROOT, browser_cookies
 from tests.second_plan import VARIANTS, use_plan
 
 TONGZHOU, COUNTY = "tongzhou-2022-2025", "qingxi-2026-2030"
-LABELS = {COUNTY: "青溪县知识产权发展监测（2026—2030年）", TONGZHOU: "通州区知识产权强县建设监测（2021—2025年）"}
+LABELS = {COUNTY: "青溪县知识产权发展监测（2026—2030年）", TONGZHOU: "通州区知识产权强县建设监测（2022—2025年）"}
 PAGES = ["pages/overview.py", "pages/goal.py", "pages/category.py", "pages/regions.py", "pages/tasks.py",
          "pages/export.py", "pages/data.py", "pages/account.py"]
 

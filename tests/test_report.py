@@ -146,8 +146,13 @@ def test_title_headline_and_every_goal_with_the_pages_sentence(doc, demo_store):
         assert goal.name in text
     for sentence in frame["narrative"]:  # the very sentence the goal page shows
         assert sentence in text
-    assert ("1. 万人高价值发明专利拥有量。截至2024年，万人高价值发明专利拥有量为14.9件，完成目标进度的68.4%，"
+    assert "规划期为2022—2025年" in text  # as the title says; 2021 is the base year
+    # the name once: the sentence already says it
+    assert ("1. 截至2024年，万人高价值发明专利拥有量为14.9件，完成目标进度的68.4%，"
             "序时进度75%，基本符合预期；") in text
+    for goal, sentence in zip(plan.goals, frame["narrative"], strict=True):
+        item = next(p for p in texts(doc) if sentence in p and p[:1].isdigit())
+        assert item.count(goal.name) == max(1, sentence.count(goal.name)), item
     assert "目标：2025年≥18件；完成值：14.9件（2024年）；完成进度68.4%，序时进度75%；状态：基本符合预期。" in text
 
 

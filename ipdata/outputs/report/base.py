@@ -200,7 +200,7 @@ def body(doc) -> None:
     para(doc, "{%p for c in categories %}")
     para(doc, "（{{ c.number }}）{{ c.name }}", "Heading 2")
     para(doc, "{%p for g in c.goals %}")
-    para(doc, "{{ g.number }}. {{ g.name }}。{{ g.sentence }}")
+    para(doc, "{{ g.number }}. {{ g.lead }}{{ g.sentence }}")
     para(doc, "目标：{{ g.target }}；完成值：{{ g.value }}{% if g.completion %}；完成进度{{ g.completion }}"
               "{% endif %}{% if g.elapsed %}，序时进度{{ g.elapsed }}{% endif %}；{{ status_word }}：{{ g.status }}。")
     para(doc, "{%p for note in g.notes %}")

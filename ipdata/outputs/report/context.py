@@ -82,9 +82,16 @@ def goal_rows(plan: Plan, frame: pd.DataFrame, final: bool, district: bool = Tru
             "code": goal.code, "name": goal.name, "category": goal.category,
             "target": _target(plan, goal, r, target, district), "value": _value(t),
             "completion": completion, "elapsed": elapsed, "status": str(s["status"]),
-            "sentence": str(r["narrative"]), "has_data": not R.is_missing(r["latest_value"]),
+            "sentence": str(r["narrative"]), "lead": _lead(goal.name, str(r["narrative"])),
+            "has_data": not R.is_missing(r["latest_value"]),
         })
     return rows
+
+
+def _lead(name: str, sentence: str) -> str:
+    """The goal's name before its sentence, unless the sentence already says it ("1. 截至2024年，
+    万人高价值发明专利拥有量为…" rather than the name twice)."""
+    return "" if name in sentence else f"{name}。"
 
 
 def _table(rows: list[dict]) -> list[dict]:
