@@ -23,7 +23,8 @@ import logging
 import shutil
 import subprocess
 import threading
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 
@@ -34,6 +35,7 @@ RENDER_TIMEOUT = 120  # seconds for one image, including a cold browser start
 SYSDEPS_HINT = "以 root 运行 `make sysdeps`，或执行：apt-get install -y chromium fonts-noto-cjk"
 _log = logging.getLogger("ipdata.outputs.render")
 _LOCK = threading.Lock()  # one render at a time in this process
+T = TypeVar("T")
 
 
 def _fc_list() -> str:
@@ -86,10 +88,15 @@ class _Browser:
         self.loop = loop
 
     def render(self, spec: dict[str, Any], opts: dict[str, Any]) -> bytes:
+        return self.run(lambda k: k.calc_fig(spec, opts=opts))
+
+    def run(self, job: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
+        """`job(kaleido)` on the browser's loop (kaleido is a choreographer Browser), at most
+        RENDER_TIMEOUT seconds."""
         if self.loop is None:
             self.start()
         assert self.loop is not None
-        future = asyncio.run_coroutine_threadsafe(self.kaleido.calc_fig(spec, opts=opts), self.loop)
+        future = asyncio.run_coroutine_threadsafe(job(self.kaleido), self.loop)
         try:
             return future.result(RENDER_TIMEOUT)
         except Exception as exc:
@@ -131,6 +138,13 @@ def render(fig: go.Figure, fmt: str) -> bytes:
     spec = fig.to_dict()
     with _LOCK:
         return _BROWSER.render(spec, opts)
+
+
+def in_browser(job: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
+    """Run `job(browser)` (a coroutine function given the warm choreographer browser) under the
+    same lock, timeout and Chinese errors as the charts: the brief's screenshot uses it."""
+    with _LOCK:
+        return _BROWSER.run(job)
 
 
 def to_png(fig: go.Figure) -> bytes:

@@ -1,0 +1,146 @@
+"""What the leader's brief says: counts by status, the goals that need attention with their
+责任单位, what changed since the last update, ranks apart, and where the figures come from.
+
+Every figure and sentence is the pages' own: the scorecard's counts and headline, the tiles'
+rounded values and gaps, the engine's status reasons, the final evaluation's verdicts once the
+target year has data, and history.last_update's headline and sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ipdata import history
+from ipdata.evaluation import MET, MISSED, NO_TASKS, PENDING, Evaluation, Verdict, evaluate
+from ipdata.outputs.inputs import Inputs, as_inputs
+from ipdata.scorecard import scorecard, tiles
+from ipdata.store import Store
+from ipdata.trajectory import rank
+
+GOALS_LIMIT = 8  # goals needing attention listed on one phone screen or so; the rest counted
+CHANGES_LIMIT = 3  # status changes since the last update listed, the rest counted
+
+
+@dataclass(frozen=True)
+class BriefGoal:
+    """A goal lagging (or missed, once final), with its figures and who answers for it."""
+
+    code: str
+    name: str
+    status: str  # 滞后 / 倒退 / 未完成 / 未建成, or the verdict 未达成
+    facts: str  # '2024年116人，目标≥200人，差84人'; once final, the verdict's sentence
+    sentence: str  # the engine's reason for the status, or the verdict's sentence
+    units: tuple[str, ...] = ()  # 责任单位 of its key tasks (plan.units_of), lead units first
+
+    @property
+    def units_text(self) -> str:
+        return "、".join(self.units) if self.units else NO_TASKS
+
+
+@dataclass(frozen=True)
+class Brief:
+    plan_id: str
+    plan_name: str
+    district: str
+    target_year: int
+    final: bool  # the target year has data: verdicts (达成 x / y) instead of progress statuses
+    as_of: int | None  # the latest year with data of a goal with a target
+    revision: str  # '第3版（2025-01-10）', '' when nothing is stored
+    demo: bool
+    figure: str  # '达成 12 / 19' once final, else ''
+    headline: str  # the overview's headline (the final evaluation's summary once final)
+    counts: dict[str, int] = field(default_factory=dict)  # status (verdict once final) -> goals
+    goals: tuple[BriefGoal, ...] = ()  # needing attention, worst first (missed, plan order, once final)
+    more_goals: int = 0  # needing attention but not listed
+    update_headline: str = ""  # '自上次更新以来（第5版，…）：…'; '' when not known (no store given)
+    changes: tuple[str, ...] = ()  # one sentence per status change, worse first
+    more_changes: int = 0
+    ranks: tuple[str, ...] = ()  # rank goals, said apart: no progress, not counted
+
+    @property
+    def attention_title(self) -> str:
+        n = len(self.goals) + self.more_goals
+        return f"未达成（{n} 项）" if self.final else f"需重点关注：滞后、倒退或未完成（{n} 项）"
+
+    @property
+    def none_text(self) -> str:
+        """What the attention section says when no goal is in it."""
+        return "没有未达成的指标。" if self.final else "没有滞后、倒退或未完成的指标。"
+
+    @property
+    def as_of_text(self) -> str:
+        return f"数据截至{self.as_of}年" if self.as_of else "尚无数据"
+
+    @property
+    def stamp(self) -> str:
+        """'数据截至2024年 · 第3版（2025-01-10）'."""
+        return " · ".join(p for p in (self.as_of_text, self.revision) if p)
+
+
+def brief(source: Store | Inputs, *, update: history.Update | None = None) -> Brief:
+    """The brief of the district. With a Store, what changed since its last update is read from
+    it (history.last_update); with Inputs, only when `update` is given."""
+    inputs = as_inputs(source)
+    if update is None and isinstance(source, Store):
+        update = history.last_update(source)
+    plan, frame = inputs.plan, inputs.frame()
+    card = scorecard(plan, frame)
+    if card.final:
+        ev = evaluate(plan, frame)
+        counts = {v: n for v in (MET, MISSED, PENDING) if (n := sum(g.verdict == v for g in ev.goals))}
+        goals = [_missed(v) for v in ev.missed]
+        figure, ranks = ev.figure, _final_ranks(ev)
+    else:
+        counts, figure, ranks = dict(card.counts), "", card.ranks
+        goals = _lagging(inputs, frame, card.lagging)
+    changes, more = _changes(update)
+    return Brief(
+        plan_id=plan.id, plan_name=plan.name, district=plan.district, target_year=plan.target_year,
+        final=card.final, as_of=card.as_of, revision=inputs.revision, demo=inputs.demo, figure=figure,
+        headline=card.headline, counts=counts, goals=tuple(goals[:GOALS_LIMIT]),
+        more_goals=max(0, len(goals) - GOALS_LIMIT),
+        update_headline=update.headline if update is not None else "", changes=changes, more_changes=more,
+        ranks=tuple(ranks))
+
+
+def _lagging(inputs: Inputs, frame: pd.DataFrame, names: tuple[str, ...]) -> list[BriefGoal]:
+    """The scorecard's lagging goals (worst first) with the tiles' figures and the engine's reason."""
+    plan = inputs.plan
+    numeric = rank.numeric(frame)
+    rows = numeric.set_index("name")
+    shown = tiles(plan, numeric).set_index("name")
+    out = []
+    for name in names:
+        r, t = rows.loc[name], shown.loc[name]
+        goal, reason = plan.goal(r["code"]), _text(r["status_reason"])
+        if goal.kind == "milestone":  # no figure to give: the engine's '截至2024年尚未建成'
+            facts = reason
+        else:
+            value = f"{t['year_text']}{t['value_text']}" if t["year_text"] else str(t["value_text"])
+            facts = "，".join(p for p in (value, f"目标{t['target_text']}", t["gap_text"]) if p)
+        out.append(BriefGoal(goal.code, goal.name, str(r["status"]), facts, reason, plan.units_of(goal)))
+    return out
+
+
+def _missed(v: Verdict) -> BriefGoal:
+    return BriefGoal(v.code, v.name, v.verdict, v.reason, v.reason, v.units)
+
+
+def _final_ranks(ev: Evaluation) -> list[str]:
+    """Rank goals once final: each its verdict's line (名次, not in 达成 x / y)."""
+    return [f"{v.verdict}｜{v.line}" for v in ev.ranks]
+
+
+def _changes(update: history.Update | None) -> tuple[tuple[str, ...], int]:
+    """The status changes the overview lists (worse first), CHANGES_LIMIT of them, and how many
+    more there are."""
+    if update is None:
+        return (), 0
+    listed = update.listed
+    return tuple(s.sentence for s in listed[:CHANGES_LIMIT]), max(0, len(listed) - CHANGES_LIMIT)
+
+
+def _text(x: object) -> str:
+    return x if isinstance(x, str) else ""
