@@ -19,6 +19,7 @@ st.html("<style>.stMainBlockContainer{padding-top:4rem;padding-bottom:2rem}</sty
 
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("pages/brief.py", title="简报", icon=":material/summarize:", url_path="brief"),
     st.Page("pages/goal.py", title="指标详情", icon=":material/show_chart:", url_path="goal"),
     st.Page("pages/category.py", title="分类", icon=":material/category:", url_path="category"),
     st.Page("pages/regions.py", title=words.regions_title(plan) if plan else "分地区", icon=":material/location_city:",

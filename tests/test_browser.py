@@ -70,7 +70,7 @@ def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{demo_server}/data")  # the first request to a fresh server is a deep link
     page.get_by_text("需要以统计人员身份登录").first.wait_for(timeout=30_000)  # viewers cannot upload
-    assert page.get_by_test_id("stTopNavLink").count() == 8  # served through the router, not alone
+    assert page.get_by_test_id("stTopNavLink").count() == 9  # served through the router, not alone
     assert page.locator("input[type=file]").count() == 0
     page.get_by_role("link", name="去登录").click()
     page.get_by_label("用户名").fill("王统计")
