@@ -108,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--region", action="append",
                    help="分地区部分只含这个地区（可重复；默认有数据的全部地区）")
     s.add_argument("--no-pdf", action="store_true", help="不生成 PDF")
+    s = sub.add_parser("brief", help="生成领导简报：1080 像素宽的 PNG 图片（可转发到手机）或单独的 HTML 页面")
+    s.add_argument("out", type=Path, metavar="OUT.png|OUT.html")
     s = sub.add_parser("plans", help="列出数据库中和规划目录中的全部规划（年份、目标数、是否已载入）")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("plan", help="规划文件有改动时：查看改动（diff），确认后生效（update）")
@@ -475,6 +477,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from ipdata.outputs.brief import brief, brief_html, brief_png
+
+    fmt = args.out.suffix.lower()
+    if fmt not in (".png", ".html"):
+        raise IpdataError(f"输出文件应以 .png 或 .html 结尾：{args.out}")
+    store = _store(args)
+    b = brief(store)
+    data = brief_png(b) if fmt == ".png" else brief_html(b).encode("utf-8")
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        raise IpdataError(f"无法写入文件：{args.out}（{exc.strerror or exc}）",
+                          hint="检查路径和写入权限后重试。") from exc
+    print(f"已生成领导简报：{args.out}")
+    if b.demo:
+        print("注意：含示例数据（虚构），不代表官方统计。")
+    return 0
+
+
 def cmd_plans(args: argparse.Namespace) -> int:
     listed = plans.list_plans(_db_path(args))
     if args.json:
@@ -608,6 +630,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": cmd_template, "import": cmd_import, "values": cmd_values, "export": cmd_export,
     "revisions": cmd_revisions, "rollback": cmd_rollback, "demo": cmd_demo, "goals": cmd_goals,
     "status": cmd_status, "user": cmd_user, "deck": cmd_deck, "chart": cmd_chart,
-    "report": cmd_report,
+    "report": cmd_report, "brief": cmd_brief,
     "plans": cmd_plans, "plan": cmd_plan, "note": cmd_note,
 }
