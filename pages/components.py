@@ -335,12 +335,20 @@ def status_badge(label: str) -> str:
             f'font-weight:600">{html.escape(STATUS_SYMBOLS.get(label, ""))} {html.escape(label)}</span>')
 
 
+# Plotly config of every chart on a page: nothing zooms (no wheel, no double-click, no zoom or pan
+# buttons); the figure itself has dragmode False and fixed axes (ipdata/figures/theme.py), so a
+# swipe over a chart on a phone scrolls the page. Hover, the camera and fullscreen stay.
+ZOOM_BUTTONS = ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "resetScale2d"]
+STILL = {"scrollZoom": False, "doubleClick": False, "showAxisDragHandles": False,
+         "modeBarButtonsToRemove": ZOOM_BUTTONS}
+
+
 def chart(fig, key: str, name: str, container=st) -> None:
     """Show a figure with our theme (not Streamlit's) and a camera button that saves a
     slide-sized PNG under a Chinese file name; below it, server-side downloads: PNG (1920×1080),
     SVG and the data (.xlsx), each made only when clicked."""
     name = file_name(fig, name)
-    config = {"displaylogo": False, "toImageButtonOptions": {
+    config = {**STILL, "displaylogo": False, "toImageButtonOptions": {
         "format": "png", "filename": name, **IMAGE_ARGS}}
     container.plotly_chart(fig, theme=None, key=key, config=config)
     downloads(fig, key, name, container)

@@ -118,6 +118,11 @@ def apply_theme(fig: go.Figure, *, title: str | None = None, unit: str | None = 
                 subtitle: str | None = None) -> go.Figure:
     """Theme `fig` in place (and return it): fonts, colours, legend, year ticks, unit, mark."""
     fig.update_layout(template=TEMPLATE)
+    # A chart is read, not explored: no axis zooms or pans, and with dragmode False plotly leaves a
+    # touch to the browser, so a swipe over a chart on a phone scrolls the page (hover stays).
+    fig.update_layout(dragmode=False)
+    fig.update_xaxes(fixedrange=True)
+    fig.update_yaxes(fixedrange=True)
     # The essentials also on the layout itself, where a host theme (Streamlit's default
     # theme="streamlit") cannot replace them as it replaces template defaults.
     fig.update_layout(font={"family": FONT_FAMILY}, paper_bgcolor="white", plot_bgcolor="white",
