@@ -57,6 +57,27 @@ def status_table(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+# A row's judgement, whatever the table calls it, and what names the row: on a 390 px phone a
+# table shows two or three columns, so these two come first (and the page pins them).
+STATUS_COLUMNS = ("状态", "结论", "终期结论")
+NAME_COLUMNS = ("指标", "地区", "任务")
+
+
+def status_first(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """`table` with its status column moved right after the column that names the row (指标, else
+    地区, else 任务, else the first column), the other columns in their order; and the columns to
+    keep in view (the name and the status). A table without a status is returned as it is."""
+    columns = list(table.columns)
+    status = next((c for c in STATUS_COLUMNS if c in columns), None)
+    if status is None:
+        return table, []
+    name = next((c for c in NAME_COLUMNS if c in columns), columns[0])
+    if status == name:
+        return table, [status]
+    lead = [name, status]
+    return table[lead + [c for c in columns if c not in lead]], lead
+
+
 def _target_cell(goal: Goal, text: object, year: object, district: bool) -> str:
     """The row's target as the engine wrote it (a region's own, a derived one with its rule; the
     plan's words for a trend); '2027年≥50个' when goals are due in different years."""
@@ -118,7 +139,8 @@ def methods_table(row: pd.Series, thresholds: Thresholds = DEFAULT) -> pd.DataFr
     with enough decimals to sit on the side of its class bounds that its class says."""
     th = thresholds
     eu = f"Eurostat/SDG（{row.get('eurostat_method') or R.MISSING}）"
-    return pd.DataFrame([
+    # 指标 and 数值 first: on a phone the long method name would push the status off the screen.
+    return pd.DataFrame(columns=["指标", "数值", "方法"], data=[
         {"方法": "序时进度法（本系统）", "指标": "完成进度",
          "数值": R.completion(row["completion"], row["time_elapsed"], th.schedule_bounds)},
         {"方法": "序时进度法（本系统）", "指标": "序时进度", "数值": R.percent(row["time_elapsed"])},

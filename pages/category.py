@@ -32,7 +32,7 @@ def render() -> None:
     st.markdown(html, unsafe_allow_html=True)
     ui.chart(category_chart(plan, category, ui.current_values(), mine, demo=ui.is_demo()),
              "category_chart", f"分类_{category}")
-    st.dataframe(status_table(plan, mine), hide_index=True)
+    ui.table(status_table(plan, mine))
 
 
 ui.guarded(render)

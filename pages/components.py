@@ -25,7 +25,7 @@ from ipdata.outputs.charts import chart_workbook, file_stem
 from ipdata.passwords import MAX_LENGTH
 from ipdata.store import ApplyResult, Store
 from ipdata.trajectory import compute_all
-from ipdata.views import status_frame
+from ipdata.views import status_first, status_frame
 
 _log = logging.getLogger("ipdata.pages")
 
@@ -352,6 +352,32 @@ def chart(fig, key: str, name: str, container=st) -> None:
         "format": "png", "filename": name, **IMAGE_ARGS}}
     container.plotly_chart(fig, theme=None, key=key, config=config)
     downloads(fig, key, name, container)
+
+
+# The pinned columns of a table together fit a 390 px phone (its narrowest table, in an expander,
+# is 324 px wide); either alone is at most LEAD_MAX px wide.
+PINNED_BUDGET, LEAD_MAX, LEAD_MIN = 320, 200, 75
+
+
+def _text_width(column: pd.Series, header: str) -> int:
+    """Pixels a column needs at the table's 14 px font: a Chinese character 14, others 8, plus padding."""
+    texts = [header, *(str(x) for x in column.head(500))]
+    return max(sum(14 if ord(ch) > 0x2E7F else 8 for ch in t) for t in texts) + 24
+
+
+def table(frame: pd.DataFrame, container=st, style: Callable[[pd.DataFrame], Any] | None = None) -> None:
+    """A table whose rows keep their name and status in view on a 390 px phone: 状态 (结论) right
+    after the row's name, both pinned while the other columns scroll sideways
+    (ipdata.views.status_first), and no wider together than a phone (a long name ends in …).
+    `style` colours the reordered frame (a pandas Styler)."""
+    frame, lead = status_first(frame)
+    config = {}
+    if lead:
+        status_px = min(_text_width(frame[lead[-1]], lead[-1]), LEAD_MAX)
+        room = {lead[-1]: status_px, lead[0]: max(LEAD_MIN, min(LEAD_MAX, PINNED_BUDGET - status_px))}
+        config = {c: st.column_config.Column(pinned=True, width=min(room[c], _text_width(frame[c], c)))
+                  for c in lead}
+    container.dataframe(style(frame) if style else frame, hide_index=True, column_config=config)
 
 
 def file_name(fig, name: str) -> str:

@@ -39,7 +39,7 @@ def render() -> None:
                                        "名次越小越好，不计算完成进度、序时进度和预测。"))
         else:
             st.markdown("**两种方法的评估**")
-            st.dataframe(methods_table(row), hide_index=True)
+            ui.table(methods_table(row))
     with b:
         st.markdown("**定义与规划原文**")
         st.markdown("\n".join(f"- **{k}**：{v}" for k, v in goal_definition(plan, code)))
@@ -50,11 +50,11 @@ def render() -> None:
     st.markdown("**数据（含来源、备注和最后修改它的版本）**")
     revs = ui.revisions() if people else ui.revisions().assign(file_name=None)
     table = goal_data_table(plan, code, values, revs, region)
-    st.dataframe(table, hide_index=True)  # figures already rounded by the goal's rule (ipdata.rounding)
+    ui.table(table)  # figures already rounded by the goal's rule (ipdata.rounding)
     st.markdown(f"**变化记录**（写入本指标数据的最近{history.HISTORY_LIMIT}个版本中改变了它的各版，最新的在前）")
     steps = history.goal_history(ui.store(), code, region)
     if steps:
-        st.dataframe(history.history_table(steps, people), hide_index=True)
+        ui.table(history.history_table(steps, people))
     else:
         st.caption("还没有版本改变过这个指标。")
 

@@ -55,7 +55,7 @@ def render() -> None:
     with st.expander("完成进度与序时进度对比图"):
         ui.chart(progress_chart(shown, demo=ui.is_demo()), "overview_progress", "完成进度与序时进度")
     with st.expander("明细表"):
-        st.dataframe(status_table(plan, shown), hide_index=True)
+        ui.table(status_table(plan, shown))
 
 
 
@@ -80,7 +80,7 @@ def final_view(plan, frame, ev: Evaluation) -> None:
         ui.chart(progress_chart(with_verdicts(plan, numeric), final=True, demo=ui.is_demo()), "overview_final",
                  "终期完成进度")
     with st.expander("明细表"):
-        st.dataframe(verdict_table((*ev.goals, *ev.ranks)), hide_index=True)
+        ui.table(verdict_table((*ev.goals, *ev.ranks)))
 
 
 def since_last_update() -> None:

@@ -30,22 +30,22 @@ def render() -> None:
     name = plan.goal(code).name
     ui.chart(region_chart(plan, code, frame_all, demo=ui.is_demo(), final=final), "region_rank", f"{name}_分地区排名", a)
     ui.chart(region_trend_chart(plan, code, values, places, demo=ui.is_demo()), "region_trend", f"{name}_分地区趋势", b)
-    st.dataframe((E.region_goal_table if final else region_table)(plan, code, frame_all), hide_index=True)
+    ui.table((E.region_goal_table if final else region_table)(plan, code, frame_all))
     if final:
         verdicts = E.region_verdicts(plan, frame_all)
         st.markdown(f"#### 各{plan.region_level}终期评估（对照各自的分解目标）")
-        st.dataframe(E.region_summary(verdicts), hide_index=True)
+        ui.table(E.region_summary(verdicts))
     st.markdown("#### 地区记分卡")
     region = st.selectbox("地区", places, key="region_card")
     if final:
         mine = [v for v in verdicts if v.region == region]
         if mine:
-            st.dataframe(E.verdict_table(mine, regions=True), hide_index=True)
+            ui.table(E.verdict_table(mine, regions=True))
         else:
             st.info(f"{inert.markdown(region)}没有分解目标，终期不单独评价。")
         return
     mine = frame_all[(frame_all["region"] == region) & frame_all["latest_value"].notna()]
-    st.dataframe(status_table(plan, mine), hide_index=True)
+    ui.table(status_table(plan, mine))
 
 
 ui.guarded(render)

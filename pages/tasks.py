@@ -58,7 +58,7 @@ def render() -> None:
     st.caption(f"显示 {len(shown)} / {len(table)} 段")
     for section, rows in shown.groupby("部分", sort=False):
         st.subheader(section)
-        st.dataframe(colour_status(rows.drop(columns=HIDDEN)), hide_index=True, width="stretch")
+        ui.table(rows.drop(columns=HIDDEN), style=colour_status)
         with st.expander("任务全文"):
             for r in rows.itertuples():
                 st.markdown(f"**{r.编号} {r.任务}**：{r.全文}")

@@ -56,7 +56,7 @@ def test_the_goal_page_shows_its_history_and_names_nobody_to_visitors(history_db
     assert not at.exception and not at.error
     assert any(str(m.value).startswith("**变化记录**") for m in at.markdown)
     [table] = [f.value for f in at.dataframe if "变化及原因" in f.value.columns]
-    assert list(table.columns) == ["日期", "版本", "类型", "状态", "变化及原因"]
+    assert list(table.columns) == ["日期", "状态", "版本", "类型", "变化及原因"]  # 状态 in view on a phone
     assert table[["版本", "类型", "状态"]].values.tolist() == [
         ["第6版", "回滚到第3版", "快于预期 → 滞后"],
         ["第5版", "导入", "滞后 → 快于预期"],
