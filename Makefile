@@ -47,19 +47,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # From Debian: Chromium (image export, browser tests), Noto CJK fonts (Chinese in charts),
-# LibreOffice Writer without GUI (the 自评报告's PDF; poppler-utils' pdftotext checks it in tests), and
+# LibreOffice Writer and Impress without GUI (the 自评报告's and the deck's PDF; poppler-utils' pdftotext
+# checks them in tests), and
 # nginx + openssl (the HTTPS front of deploy/nginx.conf, tested for real by tests/test_deploy.py).
 # RUNLEVEL=1: installing nginx must not start Debian's default site on port 80.
 sysdeps:
 	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
 		&& [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null \
-		&& dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 && command -v pdftotext >/dev/null; then :; \
+		&& dpkg -s libreoffice-writer-nogui libreoffice-impress-nogui >/dev/null 2>&1 && command -v pdftotext >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing chromium, fonts-noto-cjk, libreoffice-writer-nogui, poppler-utils, nginx and openssl from Debian"; \
+		echo "installing chromium, fonts-noto-cjk, libreoffice-writer-nogui, libreoffice-impress-nogui, poppler-utils, nginx and openssl from Debian"; \
 		apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils nginx openssl >/dev/null; \
-	else echo "warning: chromium / fonts-noto-cjk / libreoffice-writer-nogui / poppler-utils / nginx / openssl missing; run as root:" \
-		"apt-get install -y chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils nginx openssl"; fi
+			apt-get install -y -qq chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-impress-nogui poppler-utils nginx openssl >/dev/null; \
+	else echo "warning: chromium / fonts-noto-cjk / libreoffice-writer-nogui / libreoffice-impress-nogui / poppler-utils / nginx / openssl missing; run as root:" \
+		"apt-get install -y chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-impress-nogui poppler-utils nginx openssl"; fi
 
 demo: setup
 	$(WITH_PLAN) $(BIN)/python -m ipdata demo

@@ -1,18 +1,29 @@
-"""The PowerPoint deck: opened again with python-pptx, checked against the store by hand."""
+"""The PowerPoint deck, opened again with python-pptx and lxml as a reader would: sizes of every
+text, the overview split over slides, milestones as a dated line, label geometry recomputed from
+the chart's own XML, East Asian faces; then rendered by LibreOffice and read back with pdftotext."""
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 
 import pytest
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
-from pptx.util import Inches
+from pptx.util import Emu, Inches
+from store_helpers import new_store, upload
 
 from ipdata import service
 from ipdata.errors import IpdataError
 from ipdata.outputs.deck import Inputs, build_deck
+from ipdata.outputs.report.pdf import soffice, to_pdf
+
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+MILESTONES = ("建成区级重点产业知识产权运营平台", "建成省级知识产权保护示范区", "建成知识产权公共服务平台")
+TABLES = 3  # 20 goals with a progress row (21 less the rank goal): 7 + 7 + 6
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +34,36 @@ def demo_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def deck(demo_store):
-    return Presentation(io.BytesIO(build_deck(demo_store, today=dt.date(2025, 3, 1))))
+def deck_bytes(demo_store):
+    return build_deck(demo_store, today=dt.date(2025, 3, 1))
+
+
+@pytest.fixture(scope="module")
+def deck(deck_bytes):
+    return Presentation(io.BytesIO(deck_bytes))
+
+
+@pytest.fixture(scope="module")
+def final_deck(tmp_path_factory):
+    """Target-year data: the latest value and the target fall on the same year, 2025."""
+    store = new_store(tmp_path_factory.mktemp("final") / "final.duckdb")
+    rows = [("hv_invention_per10k", y, v) for y, v in ((2021, 8.2), (2022, 10.5), (2023, 12.6), (2024, 14.9),
+                                                        (2025, 18.2))]
+    rows += [("case_closure_rate", y, v) for y, v in ((2021, 86.5), (2022, 88.0), (2023, 91.2), (2024, 92.4),
+                                                      (2025, 89.9))]
+    rows += [("public_service_platform", y, v) for y, v in ((2022, 0), (2023, 0), (2024, 1), (2025, 1))]
+    store.apply(upload("series,region,year,value\n" + "\n".join(f"{c},全区,{y},{v}" for c, y, v in rows)),
+                user="张三")
+    return Presentation(io.BytesIO(build_deck(store, goals=["hv_invention_per10k", "case_closure_rate",
+                                                            "public_service_platform"])))
 
 
 def slide_text(slide) -> str:
     return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def title(slide) -> str:
+    return next(s.text_frame.text for s in slide.shapes if s.has_text_frame)
 
 
 def charts(slide):
@@ -40,22 +75,190 @@ def series(chart) -> dict[str, tuple]:
 
 
 def goal_slide(deck, name):
-    return next(s for s in list(deck.slides)[2:] if slide_text(s).startswith(name))
+    return next(s for s in deck.slides if title(s) == name)
+
+
+def tables(deck, prefix="指标完成情况总览（"):
+    return [(title(s), next(sh.table for sh in s.shapes if sh.has_table)) for s in deck.slides
+            if title(s).startswith(prefix)]
 
 
 def test_slide_count_size_and_title(deck, demo_store):
-    assert len(deck.slides) == 1 + 1 + len(demo_store.plan.goals)  # title, overview, 20 goals
+    # title, the overview's counts, its table over 3 slides, 21 goals
+    assert len(deck.slides) == 1 + 1 + TABLES + len(demo_store.plan.goals) == 26
     assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
-    title = slide_text(deck.slides[0])
-    assert demo_store.plan.title in title
-    assert "数据截至 2024年" in title and "示例数据" in title and "生成日期 2025年03月01日" in title
+    text = slide_text(deck.slides[0])
+    assert demo_store.plan.title in text
+    assert "数据截至 2024年" in text and "示例数据" in text and "生成日期 2025年03月01日" in text
 
 
-def test_every_goal_slide_holds_a_native_chart_not_a_picture(deck):
-    for slide in list(deck.slides)[2:]:
-        assert len(charts(slide)) == 1, slide_text(slide)[:30]
+def test_overview_counts_slide(deck):
+    slide = deck.slides[1]
+    assert title(slide) == "指标完成情况总览"
+    text = slide_text(slide)
+    assert "19 项有目标的指标中：已完成 2 项，已建成 2 项" in text
+    tiles = [s.text_frame.text for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE]
+    assert tiles == ["2 项\n✔ 已完成", "2 项\n✔ 已建成", "6 项\n▲ 快于预期", "3 项\n● 基本符合预期", "4 项\n▼ 滞后",
+                     "1 项\n✖ 倒退", "1 项\n○ 未建成", "1 项\n↗ 增长"]
+    assert "排名目标：知识产权产出主要指标全省排名数据不足：尚未上传排名。" in text
+    assert "需重点关注：建成省级知识产权保护示范区" in text
+
+
+def test_overview_table_split_over_slides_every_goal_once(deck, demo_store):
+    found = tables(deck)
+    assert [t for t, _ in found] == ["指标完成情况总览（1/3）", "指标完成情况总览（2/3）", "指标完成情况总览（3/3）"]
+    assert [len(t.rows) - 1 for _, t in found] == [7, 7, 6]
+    names = [r.cells[0].text for _, t in found for r in list(t.rows)[1:]]
+    numeric = [g.name for g in demo_store.plan.goals if g.kind != "rank"]
+    assert names == numeric and len(set(names)) == 20  # every goal exactly once, in plan order
+    for _, t in found:
+        assert [c.text for c in t.rows[0].cells] == ["指标", "2025年目标", "完成值", "完成进度", "序时进度", "状态"]
+    first = found[0][1]
+    assert [c.text for c in first.rows[1].cells] == ["万人高价值发明专利拥有量", "≥18件", "14.9件（2024年）", "68.4%",
+                                                     "75%", "● 基本符合预期"]
+    assert str(first.rows[1].cells[5].fill.fore_color.rgb) == "56B4E9"  # coloured and worded
+    rows = {r.cells[0].text: [c.text for c in r.cells] for _, t in found for r in list(t.rows)[1:]}
+    assert rows["建成区级重点产业知识产权运营平台"][1:3] == ["建成", "已建成（2023年）"]  # the milestone, dated
+    assert rows["建成省级知识产权保护示范区"][2] == "未建成（2024年）"
+
+
+def _sizes(root) -> list[int]:
+    return [int(el.get("sz")) for el in root.iter(qn("a:rPr"), qn("a:defRPr"), qn("a:endParaRPr"))
+            if el.get("sz") is not None]
+
+
+def test_nothing_under_14_pt(deck, final_deck):
+    for prs in (deck, final_deck):
+        for slide in prs.slides:
+            root = slide.shapes._spTree
+            for r in root.iter(qn("a:r")):  # every run says its size: nothing left to a default
+                rpr = r.find(qn("a:rPr"))
+                assert rpr is not None and int(rpr.get("sz")) >= 1400, (title(slide), etree.tostring(r)[:120])
+            assert min(_sizes(root)) >= 1400, title(slide)
+            for chart in charts(slide):
+                space = chart._chartSpace
+                assert min(_sizes(space)) >= 1400, title(slide)
+                # the chart's own text: default, both axes' ticks, the legend, every data label
+                assert int(space.find(f"{qn('c:txPr')}//{qn('a:defRPr')}").get("sz")) >= 1400
+                for part in ("c:valAx", "c:catAx", "c:legend"):
+                    el = space.find(f".//{qn(part)}/{qn('c:txPr')}//{qn('a:defRPr')}")
+                    assert el is not None and int(el.get("sz")) >= 1400, part
+                for label in space.iter(qn("c:dLbl")):
+                    runs = label.findall(f".//{qn('a:r')}")
+                    assert runs and all(int(r.find(qn("a:rPr")).get("sz")) >= 1600 for r in runs)
+
+
+def test_every_goal_with_a_line_holds_a_native_chart_not_a_picture(deck):
+    for slide in list(deck.slides)[1 + 1 + TABLES:]:
         assert not [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(charts(slide)) == (0 if title(slide) in MILESTONES else 1), title(slide)
 
+
+def _dated_line(slide) -> tuple[list[str], list[str]]:
+    """The year labels and the state labels of a milestone's dated line, left to right."""
+    boxes = [s.text_frame.text for s in slide.shapes if s.has_text_frame and len(s.text_frame.text) < 20]
+    return ([b for b in boxes if b.endswith("年")],
+            [b for b in boxes if b.split("\n")[0] in ("○ 未建成", "✔ 已建成", "无数据")])
+
+
+def test_milestones_are_a_dated_line_not_a_0_1_chart(deck, final_deck):
+    slide = goal_slide(deck, "建成区级重点产业知识产权运营平台")  # 0, 0, 1, 1 in 2021-2024
+    assert charts(slide) == []
+    years, states = _dated_line(slide)
+    assert years == ["2021年", "2022年", "2023年", "2024年", "目标：2025年前建成\n2025年"]
+    assert states == ["○ 未建成", "○ 未建成", "✔ 已建成\n首次填报建成", "✔ 已建成", "无数据"]
+    assert "最新值：已建成（2023年）" in slide_text(slide) and "目标：2025年前建成" in slide_text(slide)
+    final = goal_slide(final_deck, "建成知识产权公共服务平台")  # 0, 0, 1, 1 in 2022-2025
+    text = slide_text(final)
+    _, states = _dated_line(final)
+    assert charts(final) == [] and states == ["无数据", "○ 未建成", "○ 未建成", "✔ 已建成\n首次填报建成", "✔ 已建成"]
+    assert "最新值：已建成（2024年）" in text
+    for prs in (deck, final_deck):  # no milestone anywhere is drawn as a (0/1) chart
+        assert not [title(s) for s in prs.slides if charts(s) and title(s) in MILESTONES]
+
+
+# --- label geometry, recomputed from the chart XML as a renderer lays it out -------------------
+
+def _label_boxes(frame) -> list[tuple[str, int, float, str, tuple[float, float, float, float]]]:
+    """(series, point, value, position, box in pt) of every value label of a chart frame: the plot
+    area from its manual layout, the value axis from its fixed scale, points centred in their
+    category slots, a label's width from its text (CJK 1 em, others 0.6 em) and its height 1.2
+    lines, above or below its marker."""
+    space = frame.chart._chartSpace
+    width, height = Emu(frame.width).pt, Emu(frame.height).pt
+    ml = space.find(f".//{qn('c:plotArea')}/{qn('c:layout')}/{qn('c:manualLayout')}")
+    x, y, w, h = (float(ml.find(qn(f"c:{k}")).get("val")) for k in ("x", "y", "w", "h"))
+    assert ml.find(qn("c:layoutTarget")).get("val") == "inner"
+    px0, py0, pw, ph = x * width, y * height, w * width, h * height
+    scaling = space.find(f".//{qn('c:valAx')}/{qn('c:scaling')}")
+    lo, hi = (float(scaling.find(qn(f"c:{k}")).get("val")) for k in ("min", "max"))
+    assert space.find(f".//{qn('c:crossBetween')}").get("val") == "between"
+    out = []
+    for ser in space.iter(qn("c:ser")):
+        name = ser.find(f"{qn('c:tx')}//{qn('c:v')}").text
+        values = {int(p.get("idx")): float(p.find(qn("c:v")).text) for p in ser.find(qn("c:val")).iter(qn("c:pt"))}
+        count = int(ser.find(f"{qn('c:cat')}//{qn('c:ptCount')}").get("val"))
+        marker = ser.find(f"{qn('c:marker')}/{qn('c:size')}")
+        radius = int(marker.get("val")) / 2 if marker is not None else 0
+        for label in ser.iter(qn("c:dLbl")):
+            i = int(label.find(qn("c:idx")).get("val"))
+            text = "".join(t.text for t in label.iter(qn("a:t")))
+            size = int(label.find(f".//{qn('a:rPr')}").get("sz")) / 100
+            pos = label.find(qn("c:dLblPos")).get("val")
+            cx = px0 + (i + 0.5) * pw / count
+            cy = py0 + ph - (values[i] - lo) / (hi - lo) * ph
+            tw = sum(size if ord(c) > 0x2E80 else 0.6 * size for c in text)
+            th = 1.2 * size
+            top = cy - radius - 2 - th if pos == "t" else cy + radius + 2
+            out.append((name, i, values[i], pos, (cx - tw / 2, top, cx + tw / 2, top + th)))
+            assert py0 - 2 <= top and top + th <= py0 + ph + 2, (name, i, text)  # inside the plot
+    return out
+
+
+def _meet(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _all_labels(prs):
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                yield title(slide), _label_boxes(shape)
+
+
+def test_no_two_value_labels_meet_and_latest_and_target_are_labelled(deck, final_deck):
+    checked = 0
+    for prs in (deck, final_deck):
+        for name, labels in _all_labels(prs):
+            for k, a in enumerate(labels):
+                for b in labels[k + 1:]:
+                    assert not _meet(a[4], b[4]), (name, a[:4], b[:4])
+            chart = charts(goal_slide(prs, name))[0]
+            actual = series(chart)["实际值"]
+            if any(v is not None for v in actual):
+                latest = max(i for i, v in enumerate(actual) if v is not None)
+                assert ("实际值", latest) in [(s, i) for s, i, *_ in labels], name
+            if "目标" in series(chart):
+                assert "目标" in [s for s, *_ in labels], name
+            checked += 1
+    assert checked >= 17
+
+
+def test_latest_value_and_target_on_the_same_year_go_above_and_below(final_deck):
+    def labels(name):
+        [(_, boxes)] = [(n, b) for n, b in _all_labels(final_deck) if n == name]
+        return {(s, i): (v, p) for s, i, v, p, _ in boxes}
+
+    hv = labels("万人高价值发明专利拥有量")  # 18.2 over the target 18: 18.2 above, 目标 below
+    assert hv[("实际值", 4)] == (18.2, "t") and hv[("目标", 4)] == (18.0, "b")
+    closure = labels("案件结案率")  # 89.9 under the target 90: 目标 above, 89.9 below
+    assert closure[("目标", 4)] == (90.0, "t") and closure[("实际值", 4)] == (89.9, "b")
+    chart = charts(goal_slide(final_deck, "万人高价值发明专利拥有量"))[0]
+    texts = ["".join(t.text for t in lbl.iter(qn("a:t"))) for lbl in chart._chartSpace.iter(qn("c:dLbl"))]
+    assert "目标≥18件" in texts and "18.2" in texts
+
+
+# --- charts' data and the rest ------------------------------------------------------------------
 
 def test_chart_series_equal_the_stored_values(deck):
     chart = charts(goal_slide(deck, "万人高价值发明专利拥有量"))[0]
@@ -67,6 +270,9 @@ def test_chart_series_equal_the_stored_values(deck):
     assert s["达标所需路径"] == pytest.approx((8.2, 10.65, 13.1, 15.55, 18.0))
     # the data are embedded in the chart's own workbook, so PowerPoint/WPS can edit them
     assert chart.part.chart_workbook.xlsx_part is not None
+    va = chart.value_axis
+    assert (va.minimum_scale, va.maximum_scale, va.major_unit) == (0.0, 25.0, 5.0)  # room over 18 for its label
+    assert "单位：件" in slide_text(goal_slide(deck, "万人高价值发明专利拥有量"))
 
 
 def test_cumulative_goal_shows_running_totals(deck):
@@ -79,43 +285,41 @@ def test_cumulative_goal_shows_running_totals(deck):
     assert "规划原文：“" in text and "新增贯标单位80家" in text and "数据版本：第1版" in text
 
 
-def test_overview_table_with_coloured_status_cells(deck):
-    [table] = [s.table for s in deck.slides[1].shapes if s.has_table]
-    header = [c.text for c in table.rows[0].cells]
-    assert header == ["指标", "最新值", "2025年目标", "完成进度", "序时进度", "状态"]
-    first = [c.text for c in table.rows[1].cells]
-    assert first == ["万人高价值发明专利拥有量", "14.9件（2024年）", "≥18件", "68.4%", "75%", "● 基本符合预期"]
-    status_cell = table.rows[1].cells[5]
-    assert str(status_cell.fill.fore_color.rgb) == "56B4E9"
-
-
-def test_every_text_run_has_an_east_asian_face(deck):
+def test_every_text_run_has_the_east_asian_face_and_the_theme_declares_it(deck, deck_bytes):
     roots = []
     for slide in deck.slides:
         roots.append(slide.shapes._spTree)
         roots += [c._chartSpace for c in charts(slide)]
     runs = 0
     for root in roots:
-        for el in root.iter(qn("a:r"), qn("a:defRPr")):
-            props = el if el.tag == qn("a:defRPr") else el.find(qn("a:rPr"))
+        for el in root.iter(qn("a:r"), qn("a:defRPr"), qn("a:endParaRPr")):
+            props = el if el.tag != qn("a:r") else el.find(qn("a:rPr"))
             ea = None if props is None else props.find(qn("a:ea"))
-            assert ea is not None and ea.get("typeface"), etree.tostring(el, encoding="unicode")[:200]
+            assert ea is not None, etree.tostring(el, encoding="unicode")[:200]
+            assert (ea.get("typeface"), ea.get("charset"), ea.get("pitchFamily")) == ("微软雅黑", "-122", "34")
+            assert props.find(qn("a:latin")).get("typeface") == "微软雅黑" and props.get("lang") == "zh-CN"
             runs += 1
-    assert runs > 300
-    chart_xml = etree.tostring(charts(deck.slides[2])[0]._chartSpace, encoding="unicode")
-    assert "<c:txPr>" in chart_xml and 'a:ea typeface="Microsoft YaHei"' in chart_xml
+    assert runs > 500
+    master = deck.slide_masters[0].part
+    theme = next(r.target_part for r in master.rels.values() if r.reltype.endswith("/theme"))
+    root = etree.fromstring(theme.blob)
+    for which in ("a:majorFont", "a:minorFont"):
+        fonts = root.find(f".//{qn(which)}")
+        assert fonts.find(qn("a:ea")).get("typeface") == "微软雅黑"
+        hans = [f.get("typeface") for f in fonts.iter(qn("a:font")) if f.get("script") == "Hans"]
+        assert hans == ["微软雅黑"]
 
 
 def test_selection_by_category_and_region(demo_store):
     deck = Presentation(io.BytesIO(build_deck(demo_store, categories=["创造"], regions=["川姜镇"])))
-    texts = [slide_text(s) for s in deck.slides]
-    creation = [g for g in demo_store.plan.goals if g.category == "创造"]
-    # title, overview, the category's goals, then 川姜镇: its table and its 2 goals with data in 创造
-    assert len(deck.slides) == 2 + len(creation) + 1 + 1
-    assert texts[2 + len(creation)].startswith("川姜镇指标完成情况")
-    chart = charts(deck.slides[-1])[0]
-    assert texts[-1].startswith("万人高价值发明专利拥有量（川姜镇）")
-    assert series(chart)["实际值"][:4] == (4.1, 4.9, 5.8, 6.6)
+    texts = [title(s) for s in deck.slides]
+    creation = [g.name for g in demo_store.plan.goals if g.category == "创造"]
+    # title, counts, one table slide (4 goals, not split), the category's goals, then 川姜镇: its
+    # table and its one goal with data in 创造
+    assert texts[1:3] == ["指标完成情况总览", "指标完成情况总览"] and texts[3:3 + len(creation)] == creation
+    assert texts[3 + len(creation)] == "川姜镇指标完成情况" and len(texts) == 3 + len(creation) + 1 + 1
+    [hv] = [s for s in deck.slides if title(s) == "万人高价值发明专利拥有量（川姜镇）"]
+    assert series(charts(hv)[0])["实际值"][:4] == (4.1, 4.9, 5.8, 6.6)
 
 
 def test_unknown_goal_category_or_region_is_refused(demo_store):
@@ -130,13 +334,40 @@ def test_unknown_goal_category_or_region_is_refused(demo_store):
 def test_empty_store_still_gives_a_deck(tmp_path):
     store = service.open_store(tmp_path / "empty.duckdb")
     deck = Presentation(io.BytesIO(build_deck(Inputs.from_store(store))))
-    assert len(deck.slides) == 2 + len(store.plan.goals)
+    assert len(deck.slides) == 1 + 1 + TABLES + len(store.plan.goals)
     assert "暂无数据" in slide_text(deck.slides[0]) and "示例数据" not in slide_text(deck.slides[0])
-    assert all(v is None for v in series(charts(deck.slides[2])[0])["实际值"])
+    assert all(v is None for v in series(charts(goal_slide(deck, "万人高价值发明专利拥有量"))[0])["实际值"])
 
 
-def test_every_shape_lies_on_the_slide(deck):
-    for i, slide in enumerate(deck.slides):
-        for s in slide.shapes:
-            assert s.left >= 0 and s.top >= 0, (i, s.name)
-            assert s.left + s.width <= deck.slide_width and s.top + s.height <= deck.slide_height, (i, s.name)
+def test_every_shape_lies_on_the_slide(deck, final_deck):
+    for prs in (deck, final_deck):
+        for i, slide in enumerate(prs.slides):
+            for s in slide.shapes:
+                assert s.left >= 0 and s.top >= 0, (i, s.name)
+                assert s.left + s.width <= prs.slide_width and s.top + s.height <= prs.slide_height, (i, s.name)
+
+
+# --- as LibreOffice renders it ------------------------------------------------------------------
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_the_deck_renders_in_libreoffice(tmp_path, deck_bytes, deck):
+    pptx = tmp_path / "汇报.pptx"
+    pptx.write_bytes(deck_bytes)
+    pdf = to_pdf(pptx)  # needs LibreOffice Impress (make sysdeps: libreoffice-impress-nogui)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils (pdftotext, pdfinfo) not installed")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert int(next(x.split()[-1] for x in info.splitlines() if x.startswith("Pages:"))) == len(deck.slides)
+
+    def page(n: int) -> str:
+        out = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                             text=True, check=True).stdout
+        return "".join(out.split())
+
+    assert "指标完成情况总览（1/3）" in page(3) and "万人高价值发明专利拥有量" in page(3)
+    assert "组织各类知识产权培训" in page(5)
+    hv = page(6)  # the chart's ticks and labels are drawn as text
+    assert "单位：件" in hv and "目标≥18件" in hv and "14.9" in hv and "2021" in hv
+    milestone = page(1 + 1 + TABLES + 5)
+    assert "建成区级重点产业知识产权运营平台" in milestone and "首次填报建成" in milestone

@@ -1,22 +1,36 @@
-"""A goal as a native, editable PowerPoint line chart (data embedded in the pptx's workbook).
+"""A goal as a native, editable PowerPoint line chart (data embedded in the pptx's workbook),
+laid out so that nothing on it is under 14 pt and no two value labels overlap.
 
 python-pptx makes no combo charts, so the target and the required path are further series of
 the same line chart: 目标 has one value (at the target year) and is drawn as a marker only;
 达标所需路径 runs from the base-year value to the target (through the plan's interim targets),
-dashed and without markers.
-Cumulative goals show their running totals (base year = 0), as the dashboard does.
+dashed and without markers. Cumulative goals show their running totals (base year = 0), as the
+dashboard does. Milestones are no line at all (a 0/1 line says nothing): see milestone.py.
+
+Labels are placed by geometry, not left to the viewer: the plot area has a fixed place in the
+chart (manual layout) and the value axis a fixed scale, so each point's position on the slide
+follows from its value. `label_layout` labels the latest actual value and the target first
+(the larger above, the smaller below where their labels would meet), then every other actual
+point whose label fits above or below it without touching one already placed (below first where
+the required path runs above the point, so that the dashed line does not cross its figure); a label that fits
+nowhere is left off (the value is still in the chart's data and, for the latest and the target,
+beside the chart). tests/test_export_deck.py reads the labels back from the pptx and checks the
+same geometry.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
+from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.util import Pt
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
 
 from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
@@ -26,26 +40,31 @@ from ipdata.figures.goal import ACTUAL, REQUIRED, TARGET
 from ipdata.trajectory.targets import path as path_at
 from ipdata.trajectory.targets import path_points
 
+FONT = 14  # pt: axes, legend (the smallest size anywhere on the deck)
+LABEL_FONT = 16  # pt: value labels
+# The plot area inside the chart frame (fractions): room left for the value ticks, below for the
+# year ticks and the legend.
+PLOT = (0.11, 0.05, 0.86, 0.72)  # x, y, w, h
+MARKER = {ACTUAL: 9, TARGET: 13}  # marker sizes (pt)
+LABEL_GAP = 3.0  # pt between a marker's edge and its label
+LINE = 1.2  # line height of a label (× font size)
+PAD = 2.0  # pt of a label's own margin, each side
+
 
 @dataclass(frozen=True)
 class GoalChartData:
     years: list[int]
     series: dict[str, list[float | None]]  # name -> one value per year (None = blank)
     number_format: str  # the goal's decimals ("0", "0.0" …)
-    # name -> a label per year where the number format would print a figure on the wrong side of
-    # its target (69.6 of ≥70 as "70"): that point's label is this text instead; None elsewhere.
-    labels: dict[str, list[str | None]] = field(default_factory=dict)
-
-
-def _num(x) -> float | None:
-    return T.num(x)
+    # name -> the label text of each point (the figure as every page prints it; None = no figure)
+    texts: dict[str, list[str | None]] = field(default_factory=dict)
 
 
 def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series | None,
                     region: str | None = None) -> GoalChartData:
     """Years from the base year (or first data year) to the target year; 实际值, 目标, 达标所需路径."""
     get = (lambda k: None) if row is None else (lambda k: row.get(k))
-    ty = _num(get("target_year"))
+    ty = T.num(get("target_year"))
     target_year = int(ty) if ty is not None else plan.target_year_of(goal)
     s = goal_series(plan, goal.code, values, region, target_year=target_year)
     data_years = [int(y) for y in s["year"]]
@@ -53,21 +72,18 @@ def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series
     last = max([target_year, *data_years])
     years = list(range(first, last + 1))
     tracked = dict(zip(data_years, s["tracked"].tolist(), strict=True))
-    raw = [_num(tracked.get(y)) for y in years]
+    raw = [T.num(tracked.get(y)) for y in years]
     rule = R.rule_of(row, goal)
-    if goal.kind == "milestone":
-        actual = [None if v is None else (1.0 if v >= 1 else 0.0) for v in raw]
-        rule = R.Rule(0)
-    else:  # each figure as every page shows it (ipdata.rounding)
-        actual = [rule.as_float(v) for v in raw]
-    series: dict[str, list[float | None]] = {ACTUAL: actual}
-    labels = {ACTUAL: [rule.text(v) if v is not None and rule.digits(v) > rule.base_decimals else None
-                       for v in raw]}
-    target = 1.0 if goal.kind == "milestone" else _num(get("target"))
-    if goal.kind != "trend" and target is not None:
+    series: dict[str, list[float | None]] = {ACTUAL: [rule.as_float(v) for v in raw]}  # as pages show it
+    texts: dict[str, list[str | None]] = {ACTUAL: [None if v is None else rule.text(v) for v in raw]}
+    target = T.num(get("target"))
+    if goal.kind not in ("trend", "milestone") and target is not None:
         series[TARGET] = [target if y == target_year else None for y in years]
-        by, bv = _num(get("base_year")), _num(get("base_value"))
-        if goal.kind != "milestone" and by is not None and bv is not None and int(by) < target_year:
+        written = get("target_text") if isinstance(get("target_text"), str) and get("target_text") else None
+        words = f"目标{written or R.target_number(target)}"
+        texts[TARGET] = [words if y == target_year else None for y in years]
+        by, bv = T.num(get("base_year")), T.num(get("base_value"))
+        if by is not None and bv is not None and int(by) < target_year:
             by = int(by)
             # points of a straight line, not figures anyone reads: two decimals more keep it straight
             path = R.Rule(rule.base_decimals + 2)
@@ -78,8 +94,153 @@ def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series
                                 for y in years]
     decimals = rule.base_decimals
     fmt = "0" if decimals == 0 else "0." + "0" * decimals
-    return GoalChartData(years, series, fmt, labels)
+    return GoalChartData(years, series, fmt, texts)
 
+
+# --- the value axis and the labels' geometry -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Scale:
+    minimum: float
+    maximum: float
+    major: float
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def label_height(size: float = LABEL_FONT) -> float:
+    return size * LINE + 2 * PAD
+
+
+def text_width(text: str, size: float = LABEL_FONT) -> float:
+    """Estimated width (pt) of a label: a Chinese character is one em, other characters about 0.6."""
+    return sum(size if ord(c) > 0x2E80 else 0.6 * size for c in text) + 2 * PAD
+
+
+def axis_scale(data: GoalChartData, plot_height: float) -> Scale:
+    """0 (or below the lowest value) to a round number above the highest with room for a label
+    over it."""
+    values = [v for vals in data.series.values() for v in vals if v is not None]
+    if not values:
+        return Scale(0.0, 1.0, 0.2)
+    low, high = min(values), max(values)
+    minimum = 0.0 if low >= 0 else low
+    room = (label_height() + LABEL_GAP + MARKER[TARGET] / 2) / plot_height  # a label over the top point
+    need = max(high, minimum + 1e-9)
+    top = minimum + (need - minimum) / (1 - room)
+    step = _nice_step(top - minimum)
+    if low < 0:
+        minimum = math.floor(low / step) * step
+    maximum = math.ceil(top / step - 1e-9) * step
+    return Scale(minimum, maximum if maximum > minimum else minimum + step, step)
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def meets(self, other: Box) -> bool:
+        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+
+
+@dataclass(frozen=True)
+class Label:
+    series: str
+    index: int
+    value: float
+    text: str
+    position: str  # "t" above the point, "b" below
+    box: Box  # pt, in the chart frame
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The chart frame's size (pt) and where its plot area lies in it."""
+    width: float
+    height: float
+
+    @property
+    def plot(self) -> Box:
+        x, y, w, h = PLOT
+        return Box(x * self.width, y * self.height, (x + w) * self.width, (y + h) * self.height)
+
+    def point(self, index: int, count: int, value: float, scale: Scale) -> tuple[float, float]:
+        """Where a point is drawn: categories centred in equal slots (crossBetween 'between')."""
+        p = self.plot
+        x = p.x0 + (index + 0.5) * (p.x1 - p.x0) / count
+        y = p.y1 - (value - scale.minimum) / (scale.maximum - scale.minimum) * (p.y1 - p.y0)
+        return x, y
+
+
+def label_box(frame: Frame, scale: Scale, count: int, series: str, index: int, value: float, text: str,
+              position: str, size: float = LABEL_FONT) -> Box:
+    x, y = frame.point(index, count, value, scale)
+    w, h = text_width(text, size), label_height(size)
+    off = MARKER.get(series, 9) / 2 + LABEL_GAP
+    if position == "t":
+        return Box(x - w / 2, y - off - h, x + w / 2, y - off)
+    return Box(x - w / 2, y + off, x + w / 2, y + off + h)
+
+
+def label_layout(data: GoalChartData, frame: Frame, scale: Scale) -> list[Label]:
+    """The labelled points and where their labels go; no two labels meet, none leaves the plot."""
+    count = len(data.years)
+    plot = frame.plot
+    placed: list[Label] = []
+
+    def fits(series: str, i: int, position: str) -> Label | None:
+        value, text = data.series[series][i], data.texts[series][i]
+        box = label_box(frame, scale, count, series, i, value, text, position)
+        inside = plot.y0 - 1 <= box.y0 and box.y1 <= plot.y1 + 1
+        if inside and not any(box.meets(other.box) for other in placed):
+            return Label(series, i, value, text, position, box)
+        return None
+
+    actual = [i for i, v in enumerate(data.series[ACTUAL]) if v is not None]
+    first: list[tuple[str, int]] = [(ACTUAL, actual[-1])] if actual else []
+    if TARGET in data.series:
+        first += [(TARGET, i) for i, v in enumerate(data.series[TARGET]) if v is not None]
+    path = data.series.get(REQUIRED)
+
+    def side(series: str, i: int) -> str:  # an actual value under the required path: its label below
+        below = series == ACTUAL and path is not None and path[i] is not None and path[i] > data.series[series][i]
+        return "b" if below else "t"
+
+    orders = [(p, side(*p)) for p in first]
+    if len(first) == 2:  # each on its side if both fit there; else the larger above, the smaller below
+        a = fits(*first[0], orders[0][1])
+        if a is None or _with(placed, a, fits, first[1], orders[1][1]) is None:
+            first.sort(key=lambda p: -data.series[p[0]][p[1]])
+            orders = [(first[0], "t"), (first[1], "b")]
+    for (series, i), position in orders:
+        label = fits(series, i, position) or fits(series, i, "b" if position == "t" else "t")
+        if label is not None:
+            placed.append(label)
+    for i in reversed(actual[:-1]):  # the other years, latest first, where they fit
+        first_side = side(ACTUAL, i)
+        label = fits(ACTUAL, i, first_side) or fits(ACTUAL, i, "b" if first_side == "t" else "t")
+        if label is not None:
+            placed.append(label)
+    return placed
+
+
+def _with(placed: list[Label], label: Label, fits, point: tuple[str, int], position: str) -> Label | None:
+    """Would `point` fit at `position` once `label` is placed? (`placed` is left as it was.)"""
+    placed.append(label)
+    try:
+        return fits(point[0], point[1], position)
+    finally:
+        placed.pop()
+
+
+# --- drawing -------------------------------------------------------------------------------------
 
 def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#"))
@@ -92,28 +253,60 @@ STYLE = {  # name -> (colour, width pt, dash, marker)
 }
 
 
-def add_goal_chart(slide, data: GoalChartData, x, y, cx, cy, *, unit: str, font_size: int = 14):
-    """Add the line chart to `slide`; returns the graphic frame."""
+def _manual_plot_layout(chart) -> None:
+    """Pin the plot area (inner, fractions of the chart) so label positions follow from the data."""
+    plot_area = chart._chartSpace.find(f"{qn('c:chart')}/{qn('c:plotArea')}")
+    old = plot_area.find(qn("c:layout"))
+    if old is not None:
+        plot_area.remove(old)
+    x, y, w, h = PLOT
+    layout = etree.fromstring(
+        f'<c:layout xmlns:c="{plot_area.nsmap["c"]}"><c:manualLayout><c:layoutTarget val="inner"/>'
+        '<c:xMode val="edge"/><c:yMode val="edge"/>'
+        f'<c:x val="{x}"/><c:y val="{y}"/><c:w val="{w}"/><c:h val="{h}"/></c:manualLayout></c:layout>')
+    plot_area.insert(0, layout)
+
+
+def _cross_between(chart) -> None:
+    """Categories centred in equal slots (the geometry label_layout assumes), said explicitly:
+    python-pptx writes nothing and viewers differ on the default."""
+    va = chart._chartSpace.find(f".//{qn('c:valAx')}")
+    el = va.find(qn("c:crossBetween"))
+    if el is None:
+        el = etree.SubElement(va, qn("c:crossBetween"))
+        va.remove(el)
+        after = next((c for c in va if c.tag in {qn(t) for t in ("c:majorUnit", "c:minorUnit", "c:dispUnits",
+                                                                  "c:extLst")}), None)
+        if after is None:
+            va.append(el)
+        else:
+            after.addprevious(el)
+    el.set("val", "between")
+
+
+def add_goal_chart(slide, data: GoalChartData, x, y, cx, cy):
+    """Add the line chart to `slide` with its labels laid out; returns the graphic frame."""
     cd = CategoryChartData(number_format=data.number_format)
     cd.categories = [str(y) for y in data.years]
     for name, vals in data.series.items():
         cd.add_series(name, vals, number_format=data.number_format)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, cx, cy, cd)
     chart = frame.chart
-    chart.font.size = Pt(font_size)
+    chart.font.size = Pt(FONT)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(FONT)
+    geometry = Frame(Emu(cx).pt, Emu(cy).pt)
+    scale = axis_scale(data, geometry.plot.y1 - geometry.plot.y0)
     va = chart.value_axis
     va.has_major_gridlines = True
     va.major_gridlines.format.line.color.rgb = _rgb("#E5E5E5")
     va.tick_labels.number_format = data.number_format
     va.tick_labels.number_format_is_linked = False
-    if unit:
-        va.has_title = True
-        va.axis_title.text_frame.text = unit
-    if all(v is None or v >= 0 for vals in data.series.values() for v in vals):
-        va.minimum_scale = 0
+    va.tick_labels.font.size = Pt(FONT)
+    va.minimum_scale, va.maximum_scale, va.major_unit = scale.minimum, scale.maximum, scale.major
+    chart.category_axis.tick_labels.font.size = Pt(FONT)
     for plot in chart.plots:
         for s in plot.series:
             colour, width, dash, marker = STYLE.get(s.name, (T.ACTUAL, 2.0, None, XL_MARKER_STYLE.CIRCLE))
@@ -127,23 +320,21 @@ def add_goal_chart(slide, data: GoalChartData, x, y, cx, cy, *, unit: str, font_
                     s.format.line.dash_style = dash
             s.marker.style = marker
             if marker != XL_MARKER_STYLE.NONE:
-                s.marker.size = 12 if s.name == TARGET else 8
+                s.marker.size = MARKER.get(s.name, 9)
                 s.marker.format.fill.solid()
                 s.marker.format.fill.fore_color.rgb = _rgb(colour)
                 s.marker.format.line.color.rgb = _rgb(colour)
-            if s.name in (ACTUAL, TARGET):
-                labels = s.data_labels
-                labels.show_value = True
-                labels.number_format = data.number_format
-                labels.number_format_is_linked = False
-                labels.font.size = Pt(font_size - 1)
-                labels.font.color.rgb = _rgb(colour)
-                labels.position = XL_LABEL_POSITION.ABOVE
-                for i, text in enumerate(data.labels.get(s.name, [])):
-                    if text is not None:  # more decimals than the format shows: say it as text
-                        label = s.points[i].data_label
-                        label.text_frame.text = text
-                        label.position = XL_LABEL_POSITION.ABOVE
-                        label.font.size = Pt(font_size - 1)
-                        label.font.color.rgb = _rgb(colour)
+    by_name = {s.name: s for s in chart.plots[0].series}
+    for label in label_layout(data, geometry, scale):
+        colour = STYLE[label.series][0]
+        dl = by_name[label.series].points[label.index].data_label
+        dl.has_text_frame = True
+        dl.text_frame.text = label.text
+        run = dl.text_frame.paragraphs[0].runs[0]
+        run.font.size = Pt(LABEL_FONT)
+        run.font.bold = label.series == ACTUAL
+        run.font.color.rgb = _rgb(colour)
+        dl.position = XL_LABEL_POSITION.ABOVE if label.position == "t" else XL_LABEL_POSITION.BELOW
+    _manual_plot_layout(chart)
+    _cross_between(chart)
     return frame

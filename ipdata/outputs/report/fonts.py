@@ -17,8 +17,10 @@ from __future__ import annotations
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ipdata.outputs.fonts import GONGWEN_FALLBACKS, GONGWEN_LATIN
+
 TITLE, BODY, HEADING1, HEADING2, PAGE_NUMBER = "title", "body", "heading1", "heading2", "page_number"
-LATIN = "Times New Roman"
+LATIN = GONGWEN_LATIN
 FACES: dict[str, tuple[str, str]] = {
     TITLE: ("方正小标宋简体", LATIN),
     BODY: ("仿宋_GB2312", LATIN),
@@ -26,15 +28,7 @@ FACES: dict[str, tuple[str, str]] = {
     HEADING2: ("楷体_GB2312", LATIN),
     PAGE_NUMBER: ("宋体", LATIN),  # 4号半角宋体阿拉伯数字 (GB/T 9704-2012 §7.5)
 }
-FALLBACKS: dict[str, str] = {
-    "方正小标宋简体": "宋体",
-    "仿宋_GB2312": "仿宋",
-    "楷体_GB2312": "楷体",
-    "黑体": "SimHei",
-    "宋体": "SimSun",
-    "仿宋": "FangSong",
-    "楷体": "KaiTi",
-}
+FALLBACKS: dict[str, str] = GONGWEN_FALLBACKS  # one list of names for every output (ipdata/outputs/fonts.py)
 # w:family of each face in the font table: roman for serif faces, modern for 黑体.
 FAMILY = {"黑体": "modern"}
 
