@@ -16,6 +16,7 @@ except Exception:  # noqa: BLE001 - the page itself says why (ui.guarded); the r
 st.set_page_config(page_title=plan.name if plan else "知识产权监测", page_icon=str(ICON), layout="wide")
 # Less empty space above the content, so the overview fits a laptop screen without scrolling.
 st.html("<style>.stMainBlockContainer{padding-top:4rem;padding-bottom:2rem}</style>")
+st.html(ui.MENU_CSS)  # the side menu of a phone says 菜单
 
 pages = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),

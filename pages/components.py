@@ -328,6 +328,13 @@ def no_data_notice() -> None:
             f"`python -m ipdata --plan {shown_plan_id()} demo` 载入示例数据。", icon=":material/info:")
 
 
+# On a phone the page list folds into the side menu behind an unlabelled "»": name it.
+MENU_CSS = """<style>
+[data-testid="stExpandSidebarButton"]{width:auto;gap:2px;padding:0 6px}
+[data-testid="stExpandSidebarButton"]::after{content:"菜单";font-size:15px;font-weight:600;color:#31333F;white-space:nowrap}
+</style>"""
+
+
 def status_badge(label: str) -> str:
     """Coloured status label for st.markdown; the text is always there, colour is a second cue."""
     colour = STATUS_COLOURS.get(label, "#999999")
