@@ -327,7 +327,7 @@ def browser_opens(url: str, tiles: int, n: int = 3) -> list[float]:
         for _ in range(n + 1):
             start = time.perf_counter()
             page.goto(url)
-            page.wait_for_function(f"() => document.querySelectorAll('a.ip-tile').length >= {tiles}",
+            page.wait_for_function(f"() => document.querySelectorAll('div.ip-tile').length >= {tiles}",
                                    timeout=OPEN_TIMEOUT * 1000)
             times.append(time.perf_counter() - start)
         browser.close()

@@ -141,31 +141,42 @@ def tiles(plan: Plan, frame: pd.DataFrame, final: bool = False) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def tile_html(tile: object, colours: dict[str, str], symbols: dict[str, str]) -> str:
+    """One tile's face (a div.ip-tile: status badge, category, name, value, target, progress bar),
+    every text escaped: names come from the plan file, but nothing is ever rendered as HTML
+    unescaped. The page lays a link to the goal over it (pages/components.tiles)."""
+    esc = html.escape
+    colour = colours.get(tile.status, "#999999")
+    bar = ""
+    if not R.is_missing(tile.completion_pct):
+        marker = "" if R.is_missing(tile.elapsed_pct) else f'<i style="left:{R.number(tile.elapsed_pct, 0)}%"></i>'
+        bar = (f'<div class="ip-bar"><b style="width:{R.number(tile.completion_pct, 0)}%;'
+               f'background:{colour}"></b>{marker}</div>')
+    return (f'<div class="ip-tile" style="border-left-color:{colour}">'
+            f'<span class="ip-badge" style="background:{colour}">{esc(symbols.get(tile.status, ""))} {esc(tile.status)}</span>'
+            f'{_nature_tag(tile)}'
+            f'<span class="ip-cat">{esc(tile.category)}</span>'
+            f'<div class="ip-name">{esc(tile.name)}</div>'
+            f'<div class="ip-val">{esc(tile.value_text)} <small>{esc(tile.year_text)}</small></div>'
+            f'<div class="ip-tgt">目标 {esc(tile.target_text)} <small>{esc(tile.gap_text)}</small></div>{bar}</div>')
+
+
+def tile_label(tile: object) -> str:
+    """What a tile says, in one line: the name of its link for a screen reader."""
+    value = f"{tile.value_text} {tile.year_text}".strip()
+    gap = f"，{tile.gap_text}" if tile.gap_text else ""
+    return f"{tile.name}：{tile.status}，{value}，目标 {tile.target_text}{gap}"
+
+
 def tiles_html(tiles: pd.DataFrame, colours: dict[str, str], symbols: dict[str, str], link: str = "goal",
                plan_id: str | None = None) -> str:
-    """A responsive grid of tiles (no horizontal scrolling at tablet width). Every text is escaped:
-    names come from the plan file, but nothing is ever rendered as HTML unescaped. With `plan_id`
-    each tile's link names the plan too: a link opens a new session, which shows the URL's plan."""
-    esc = html.escape
+    """The tiles as one static HTML grid, each a link to its goal page (`link`?code=…&plan=…): for
+    HTML outside the app. A link followed opens a new session, so the pages lay in-app links
+    over tile_html instead (pages/components.tiles)."""
     plan_query = f"&plan={quote(plan_id)}" if plan_id else ""
-    cards = []
-    for t in tiles.itertuples():
-        colour = colours.get(t.status, "#999999")
-        bar = ""
-        if not R.is_missing(t.completion_pct):
-            marker = "" if R.is_missing(t.elapsed_pct) else f'<i style="left:{R.number(t.elapsed_pct, 0)}%"></i>'
-            bar = (f'<div class="ip-bar"><b style="width:{R.number(t.completion_pct, 0)}%;'
-                   f'background:{colour}"></b>{marker}</div>')
-        cards.append(
-            f'<a class="ip-tile" href="{link}?code={esc(quote(t.code))}{esc(plan_query)}" target="_self" '
-            f'style="border-left-color:{colour}">'
-            f'<span class="ip-badge" style="background:{colour}">{esc(symbols.get(t.status, ""))} {esc(t.status)}</span>'
-            f'{_nature_tag(t)}'
-            f'<span class="ip-cat">{esc(t.category)}</span>'
-            f'<div class="ip-name">{esc(t.name)}</div>'
-            f'<div class="ip-val">{esc(t.value_text)} <small>{esc(t.year_text)}</small></div>'
-            f'<div class="ip-tgt">目标 {esc(t.target_text)} <small>{esc(t.gap_text)}</small></div>{bar}</a>'
-        )
+    cards = [f'<a class="ip-link" href="{html.escape(link)}?code={html.escape(quote(t.code))}'
+             f'{html.escape(plan_query)}" target="_self">{tile_html(t, colours, symbols)}</a>'
+             for t in tiles.itertuples()]
     return f"<style>{TILE_CSS}</style><div class='ip-grid'>{''.join(cards)}</div>"
 
 
@@ -177,9 +188,10 @@ def _nature_tag(tile: object) -> str:
 
 TILE_CSS = """
 .ip-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(158px,1fr));gap:6px}
+.ip-link{display:block;text-decoration:none!important}
 .ip-tile{display:block;border:1px solid #e3e3e3;border-left:6px solid;border-radius:6px;padding:5px 8px;
- text-decoration:none!important;color:#222!important;background:#fff;min-height:84px}
-.ip-tile:hover{box-shadow:0 1px 6px rgba(0,0,0,.18)}
+ text-decoration:none!important;color:#222!important;background:#fff;min-height:84px;height:100%;box-sizing:border-box}
+.ip-tile:hover,.ip-link:hover .ip-tile{box-shadow:0 1px 6px rgba(0,0,0,.18)}
 .ip-badge{color:#fff;font-size:12px;padding:1px 6px;border-radius:9px;font-weight:600}
 .ip-cat{float:right;font-size:12px;color:#666}
 .ip-nat{font-size:11px;color:#444;border:1px solid #bbb;border-radius:9px;padding:0 5px;margin-left:3px}

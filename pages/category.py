@@ -10,7 +10,7 @@ from ipdata.figures import (
     VERDICT_SYMBOLS,
     category_chart,
 )
-from ipdata.scorecard import tiles, tiles_html
+from ipdata.scorecard import tiles
 from ipdata.views import status_table
 from pages import components as ui
 
@@ -25,11 +25,10 @@ def render() -> None:
     frame = ui.status()
     mine = frame[frame["category"] == category]
     if is_final(plan, frame):  # the final evaluation: verdicts, no 序时进度 marker (as on the overview)
-        html = tiles_html(tiles(plan, mine, final=True), {**STATUS_COLOURS, **VERDICT_COLOURS},
-                          {**STATUS_SYMBOLS, **VERDICT_SYMBOLS}, plan_id=plan.id)
+        ui.tiles(tiles(plan, mine, final=True), {**STATUS_COLOURS, **VERDICT_COLOURS},
+                 {**STATUS_SYMBOLS, **VERDICT_SYMBOLS}, plan.id)
     else:
-        html = tiles_html(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS, plan_id=plan.id)
-    st.markdown(html, unsafe_allow_html=True)
+        ui.tiles(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS, plan.id)
     ui.chart(category_chart(plan, category, ui.current_values(), mine, demo=ui.is_demo()),
              "category_chart", f"分类_{category}")
     ui.table(status_table(plan, mine))

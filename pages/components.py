@@ -23,6 +23,7 @@ from ipdata.figures.theme import DEMO_NAME
 from ipdata.outputs import render
 from ipdata.outputs.charts import chart_workbook, file_stem
 from ipdata.passwords import MAX_LENGTH
+from ipdata.scorecard import TILE_CSS, tile_html, tile_label
 from ipdata.store import ApplyResult, Store
 from ipdata.trajectory import compute_all
 from ipdata.views import status_first, status_frame
@@ -359,6 +360,40 @@ def chart(fig, key: str, name: str, container=st) -> None:
         "format": "png", "filename": name, **IMAGE_ARGS}}
     container.plotly_chart(fig, theme=None, key=key, config=config)
     downloads(fig, key, name, container)
+
+
+# The tiles' grid is Streamlit's own container (key ip-tiles), one keyed container per tile holding
+# its face (scorecard.tile_html) and an st.page_link stretched over it: a click or Enter opens the
+# goal page within this session (no reload, the login stays), as the menu does.
+TILES_CSS = """<style>
+.st-key-ip-tiles{display:grid!important;grid-template-columns:repeat(auto-fill,minmax(158px,1fr));gap:6px!important;
+ align-items:stretch!important}
+.st-key-ip-tiles [class*="st-key-ip-tile-"]{position:relative;gap:0!important}
+.st-key-ip-tiles [data-testid="stElementContainer"]:has(.ip-tile){flex:1 1 auto;display:grid}
+.st-key-ip-tiles [data-testid="stMarkdown"],.st-key-ip-tiles [data-testid="stMarkdown"] > div{display:grid;align-items:stretch}
+.st-key-ip-tiles [data-testid="stMarkdownContainer"]{display:grid;margin:0!important}
+.st-key-ip-tiles [class*="st-key-ip-tile-"] [data-testid="stElementContainer"]:has([data-testid="stPageLink"]){
+ position:absolute;inset:0;z-index:1;margin:0}
+.st-key-ip-tiles [data-testid="stPageLink"],.st-key-ip-tiles [data-testid="stPageLink"] > div,
+.st-key-ip-tiles [data-testid="stPageLink"] > div > div{width:100%;height:100%}
+.st-key-ip-tiles [data-testid="stPageLink-NavLink"]{display:block;width:100%;height:100%;margin:0;padding:0;
+ background:transparent!important;color:transparent!important;overflow:hidden;border-radius:6px}
+.st-key-ip-tiles [data-testid="stPageLink-NavLink"] *{color:transparent!important}
+.st-key-ip-tiles [class*="st-key-ip-tile-"]:hover .ip-tile{box-shadow:0 1px 6px rgba(0,0,0,.18)}
+.st-key-ip-tiles [data-testid="stPageLink-NavLink"]:focus-visible{outline:2px solid #1F3A68;outline-offset:1px}
+</style>"""
+
+
+def tiles(frame: pd.DataFrame, colours: Mapping[str, str], symbols: Mapping[str, str], plan_id: str) -> None:
+    """One tile per row of scorecard.tiles, each opening its goal page (?code=…&plan=…) in this
+    session, by click, tap or keyboard; the link's name is the tile's sentence (tile_label)."""
+    st.html(f"<style>{TILE_CSS}</style>{TILES_CSS}")
+    with st.container(key="ip-tiles"):
+        for t in frame.itertuples():
+            with st.container(key=f"ip-tile-{t.code}"):
+                st.markdown(tile_html(t, dict(colours), dict(symbols)), unsafe_allow_html=True)
+                st.page_link("pages/goal.py", label=inert.markdown(tile_label(t)),
+                             query_params={"code": t.code, "plan": plan_id})
 
 
 # The pinned columns of a table together fit a 390 px phone (its narrowest table, in an expander,

@@ -16,7 +16,7 @@ from ipdata.figures import (
     progress_chart,
     status_symbol,
 )
-from ipdata.scorecard import filter_goals, scorecard, tiles, tiles_html
+from ipdata.scorecard import filter_goals, scorecard, tiles
 from ipdata.trajectory import rank
 from ipdata.views import status_table
 from pages import components as ui
@@ -43,7 +43,7 @@ def render() -> None:
     categories = right.pills("按类别筛选", list(plan.categories), selection_mode="multi", key="overview_cat",
                              wrap=True)
     shown = filter_goals(rank.numeric(frame), statuses, categories)  # a rank is listed apart, below
-    st.markdown(tiles_html(tiles(plan, shown), STATUS_COLOURS, STATUS_SYMBOLS, plan_id=plan.id), unsafe_allow_html=True)
+    ui.tiles(tiles(plan, shown), STATUS_COLOURS, STATUS_SYMBOLS, plan.id)
     if card.ranks:
         st.markdown("**排名目标**（名次，不计入上面的进度和计数）\n\n" + "\n".join(
             f"- {STATUS_SYMBOLS.get(r.status, '')} {r.status}｜{inert.markdown(r.name)}：{inert.markdown(r.status_reason)}"
@@ -73,8 +73,8 @@ def final_view(plan, frame, ev: Evaluation) -> None:
     if ev.trends:
         st.caption("无量化目标、不评价达成的指标：" + "；".join(inert.markdown(v.line) for v in ev.trends))
     numeric = rank.numeric(frame)
-    st.markdown(tiles_html(tiles(plan, numeric, final=True), {**STATUS_COLOURS, **VERDICT_COLOURS},
-                           {**STATUS_SYMBOLS, **VERDICT_SYMBOLS}, plan_id=plan.id), unsafe_allow_html=True)
+    ui.tiles(tiles(plan, numeric, final=True), {**STATUS_COLOURS, **VERDICT_COLOURS},
+             {**STATUS_SYMBOLS, **VERDICT_SYMBOLS}, plan.id)
     st.caption("色块下方进度条为终期完成进度。点击任一指标查看趋势。")
     with st.expander("终期完成进度图"):
         ui.chart(progress_chart(with_verdicts(plan, numeric), final=True, demo=ui.is_demo()), "overview_final",

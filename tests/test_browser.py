@@ -34,13 +34,14 @@ def demo_server(tmp_path):
 def test_overview_tile_opens_the_goal_page(browser, demo_server, tmp_path):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(demo_server)
-    tile = page.locator("a.ip-tile", has_text="新增贯标单位")
+    # the tile: its face and the in-app link laid over it (pages/components.tiles)
+    tile = page.locator("[class*=st-key-ip-tile-]", has_text="新增贯标单位")
     tile.wait_for(timeout=30_000)
-    assert page.locator("a.ip-tile").count() == 20
+    assert page.locator("div.ip-tile").count() == 20
     assert page.get_by_text("示例数据").first.is_visible()
     # A leader's 1366x768 laptop shows every goal without scrolling, demo banner included.
     page.wait_for_timeout(500)
-    bottoms = page.evaluate("() => [...document.querySelectorAll('a.ip-tile')].map(t => t.getBoundingClientRect().bottom)")
+    bottoms = page.evaluate("() => [...document.querySelectorAll('div.ip-tile')].map(t => t.getBoundingClientRect().bottom)")
     assert max(bottoms) <= 768, max(bottoms)
     page.screenshot(path=tmp_path / "overview.png")
     tile.click()
@@ -53,7 +54,7 @@ def test_overview_tile_opens_the_goal_page(browser, demo_server, tmp_path):
 def test_overview_fits_a_tablet_without_horizontal_scrolling(browser, demo_server):
     page = browser.new_page(viewport={"width": 820, "height": 1180})  # iPad Air portrait
     page.goto(demo_server)
-    page.locator("a.ip-tile").first.wait_for(timeout=30_000)
+    page.locator("div.ip-tile").first.wait_for(timeout=30_000)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
 
@@ -85,7 +86,7 @@ def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
     page.screenshot(path=tmp_path / "imported.png", full_page=True)
 
     page.get_by_role("link", name="总览").click()
-    tile = page.locator("a.ip-tile", has_text="万人高价值发明专利拥有量")
+    tile = page.locator("div.ip-tile", has_text="万人高价值发明专利拥有量")
     tile.wait_for(timeout=30_000)
     # 2025 is the target year: the overview is the final evaluation now, and the tile gives its verdict
     assert "18.6件" in tile.inner_text() and "达成" in tile.inner_text() and "未达成" not in tile.inner_text()
@@ -97,7 +98,7 @@ def test_upload_preview_confirm_then_rollback(browser, demo_server, tmp_path):
     page.get_by_text("已恢复到第 1 版").wait_for(timeout=30_000)
 
     page.goto(demo_server)
-    tile = page.locator("a.ip-tile", has_text="万人高价值发明专利拥有量")
+    tile = page.locator("div.ip-tile", has_text="万人高价值发明专利拥有量")
     tile.wait_for(timeout=30_000)
     assert "14.9件" in tile.inner_text()
     assert page.get_by_text("终期评估").count() == 0  # back before the target year: the progress view
@@ -134,7 +135,7 @@ def test_a_town_table_from_calc_with_a_warning_on_a_phone(browser, demo_server, 
     page.get_by_test_id("stExpandSidebarButton").click()
     page.get_by_test_id("stSidebarNavLink").filter(has_text="总览").click()
     page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
-    page.locator("a.ip-tile").first.wait_for(timeout=30_000)
+    page.locator("div.ip-tile").first.wait_for(timeout=30_000)
     assert page.get_by_text("当前显示的数字是虚构的示例数据").count() == 0
 
 

@@ -30,6 +30,11 @@ def charts(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+def tiles(at) -> str:
+    """Every tile's face (one markdown element each)."""
+    return "".join(m for m in markdown(at) if 'class="ip-tile"' in m)
+
+
 def section(at, title: str) -> str:
     [text] = [m for m in markdown(at) if m.startswith(f"##### {title}")]
     return text
@@ -80,7 +85,7 @@ def test_overview_draws_no_schedule(final_db):
     [chart] = charts(at)
     assert chart["layout"]["title"]["text"] == "终期完成进度"
     assert [t["name"] for t in chart["data"]] == ["完成进度", "状态"]  # no 序时进度 trace
-    tile_html = next(m for m in markdown(at) if "ip-grid" in m)
+    tile_html = tiles(at)
     assert '<i style="left:' not in tile_html  # no 序时进度 marker on any tile
     assert "待定" in tile_html and "2025年数据尚未上传" in tile_html
 
@@ -113,7 +118,7 @@ def test_before_the_target_year_the_overview_stays_as_it_is(db_path, tmp_path):
     assert "截至2024年（序时进度75%），19 项有目标的指标中：" in headline and "终期结论待定" in headline
     [chart] = charts(at)
     assert "序时进度" in [t["name"] for t in chart["data"]]
-    assert '<i style="left:' in next(m for m in markdown(at) if "ip-grid" in m)
+    assert '<i style="left:' in tiles(at)
     assert not any(m.startswith("##### 未达成") for m in markdown(at))
     regions = app("pages/regions.py")
     assert "完成进度" in regions.dataframe[0].value.columns
@@ -122,6 +127,6 @@ def test_before_the_target_year_the_overview_stays_as_it_is(db_path, tmp_path):
 
 def test_category_page_tiles_give_verdicts_without_schedule(final_db):
     at = app("pages/category.py")
-    tile_html = next(m for m in markdown(at) if "ip-grid" in m)
+    tile_html = tiles(at)
     assert '<i style="left:' not in tile_html  # no 序时进度 marker, as on the overview
     assert "未达成" in tile_html and "差0.4件" in tile_html  # 万人高价值发明专利拥有量 in 创造

@@ -56,9 +56,10 @@ def test_overview_scorecard_tiles_and_filters(demo_db):
     assert tile_count(at) == 20  # the numeric goals; the rank goal (issue 13) is listed apart
     assert ("**排名目标**（名次，不计入上面的进度和计数）\n\n- ？ 数据不足｜知识产权产出主要指标全省排名：尚未上传排名"
             in texts(at))
-    tile_html = next(str(m.value) for m in at.markdown if "ip-grid" in str(m.value))
-    # a tile's link names the plan: it opens a new session, which shows the URL's plan
-    assert 'href="goal?code=hv_invention_per10k&amp;plan=tongzhou-2022-2025"' in tile_html and "14.9件" in tile_html
+    # a tile links to its goal page within the session, naming the plan in the URL (a link sent on opens it)
+    [link] = [k.proto for k in at.get("page_link") if k.proto.query_string.startswith("code=hv_invention_per10k&")]
+    assert link.query_string == "code=hv_invention_per10k&plan=tongzhou-2022-2025" and link.page == "goal"
+    assert link.label.startswith("万人高价值发明专利拥有量：基本符合预期，14.9件 2024年，目标 ≥18件")
     at.pills(key="overview_status").set_value(["滞后"]).run()
     assert tile_count(at) == 4  # 作品著作权, 专利密集型, 正版正货, 优势示范企业
     at.pills(key="overview_cat").set_value(["保护"]).run()
@@ -89,7 +90,7 @@ def test_overview_tiles_print_the_rounded_figures(demo_db):
     """What the tiles say, as a leader reads them (demo data, ipdata/demo.py): a count is whole,
     a gap of a percentage is in points, a per-10,000 figure the plan rounds to 0 has no .0."""
     at = app()
-    tile_html = next(str(m.value) for m in at.markdown if "ip-grid" in str(m.value))
+    tile_html = "".join(str(m.value) for m in at.markdown if 'class="ip-tile"' in str(m.value))  # one element a tile
     # 正版正货 1 of ≥2: 差1个
     assert ('<div class="ip-val">1个 <small>2024年</small></div>'
             '<div class="ip-tgt">目标 ≥2个 <small>差1个</small></div>') in tile_html

@@ -439,7 +439,7 @@ def texts(at) -> str:
 
 
 def tile_html(at) -> str:
-    return next(str(m.value) for m in at.markdown if "ip-grid" in str(m.value))
+    return "".join(str(m.value) for m in at.markdown if 'class="ip-tile"' in str(m.value))  # one element a tile
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -38,7 +38,7 @@ def _overview(url):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.goto(url)
-        page.locator("a.ip-tile").first.wait_for(timeout=30_000)
+        page.locator("div.ip-tile").first.wait_for(timeout=30_000)
         try:
             yield page
         finally:
