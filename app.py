@@ -4,21 +4,29 @@ Start it with `streamlit run app.py` (make run / make serve do). A login is a ra
 browser keeps in an HttpOnly cookie (ipdata/logins.py), and only an HTTP response can set or clear
 such a cookie: the 账户 page's forms post here, not over Streamlit's websocket. Both answer with a
 redirect back to the 账户 page.
+
+Streamlit's own words (uploader, input hints, toolbars, dialogs) are English and its page says
+lang="en": ChinesePage serves every HTML page declaring zh-CN with the script of
+ipdata/ui_strings.py, which puts those words into Chinese in the browser.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 from urllib.parse import urlencode, urlsplit
 
 import anyio
 import streamlit as st
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 
-from ipdata import logins, settings
+from ipdata import logins, settings, ui_strings
 from ipdata.auth import Users
 
 LOGIN_PATH, LOGOUT_PATH = "/ipdata/login", "/ipdata/logout"
@@ -88,6 +96,69 @@ async def logout(request: Request) -> Response:
     return response
 
 
+class ChinesePage:
+    """Every HTML page Streamlit serves (its index.html, for any page's URL) passes through
+    ipdata.ui_strings.localise_index: <html lang="zh-CN"> and the script that puts Streamlit's own
+    strings into Chinese. The file in site-packages is never changed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"  # asked as a GET: the length is the rewritten page's
+        # No "not modified" for a page cached before this rewrite: always the page, rewritten.
+        scope = {**scope, "method": "GET", "headers": [
+            (k, v) for k, v in scope["headers"] if k not in (b"if-none-match", b"if-modified-since")]}
+        start: Message | None = None
+        body = b""
+
+        async def rewrite(message: Message) -> None:
+            nonlocal start, body
+            if message["type"] == "http.response.start":
+                if MutableHeaders(raw=message["headers"]).get("content-type", "").startswith("text/html"):
+                    start = message  # held until the whole page is read
+                    return
+            elif message["type"] == "http.response.body":
+                if start is None:
+                    message = {**message, "body": b""} if head else message
+                else:
+                    body += message.get("body", b"")
+                    if message.get("more_body", False):
+                        return
+                    page = self._page(start, body)
+                    await send(start)
+                    message = {"type": "http.response.body", "body": b"" if head else page}
+            await send(message)
+
+        await self.app(scope, receive, rewrite)
+
+    @staticmethod
+    def _page(start: Message, body: bytes) -> bytes:
+        headers = MutableHeaders(raw=start["headers"])
+        if headers.get("content-encoding") == "gzip":
+            body = gzip.decompress(body)
+            del headers["content-encoding"]
+        page = ui_strings.localise_index(body.decode("utf-8")).encode("utf-8")
+        headers["content-length"] = str(len(page))
+        for stale in ("etag", "last-modified"):  # the file's, not this page's
+            if stale in headers:
+                del headers[stale]
+        return page
+
+
+_SCRIPT = ui_strings.script().encode("utf-8")
+
+
+async def chinese_script(request: Request) -> Response:
+    return Response(_SCRIPT, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "no-cache"})
+
+
 _prefix = _base().rstrip("/")
-app = st.App("dashboard.py", routes=[Route(_prefix + LOGIN_PATH, login, methods=["GET", "POST"]),
-                                     Route(_prefix + LOGOUT_PATH, logout, methods=["GET", "POST"])])
+app = st.App("dashboard.py",
+             routes=[Route(_prefix + LOGIN_PATH, login, methods=["GET", "POST"]),
+                     Route(_prefix + LOGOUT_PATH, logout, methods=["GET", "POST"]),
+                     Route(f"{_prefix}/{ui_strings.SCRIPT_PATH}", chinese_script)],
+             middleware=[Middleware(ChinesePage)])
