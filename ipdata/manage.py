@@ -33,12 +33,11 @@ UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods")  # what the uploader takes; ingest
 
 
 def upload_help(max_bytes: int) -> str:
-    """The caption above the uploader: Streamlit's own uploader text is English, so say what it
-    means, and what the page does with the file."""
+    """The caption above the uploader: the limit and the file types in full, and what the page
+    does with the file."""
     mb = max_bytes // 2**20
-    return (f"把文件拖到下面的框里（框中“Drag and drop file here”意为“把文件拖到这里”），或点框中的“Browse files”"
-            f"（浏览文件）选择文件。“Limit {mb}MB per file • {', '.join(t.upper() for t in UPLOAD_TYPES)}”意为：每个文件"
-            f"不超过 {mb} MB，可上传 .xlsx、.xlsm、.xls（Excel 97-2003）和 .ods（WPS、LibreOffice）表格。"
+    return (f"把文件拖到下面的框里，或点框中的“上传”选择文件。每个文件不超过 {mb} MB，可上传 .xlsx、.xlsm、"
+            ".xls（Excel 97-2003）和 .ods（WPS、LibreOffice）表格。"
             "上传后先检查并列出将要改动的数据，点“确认导入”之前不会改动任何已保存的数据。")
 
 

@@ -145,13 +145,13 @@ def test_viewers_cannot_upload_or_roll_back(store):
     assert [d.label for d in at.get("download_button")] == ["下载填报模板", "导出全部数据"]  # reading is open
 
 
-def test_uploader_takes_every_spreadsheet_type_and_says_what_its_english_means(store):
+def test_uploader_takes_every_spreadsheet_type_and_says_its_limit(store):
     at = page()
     assert at.file_uploader[0].allowed_type == [".xlsx", ".xlsm", ".xls", ".ods"]
-    [help_text] = [c.value for c in at.caption if "Drag and drop file here" in c.value]
-    for words in ("“把文件拖到这里”", "“Browse files”", "Limit 20MB per file • XLSX, XLSM, XLS, ODS", "不超过 20 MB",
-                  ".xls（Excel 97-2003）", ".ods"):
+    [help_text] = [c.value for c in at.caption if "把文件拖到下面的框里" in c.value]
+    for words in ("“上传”", "每个文件不超过 20 MB", ".xls（Excel 97-2003）", ".ods"):
         assert words in help_text
+    assert "Browse files" not in help_text and "Limit" not in help_text  # the uploader itself is in Chinese now
 
 
 def test_official_upload_over_demo_says_it_removes_the_demo_and_does(store):
