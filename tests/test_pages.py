@@ -8,7 +8,7 @@ from tests.conftest import ROOT
 
 TIMEOUT = 60
 PAGES = ["pages/overview.py", "pages/goal.py", "pages/category.py", "pages/regions.py",
-         "pages/tasks.py", "pages/export.py", "pages/data.py"]
+         "pages/tasks.py", "pages/export.py", "pages/data.py", "pages/brief.py"]
 
 
 def app(page: str | None = None, **query) -> AppTest:
@@ -30,6 +30,11 @@ def texts(at) -> str:
     return "\n".join(str(m.value) for m in [*at.markdown, *at.caption, *at.info, *at.warning, *at.error])
 
 
+def shown(at) -> str:
+    """texts(at) and the HTML a page puts on screen (the brief's card is st.html)."""
+    return "\n".join([texts(at), *(h.proto.body for h in at.html)])
+
+
 def tile_count(at) -> int:
     return sum(str(m.value).count('class="ip-tile"') for m in at.markdown)
 
@@ -39,7 +44,7 @@ def test_every_page_renders_on_demo_data(demo_db, page):
     at = app(page)
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
-    assert "示例数据" in texts(at)
+    assert "示例数据" in shown(at)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -396,7 +396,7 @@ def test_cli_help_names_no_other_plan(capsys):
 # --- the pages ---------------------------------------------------------------------------------
 
 PAGES = ["pages/overview.py", "pages/goal.py", "pages/category.py", "pages/regions.py",
-         "pages/tasks.py", "pages/export.py", "pages/data.py"]
+         "pages/tasks.py", "pages/export.py", "pages/data.py", "pages/brief.py"]
 
 
 @pytest.fixture
@@ -431,6 +431,7 @@ def page_words(at) -> str:
         for e in getattr(at, kind, []):
             parts += [str(getattr(e, attr, "")) for attr in ("label", "value")]
     parts += [str(e.proto) for e in at.get("plotly_chart")]
+    parts += [e.proto.body for e in at.html]  # the brief's card
     return "\n".join(parts)
 
 

@@ -29,7 +29,7 @@ from tests.conftest import ROOT, browser_cookies, sign_in
 from tests.second_plan import FIRST_PLAN_WORDS, VARIANTS, use_plan
 
 PAGES = ["pages/overview.py", "pages/goal.py", "pages/category.py", "pages/regions.py", "pages/tasks.py",
-         "pages/export.py", "pages/data.py", "pages/account.py"]
+         "pages/export.py", "pages/data.py", "pages/account.py", "pages/brief.py"]
 ADMIN_USER = User("管理员甲", ADMIN)
 # A year of the first plan stands alone (not inside 12025 or a hash); the other words anywhere.
 _PATTERNS = [re.compile(rf"(?<!\d){w}(?!\d)") if w.isdigit() else re.compile(re.escape(w)) for w in FIRST_PLAN_WORDS]
