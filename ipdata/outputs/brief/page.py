@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ipdata.demo import DEMO_BANNER
 from ipdata.figures import STATUS_COLOURS, VERDICT_COLOURS
 from ipdata.outputs.brief.content import Brief, BriefGoal
 
@@ -14,33 +15,37 @@ GREY = "#999999"
 COLOURS = {**STATUS_COLOURS, **VERDICT_COLOURS}
 
 # Scoped under .ipb so that the card looks the same inside the dashboard and alone; sizes in px so
-# that the PNG (laid out at PNG_CSS_WIDTH) and a phone read alike.
+# that the PNG (laid out at PNG_CSS_WIDTH, 2.25 device pixels each) and a phone read alike. Nothing
+# under MIN_FONT_PX: 13 px is 29 px in the PNG, legible on the phone it is sent to. Dense on purpose:
+# at 390 x 844 the counts, the last update and the first lagging goals fit on the first screen.
+MIN_FONT_PX = 13
 CSS = f"""
 .ipb{{font-family:{FONTS};color:#1f1f1f;background:#fff;max-width:680px;margin:0 auto;
- padding:14px 16px 12px;box-sizing:border-box;line-height:1.45;font-size:15px;overflow-wrap:anywhere}}
+ padding:10px 14px 10px;box-sizing:border-box;line-height:1.4;font-size:15px;overflow-wrap:anywhere}}
 .ipb *{{box-sizing:border-box}}
-.ipb-demo{{background:#fff3cd;color:#6b4e00;border:1px solid #e6c96b;border-radius:6px;padding:4px 8px;
- font-size:13px;font-weight:600;margin-bottom:8px}}
-.ipb-title{{font-size:19px;font-weight:700;line-height:1.3;margin:0}}
-.ipb-stamp{{font-size:13px;color:#555;margin-top:2px}}
-.ipb-figure{{font-size:30px;font-weight:700;margin:10px 0 0;line-height:1.2}}
-.ipb-headline{{font-size:14px;margin:8px 0 10px;color:#333}}
-.ipb-counts{{display:grid;grid-template-columns:repeat(auto-fill,minmax(92px,1fr));gap:6px;margin:0 0 4px}}
-.ipb-count{{border:1px solid #e3e3e3;border-top:5px solid;border-radius:6px;padding:4px 6px;text-align:center}}
-.ipb-count b{{display:block;font-size:24px;line-height:1.15}}
-.ipb-count span{{font-size:13px;color:#333}}
-.ipb h2{{font-size:16px;font-weight:700;margin:14px 0 6px;padding-top:8px;border-top:1px solid #e3e3e3}}
-.ipb-goal{{border-left:5px solid;padding:2px 0 2px 9px;margin:0 0 9px}}
+.ipb-demo{{background:#fff3cd;color:#6b4e00;border:1px solid #e6c96b;border-radius:6px;padding:2px 8px;
+ font-size:13px;font-weight:600;margin-bottom:6px}}
+.ipb-title{{font-size:18px;font-weight:700;line-height:1.3;margin:0}}
+.ipb-stamp{{font-size:13px;color:#555}}
+.ipb-figure{{font-size:28px;font-weight:700;margin:6px 0 0;line-height:1.2}}
+.ipb-headline{{font-size:14px;margin:4px 0 6px;color:#333}}
+.ipb-counts{{display:flex;flex-wrap:wrap;gap:4px;margin:0}}
+.ipb-count{{display:inline-flex;align-items:baseline;gap:3px;border:1px solid;border-radius:13px;
+ padding:0 5px;white-space:nowrap;font-size:13px;color:#333;line-height:1.6}}
+.ipb-count b{{font-size:16px;color:#1f1f1f}}
+.ipb h2{{font-size:15px;font-weight:700;margin:9px 0 4px;padding-top:6px;border-top:1px solid #e3e3e3}}
+.ipb-goal{{border-left:4px solid;padding:0 0 0 8px;margin:0 0 7px}}
 .ipb-name{{font-weight:700;font-size:15px}}
-.ipb-pill{{display:inline-block;font-size:12px;font-weight:600;border:1px solid;border-radius:9px;
- padding:0 6px;margin-left:6px;white-space:nowrap;vertical-align:1px}}
+.ipb-pill{{display:inline-block;font-size:13px;font-weight:600;border:1px solid;border-radius:9px;
+ padding:0 6px;margin-left:6px;white-space:nowrap;line-height:1.4;vertical-align:1px}}
 .ipb-facts{{font-size:14px}}
-.ipb-small{{font-size:13px;color:#555}}
+.ipb-why{{font-size:13px;color:#666}}
 .ipb-units{{font-size:13px;color:#333}}
-.ipb ul{{margin:0;padding-left:18px}}
-.ipb li{{font-size:14px;margin:0 0 4px}}
+.ipb ul{{margin:0;padding-left:16px}}
+.ipb li{{font-size:13px;margin:0 0 2px}}
+.ipb-small{{font-size:13px;color:#555;margin:0 0 2px}}
 .ipb-none{{font-size:14px;color:#555;margin:0}}
-.ipb-foot{{font-size:12px;color:#666;margin-top:12px;padding-top:6px;border-top:1px solid #e3e3e3}}
+.ipb-foot{{font-size:13px;color:#666;margin-top:8px;padding-top:4px;border-top:1px solid #e3e3e3}}
 """
 
 
@@ -49,19 +54,21 @@ def _colour(status: str) -> str:
 
 
 def _counts(brief: Brief) -> str:
-    cells = "".join(f'<div class="ipb-count" style="border-top-color:{_colour(s)}"><b>{n}</b>'
-                    f'<span>{escape(s)}</span></div>' for s, n in brief.counts.items())
+    """One chip per status, count then label, wrapping in a row or two."""
+    cells = "".join(f'<span class="ipb-count" style="border-color:{_colour(s)};background:{_colour(s)}1f">'
+                    f'<b>{n}</b>{escape(s)}</span>' for s, n in brief.counts.items())
     return f'<div class="ipb-counts">{cells}</div>'
 
 
 def _goal(g: BriefGoal) -> str:
+    """Three lines: name and status; figures, then the reason in small type; 责任单位."""
     colour = _colour(g.status)
-    sentence = (f'<div class="ipb-small">{escape(g.sentence)}</div>'
-                if g.sentence and g.sentence != g.facts else "")
+    why = (f'<span class="ipb-why"> · {escape(g.sentence)}</span>'
+           if g.sentence and g.sentence != g.facts else "")
     return (f'<div class="ipb-goal" style="border-left-color:{colour}">'
             f'<div><span class="ipb-name">{escape(g.name)}</span>'
             f'<span class="ipb-pill" style="border-color:{colour};background:{colour}1f">{escape(g.status)}</span></div>'
-            f'<div class="ipb-facts">{escape(g.facts)}</div>{sentence}'
+            f'<div class="ipb-facts">{escape(g.facts)}{why}</div>'
             f'<div class="ipb-units">责任单位：{escape(g.units_text)}</div></div>')
 
 
@@ -80,27 +87,26 @@ def _changes(brief: Brief) -> str:
     items = "".join(f"<li>{escape(s)}</li>" for s in brief.changes)
     more = f"<li>……另有 {brief.more_changes} 项</li>" if brief.more_changes else ""
     listed = f"<ul>{items}{more}</ul>" if items else ""
-    return f'<h2>最近一次更新</h2><p class="ipb-facts" style="margin:0 0 4px">{escape(brief.update_headline)}</p>{listed}'
+    return f'<h2>最近一次更新</h2><p class="ipb-facts" style="margin:0 0 2px">{escape(brief.update_headline)}</p>{listed}'
 
 
 def _ranks(brief: Brief) -> str:
     if not brief.ranks:
         return ""
     items = "".join(f"<li>{escape(r)}</li>" for r in brief.ranks)
-    return f'<h2>排名目标</h2><p class="ipb-small" style="margin:0 0 4px">名次，单独评价，不计入上面的计数</p><ul>{items}</ul>'
+    return f'<h2>排名目标</h2><p class="ipb-small">名次，单独评价，不计入上面的计数</p><ul>{items}</ul>'
 
 
 def card_html(brief: Brief) -> str:
     """The card alone (its <style> and one <div>), to put inside a page."""
-    demo = ('<div class="ipb-demo">示例数据：以下数字是虚构的示例数据，仅供演示，不代表官方统计。</div>'
-            if brief.demo else "")
+    demo = f'<div class="ipb-demo">{DEMO_BANNER}</div>' if brief.demo else ""
     figure = f'<div class="ipb-figure">{escape(brief.figure)}</div>' if brief.figure else ""
     foot = " · ".join(p for p in (brief.stamp, "示例数据" if brief.demo else "") if p)
     return (f"<style>{CSS}</style><div class=\"ipb\">{demo}"
             f'<h1 class="ipb-title">{escape(brief.plan_name)} · 简报</h1>'
             f'<div class="ipb-stamp">{escape(brief.stamp)}</div>{figure}'
             f'<p class="ipb-headline">{escape(brief.headline)}</p>{_counts(brief)}'
-            f"{_attention(brief)}{_changes(brief)}{_ranks(brief)}"
+            f"{_changes(brief)}{_attention(brief)}{_ranks(brief)}"  # the issue's order
             f'<div class="ipb-foot">{escape(foot)}</div></div>')
 
 
