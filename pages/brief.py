@@ -1,5 +1,5 @@
-"""简报: the leader's brief in one column for a phone — counts by status, the goals needing
-attention with their 责任单位, what changed since the last update — and the same card as a
+"""简报: the leader's brief in one column for a phone — counts by status, what changed since the
+last update, the goals needing attention with their 责任单位 — and the same card as a
 1080-px-wide PNG to send on (made when clicked)."""
 
 import streamlit as st

@@ -201,6 +201,41 @@ def test_inputs_alone_give_no_changes_unless_told(small_store):
     assert told.changes == brief(small_store).changes
 
 
+def test_the_card_reads_in_the_issues_order(small_store, demo_brief):
+    """Counts, then what changed since the last update, then the lagging goals, then ranks."""
+    marks = ['class="ipb-counts"', "<h2>最近一次更新</h2>", "<h2>需重点关注", "<h2>排名目标</h2>"]
+    demo = [card_html(demo_brief).find(m) for m in marks]
+    assert -1 not in demo and demo == sorted(demo), demo
+    small = [card_html(brief(small_store)).find(m) for m in marks]
+    assert -1 not in small[:3] and small[:3] == sorted(small[:3]) and small[3] == -1, small  # no rank goal
+    # the small store's changes are listed under the update, before the first lagging goal
+    html = card_html(brief(small_store))
+    assert html.index("由快于预期转为倒退") < html.index('class="ipb-goal"')
+
+
+def test_the_card_is_dense_chips_and_three_line_goals(small_store, demo_brief):
+    html = card_html(demo_brief)
+    # the counts as chips, count then label, in the overview's order
+    assert re.findall(r'<span class="ipb-count"[^>]*><b>(\d+)</b>([^<]+)</span>', html) == [
+        (str(n), s) for s, n in demo_brief.counts.items()]
+    # each goal: name and status; figures with the reason in small type; 责任单位
+    goals = re.findall(r'<div class="ipb-goal"[^>]*>(.*?)</div></div>', card_html(brief(small_store)))
+    assert len(goals) == 3 and all(g.count("<div") == 3 for g in goals)  # three lines
+    assert ('<div class="ipb-facts">2028年95天，目标≤60天，差35天<span class="ipb-why"> · '
+            "完成进度-16.7%为负：2028年值95天比2026年基期值90天更远离目标</span></div>"
+            '<div class="ipb-units">责任单位：县市场监管局、各乡镇') in goals[1]
+    # the 未建成 goal's figure is its reason: said once
+    assert goals[0].count("截至2028年尚未建成") == 1
+
+
+def test_no_text_in_the_png_is_smaller_than_28_pixels():
+    from ipdata.outputs.brief import page, png
+
+    sizes = [int(x) for x in re.findall(r"font-size:(\d+)px", page.CSS)]
+    assert sizes and min(sizes) == page.MIN_FONT_PX
+    assert min(sizes) * png.PNG_WIDTH / png.PNG_CSS_WIDTH >= 28  # 13 px at 2.25 device pixels: 29
+
+
 def test_text_from_the_plan_stays_text(small_store):
     html = brief_html(brief(small_store))
     assert "<script" not in html.lower()
@@ -398,14 +433,18 @@ def test_phone_reads_the_brief_without_sideways_scrolling(browser, demo_server, 
     page.wait_for_timeout(500)
     assert _overflow(page) <= 0
     box = page.evaluate("""() => {
-        const top = e => e.getBoundingClientRect().top + window.scrollY;
+        const y = (e, side) => e.getBoundingClientRect()[side] + window.scrollY;
         const c = document.querySelector('.ipb-counts'), g = document.querySelectorAll('.ipb-goal');
-        return {counts: c.getBoundingClientRect().bottom + window.scrollY, goal: top(g[0]),
-                last: g[g.length - 1].getBoundingClientRect().bottom + window.scrollY,
+        const update = document.querySelector('.ipb h2 + .ipb-facts');
+        return {counts: [y(c, 'top'), y(c, 'bottom')], chip: document.querySelector('.ipb-count').offsetHeight,
+                update: y(update, 'bottom'), goals: [...g].map(e => y(e, 'bottom')),
                 width: document.querySelector('.ipb').getBoundingClientRect().width};
     }""")
-    assert box["counts"] <= 844  # the counts on the first screen
-    assert box["goal"] <= 844 and box["last"] <= 3 * 844  # the lagging goals start there too
+    # the eight counts as chips in two rows (eight boxes in three rows took ~200 px)
+    assert box["counts"][1] - box["counts"][0] < 2 * box["chip"] + 10
+    assert box["counts"][1] <= 844 and box["update"] <= 844  # counts and the last update on the first screen
+    assert box["update"] < min(box["goals"])  # the update before the goals
+    assert box["goals"][2] <= 844 and box["goals"][-1] <= 2 * 844  # three goals there too, all within two
     assert box["width"] <= 390
     assert page.locator(".ipb-count", has_text="滞后").is_visible()
     assert page.get_by_text("责任单位：区新闻出版局、川姜镇").is_visible()

@@ -1,9 +1,9 @@
 """The leader's brief (领导简报): one screen on a phone, and a 1080-px-wide PNG of it to send on.
 
     brief(store_or_inputs) -> Brief     what it says: counts by status (verdicts once the target
-                                        year has data, 达成 x / y), the goals lagging (missed) with
-                                        their 责任单位, what changed since the last update, ranks
-                                        apart, 数据截至, revision, 示例数据
+                                        year has data, 达成 x / y), what changed since the last
+                                        update, the goals lagging (missed) with their 责任单位,
+                                        ranks apart, 数据截至, revision, 示例数据
     card_html(brief) / brief_html(brief) -> str
                                         the single-column card; a whole self-contained document
     brief_png(brief) -> bytes           that document as a PNG, 1080 px wide, full height

@@ -1,5 +1,6 @@
-"""What the leader's brief says: counts by status, the goals that need attention with their
-责任单位, what changed since the last update, ranks apart, and where the figures come from.
+"""What the leader's brief says, in this order: counts by status, what changed since the last
+update, the goals that need attention with their 责任单位, ranks apart, and where the figures come
+from.
 
 Every figure and sentence is the pages' own: the scorecard's counts and headline, the tiles'
 rounded values and gaps, the engine's status reasons, the final evaluation's verdicts once the
