@@ -1,0 +1,187 @@
+"""A leader's 390 px phone (and a 1280 px laptop) in Debian's headless Chromium: a swipe over any
+chart scrolls the page, 状态 is in view in every table, the menu says 菜单, and a tile opens its
+goal page within the session (no new connection, the login kept)."""
+
+import time
+
+import pytest
+
+from ipdata import service
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, have_chromium, streamlit_server
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium (make setup installs it as root)")
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+PASSWORD = "tongzhou-stat-2025"
+# Streamlit scrolls its main section, not the window: count both.
+SCROLLED = "() => (document.querySelector('.stMain')?.scrollTop || 0) + window.scrollY"
+TILE = "[class*=st-key-ip-tile-]"  # a tile: its face and the link laid over it
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from ipdata.auth import STATISTICIAN, Users, local_operator
+
+    tmp = tmp_path_factory.mktemp("phone")
+    db = tmp / "demo.duckdb"
+    service.load_demo(service.open_store(db))
+    Users(db).add(local_operator("root"), "王统计", STATISTICIAN, PASSWORD)
+    with streamlit_server(db, tmp / "streamlit.log") as url:
+        yield url
+
+
+def opened(browser, url: str, size: dict):
+    page = browser.new_page(**size)
+    page.goto(url)
+    page.locator(".stMain [data-testid=stElementContainer]").first.wait_for(timeout=60_000)
+    return page
+
+
+def swipe_up(page, x: float, y: float, distance: float = 300) -> None:
+    """A finger put on (x, y) and moved up: real touch events through Chromium's input pipeline."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - distance * step / 10}]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(700)
+
+
+CHART_PAGES = [("", "完成进度与序时进度对比图"), ("goal?code=hv_invention_per10k", None), ("regions", None)]
+
+
+@pytest.mark.parametrize("path, expander", CHART_PAGES)
+def test_a_swipe_over_a_chart_scrolls_the_page(browser, server, path, expander):
+    page = opened(browser, f"{server}/{path}", PHONE)
+    if expander:
+        page.get_by_text(expander).click()
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)  # the plot drawn, its drag layer ready
+    box = chart.bounding_box()
+    if box["y"] + 120 > 844:  # the chart's top within reach of a thumb
+        page.evaluate("y => document.querySelector('.stMain').scrollBy(0, y)", box["y"] - 300)
+        page.wait_for_timeout(300)
+        box = chart.bounding_box()
+    ranges = "() => { const l = document.querySelector('.js-plotly-plot')._fullLayout; return [l.xaxis.range, l.yaxis.range]; }"
+    before, axes = page.evaluate(SCROLLED), page.evaluate(ranges)
+    swipe_up(page, box["x"] + box["width"] / 2, box["y"] + 100)
+    assert page.evaluate(SCROLLED) - before > 150  # the page moved with the finger
+    assert page.evaluate(ranges) == axes  # the chart did not zoom or pan
+    assert page.get_by_text("Double-click to zoom back out").count() == 0
+    page.close()
+
+
+def test_a_mouse_drag_over_a_chart_zooms_nothing_on_a_laptop(browser, server):
+    page = opened(browser, f"{server}/goal?code=hv_invention_per10k", LAPTOP)
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    box = chart.bounding_box()
+    ranges = "() => { const l = document.querySelector('.js-plotly-plot')._fullLayout; return [l.xaxis.range, l.yaxis.range]; }"
+    axes = page.evaluate(ranges)
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.7, steps=8)
+    page.mouse.up()
+    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(500)
+    assert page.evaluate(ranges) == axes
+    assert page.locator(".modebar-btn[data-title*='oom'], .modebar-btn[data-title*='Pan']").count() == 0
+    assert page.locator(".modebar-btn[data-title*='png'], .modebar-btn[data-title*='PNG']").count() == 1  # the camera
+    page.close()
+
+
+STATUS = ("状态", "结论", "终期结论")
+# page → how many of its tables have a status (the 明细表 is in an expander on the overview)
+TABLES = [("", 1), ("goal?code=hv_invention_per10k", 1), ("category", 1), ("regions", 2), ("tasks", 6)]
+
+
+@pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["390px", "1280px"])
+@pytest.mark.parametrize("path, judged", TABLES)
+def test_every_table_shows_its_status_without_scrolling_sideways(browser, server, size, path, judged):
+    page = opened(browser, f"{server}/{path}", size)
+    if not path:
+        page.get_by_text("明细表").click()
+    page.locator("[data-testid=stDataFrame] th").first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(2500)  # every table drawn at its width
+    width = size["viewport"]["width"]
+    # The grid renders (for screen readers) only the columns in view: the status must be among them.
+    tables = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stDataFrame]')].map(t => ({
+        right: t.getBoundingClientRect().right, headers: [...t.querySelectorAll('th')].map(h => h.textContent)}))""")
+    shown = [t for t in tables if any(h in STATUS for h in t["headers"])]
+    assert len(shown) == judged, tables
+    for t in shown:
+        assert t["right"] <= width, t
+        assert [h for h in t["headers"] if h in STATUS][0] in t["headers"][:2], t
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # no page-wide sideways scroll
+    page.close()
+
+
+def test_the_phone_menu_says_what_it_is(browser, server):
+    page = opened(browser, server, PHONE)
+    button = page.get_by_test_id("stExpandSidebarButton")
+    button.wait_for(timeout=60_000)
+    label = button.evaluate("b => getComputedStyle(b, '::after').content")
+    assert label == '"菜单"'
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] >= 40  # the word is on screen
+    button.click()
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="指标详情").wait_for(timeout=30_000)
+    page.close()
+
+
+@pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["390px", "1280px"])
+def test_a_tile_opens_its_goal_page_within_the_session_and_keeps_the_login(browser, server, size):
+    page = browser.new_page(**size)
+    sockets = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    page.goto(f"{server}/account")
+    page.get_by_label("用户名").fill("王统计")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("已登录：王统计（统计人员）").wait_for(timeout=30_000)
+    page.goto(server)  # the overview, signed in
+    tile = page.locator(TILE, has_text="新增贯标单位")
+    tile.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.evaluate("() => { window.ipMarker = 'same page' }")
+    opened_sockets = len(sockets)
+    tile.scroll_into_view_if_needed()
+    start = time.monotonic()
+    tile.tap() if size.get("has_touch") else tile.click()
+    page.wait_for_url("**/goal?code=ip_standard_units_new&plan=tongzhou-2022-2025", timeout=30_000)
+    page.get_by_text("2022年以来累计59家").wait_for(timeout=30_000)
+    seconds = time.monotonic() - start
+    print(f"tile → goal page at {size['viewport']['width']} px: {seconds:.2f} s")
+    assert page.evaluate("() => window.ipMarker") == "same page"  # no reload
+    assert len(sockets) == opened_sockets  # no new connection: the same Streamlit session
+    page.get_by_text("添加或删除备注（统计人员）").click()
+    page.get_by_label("备注内容").wait_for(timeout=30_000)  # still signed in as the statistician
+    assert page.get_by_text("需要以统计人员身份登录").count() == 0
+    assert seconds < 10, seconds
+    page.close()
+
+
+def test_a_tile_is_a_link_the_keyboard_opens(browser, server):
+    page = opened(browser, server, LAPTOP)
+    link = page.locator(TILE, has_text="新增贯标单位").get_by_role("link")
+    link.wait_for(timeout=60_000)
+    assert link.get_attribute("href").endswith("goal?code=ip_standard_units_new&plan=tongzhou-2022-2025")
+    assert link.inner_text().startswith("新增贯标单位：")  # its name for a screen reader: the tile's sentence
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/goal?code=ip_standard_units_new&plan=tongzhou-2022-2025", timeout=30_000)
+    page.get_by_text("2022年以来累计59家").wait_for(timeout=30_000)
+    page.close()
