@@ -156,6 +156,18 @@ async def chinese_script(request: Request) -> Response:
     return Response(_SCRIPT, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
 
+def _no_pages_directory() -> None:
+    """dashboard.py lists the pages (st.navigation). Without this, a fresh server takes the pages/
+    folder for Streamlit's old multipage layout until the router first runs: its first visitor
+    sees the files' English names (account, brief, components…) in a sidebar for a moment."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the old layout
+        return
+    PagesManager.uses_pages_directory = False
+
+
+_no_pages_directory()
 _prefix = _base().rstrip("/")
 app = st.App("dashboard.py",
              routes=[Route(_prefix + LOGIN_PATH, login, methods=["GET", "POST"]),

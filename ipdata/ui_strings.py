@@ -87,6 +87,8 @@ TEXTS: dict[str, str] = {
     "Developer options": "开发者选项",
     "Deploy": "部署",
     "Use system setting": "跟随系统设置",
+    "Copy version to clipboard": "复制版本号",
+    "Copied": "已复制",
     "Cannot load Streamlit frontend code. This can happen when you update Streamlit while a Streamlit app is running.":
         "页面程序无法加载（服务器可能刚刚更新）。",
     "To fix this, simply reload this app by pressing": "请按下列按键刷新页面：",

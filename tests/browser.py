@@ -28,6 +28,13 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(db: Path, log: Path) -> Iterator[str]:
     """Start `streamlit run app.py` (the router behind the login route) on a free port against `db`; yield its URL."""
+    with streamlit_process(db, log) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(db: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """streamlit_server, yielding the server process too (a test may stop it early)."""
     port = free_port()
     env = {**os.environ, "IPDATA_DB": str(db)}
     with log.open("w") as out:
@@ -47,7 +54,7 @@ def streamlit_server(db: Path, log: Path) -> Iterator[str]:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start: {log.read_text()}") from None
                 time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
