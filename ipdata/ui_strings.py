@@ -29,6 +29,7 @@ TEXTS: dict[str, str] = {
     "App pages": "页面",
     "Main menu": "主菜单",
     "Link to heading": "链接到此标题",
+    "Sidebar": "侧栏",
     "Collapse sidebar": "收起侧栏",
     "Expand sidebar": "展开侧栏",
     "Navigate to home page": "回到首页",
