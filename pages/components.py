@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ipdata import inert, logins, notes, plans, service, settings, words
@@ -388,12 +389,17 @@ def tiles(frame: pd.DataFrame, colours: Mapping[str, str], symbols: Mapping[str,
     """One tile per row of scorecard.tiles, each opening its goal page (?code=…&plan=…) in this
     session, by click, tap or keyboard; the link's name is the tile's sentence (tile_label)."""
     st.html(f"<style>{TILE_CSS}</style>{TILES_CSS}")
+    linked = True  # a page run on its own (no router, e.g. in a test) has no goal page to link: faces only
     with st.container(key="ip-tiles"):
         for t in frame.itertuples():
             with st.container(key=f"ip-tile-{t.code}"):
                 st.markdown(tile_html(t, dict(colours), dict(symbols)), unsafe_allow_html=True)
-                st.page_link("pages/goal.py", label=inert.markdown(tile_label(t)),
-                             query_params={"code": t.code, "plan": plan_id})
+                if linked:
+                    try:
+                        st.page_link("pages/goal.py", label=inert.markdown(tile_label(t)),
+                                     query_params={"code": t.code, "plan": plan_id})
+                    except StreamlitAPIException:
+                        linked = False
 
 
 # The pinned columns of a table together fit a 390 px phone (its narrowest table, in an expander,
