@@ -27,8 +27,9 @@ def test_deck_for_a_category_and_a_region(demo_db, tmp_path, capsys):
     assert (code, err) == (0, "")
     assert f"已生成演示文稿：{out}" in stdout and "示例数据" in stdout
     deck = Presentation(io.BytesIO(out.read_bytes()))
-    # 5 创造 goals (4 numeric + the rank goal, issue 13), 川姜镇 table + its 1 创造 goal
-    assert len(deck.slides) == 2 + 5 + 1 + 1
+    # title, the counts and one table slide (4 numeric goals), 5 创造 goals (4 numeric + the rank
+    # goal, issue 13), 川姜镇 table + its 1 创造 goal
+    assert len(deck.slides) == 1 + 2 + 5 + 1 + 1
 
 
 def test_deck_refuses_unknown_region_and_wrong_suffix(demo_db, tmp_path, capsys):

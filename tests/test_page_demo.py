@@ -7,6 +7,7 @@ import pytest
 
 from ipdata import service
 from ipdata.auth import STATISTICIAN, User
+from ipdata.demo import DEMO_BANNER
 from tests.test_manage import GOOD, filled_template
 from tests.test_pages import PAGES, app
 
@@ -15,7 +16,9 @@ BANNER = ("**示例数据**：当前显示的数字是虚构的示例数据，�
 
 
 def banners(at) -> list[str]:
-    return [w.value for w in at.warning if "示例数据" in w.value]
+    """The demo banner(s) shown; the brief says it inside its card (the PNG sent on must say it too)."""
+    card = [BANNER for h in at.html if DEMO_BANNER in h.proto.body]
+    return [w.value for w in at.warning if "示例数据" in w.value] + card
 
 
 def chart_files(at) -> list[str]:
