@@ -31,7 +31,7 @@ TEXTS: dict[str, str] = {
     "Link to heading": "链接到此标题",
     "Sidebar": "侧栏",
     "Collapse sidebar": "收起侧栏",
-    "Expand sidebar": "展开侧栏",
+    "Expand sidebar": "菜单",  # the button shows 菜单 (dashboard.py): its spoken name says the same
     "Navigate to home page": "回到首页",
     "Scroll tabs left": "向左滚动标签",
     "Scroll tabs right": "向右滚动标签",

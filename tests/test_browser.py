@@ -37,6 +37,7 @@ def test_overview_tile_opens_the_goal_page(browser, demo_server, tmp_path):
     # the tile: its face and the in-app link laid over it (pages/components.tiles)
     tile = page.locator("[class*=st-key-ip-tile-]", has_text="新增贯标单位")
     tile.wait_for(timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('div.ip-tile').length >= 20", timeout=30_000)
     assert page.locator("div.ip-tile").count() == 20
     assert page.get_by_text("示例数据").first.is_visible()
     # A leader's 1366x768 laptop shows every goal without scrolling, demo banner included.

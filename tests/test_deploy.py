@@ -191,7 +191,8 @@ def test_the_overview_renders_through_nginx_and_asks_no_other_machine(deployed, 
         page.on("websocket", lambda ws: sockets.append(ws.url))
         page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(base)
-        page.locator("div.ip-tile").first.wait_for(timeout=60_000)  # drawn from WebSocket messages
+        # drawn from WebSocket messages, a tile (face + link) at a time: wait for all of them
+        page.wait_for_function("() => document.querySelectorAll('div.ip-tile').length >= 20", timeout=60_000)
         assert page.locator("div.ip-tile").count() == 20
         page.screenshot(path=tmp_path / "through-nginx.png")
         for path, shows in PAGES:
