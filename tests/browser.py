@@ -67,6 +67,22 @@ def have_chromium() -> bool:
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
 
 
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's headless Chromium through Playwright (the test is skipped where either is missing)."""
+    import pytest
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not have_chromium():
+        pytest.skip("needs Debian's chromium (make setup installs it as root)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 def resume_session(session_id: str) -> str:
     """An init script that makes a fresh page resume the Streamlit session `session_id` (the
     client names the session to resume in its WebSocket subprotocols), as an attacker who read

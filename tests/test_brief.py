@@ -34,7 +34,7 @@ from ipdata.outputs.brief import brief, brief_html, brief_png, card_html, conten
 from ipdata.outputs.inputs import Inputs
 from ipdata.store import Store
 from ipdata.views import local_time
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, have_chromium, streamlit_server
+from tests.browser import chromium, have_chromium, streamlit_server
 from tests.conftest import ROOT
 from tests.second_plan import VARIANTS
 from tests.store_helpers import upload
@@ -405,13 +405,8 @@ def test_page_on_an_empty_store(db_path):
 
 @pytest.fixture
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not have_chromium():
-        pytest.skip("needs Debian's chromium")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -3,7 +3,12 @@
 import pytest
 
 from ipdata import service
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, have_chromium, resume_session, streamlit_server
+from tests.browser import (
+    chromium,
+    have_chromium,
+    resume_session,
+    streamlit_server,
+)
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium (make setup installs it as root)")
@@ -11,10 +16,8 @@ pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs Debian's chro
 
 @pytest.fixture
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 PASSWORD = "tongzhou-stat-2025"

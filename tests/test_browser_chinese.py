@@ -14,7 +14,7 @@ import pytest
 
 from ipdata import service
 from ipdata.ui_strings import english_words
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, have_chromium, streamlit_process
+from tests.browser import chromium, have_chromium, streamlit_process
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium (make setup installs it as root)")
@@ -80,10 +80,8 @@ class Reader:
 
 @pytest.fixture
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

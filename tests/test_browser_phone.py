@@ -7,7 +7,7 @@ import time
 import pytest
 
 from ipdata import service
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, have_chromium, streamlit_server
+from tests.browser import chromium, have_chromium, streamlit_server
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium (make setup installs it as root)")
@@ -22,10 +22,8 @@ TILE = "[class*=st-key-ip-tile-]"  # a tile: its face and the link laid over it
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
