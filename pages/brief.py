@@ -19,7 +19,7 @@ def render() -> None:
         for g in b.goals:
             links.page_link("pages/goal.py", label=g.name, icon=":material/show_chart:",
                             query_params={"code": g.code, "plan": plan.id})
-    st.download_button("下载简报图片 (PNG)", data=ui.from_store(lambda: brief_png(brief(s))),
+    st.download_button("下载简报图片 (PNG)", data=ui.from_store(lambda: brief_png(b)),
                        file_name=f"{words.file_stem(plan, '简报', b.demo)}.png", mime="image/png",
                        on_click="ignore", type="primary", icon=":material/image:", key="brief_png",
                        help="1080 像素宽的图片，与上面的简报相同，可直接转发到手机；约需几秒")
