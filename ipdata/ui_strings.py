@@ -21,6 +21,12 @@ import re
 LANG = "zh-CN"
 SCRIPT_PATH = "ipdata/zh-cn.js"  # relative, like Streamlit's own assets: resolves under the base path
 LOADING_TITLE = "正在加载…"  # the tab's title until the page sets its own
+# On a phone the page list folds into the side menu behind an unlabelled "»": name it. In the
+# page's head (localise_index), so the word is there from the first paint, not after a script run.
+MENU_CSS = """<style>
+[data-testid="stExpandSidebarButton"]{width:auto;gap:2px;padding:0 6px}
+[data-testid="stExpandSidebarButton"]::after{content:"菜单";font-size:15px;font-weight:600;color:#31333F;white-space:nowrap}
+</style>"""
 
 # Exact English -> Chinese. Grouped by where Streamlit (or plotly.js inside it) shows them.
 TEXTS: dict[str, str] = {
@@ -308,7 +314,7 @@ def localise_index(html: str) -> str:
     tag = f'<script src="./{SCRIPT_PATH}"></script>'
     if tag in html:
         return html
-    return re.sub(r"(<head\b[^>]*>)", lambda m: m.group(1) + tag, html, count=1)
+    return re.sub(r"(<head\b[^>]*>)", lambda m: m.group(1) + tag + MENU_CSS, html, count=1)
 
 
 _SCRIPT = r"""// Streamlit's own strings in Chinese (ipdata/ui_strings.py; generated, do not edit).

@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ipdata import inert, logins, notes, plans, service, settings, words
+from ipdata import inert, logins, notes, plans, service, settings, ui_strings, words
 from ipdata.auth import MAX_NAME, ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.catalogue import Plan
 from ipdata.errors import IpdataError, StoreBusyError
@@ -330,11 +330,7 @@ def no_data_notice() -> None:
             f"`python -m ipdata --plan {shown_plan_id()} demo` 载入示例数据。", icon=":material/info:")
 
 
-# On a phone the page list folds into the side menu behind an unlabelled "»": name it.
-MENU_CSS = """<style>
-[data-testid="stExpandSidebarButton"]{width:auto;gap:2px;padding:0 6px}
-[data-testid="stExpandSidebarButton"]::after{content:"菜单";font-size:15px;font-weight:600;color:#31333F;white-space:nowrap}
-</style>"""
+MENU_CSS = ui_strings.MENU_CSS  # also sent by dashboard.py for a server started without app.py
 
 
 def status_badge(label: str) -> str:

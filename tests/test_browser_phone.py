@@ -130,6 +130,7 @@ def test_the_phone_menu_says_what_it_is(browser, server):
     page = opened(browser, server, PHONE)
     button = page.get_by_test_id("stExpandSidebarButton")
     button.wait_for(timeout=60_000)
+    # The word is in the page's head (ui_strings.MENU_CSS), so it is there as soon as the button is.
     label = button.evaluate("b => getComputedStyle(b, '::after').content")
     assert label == '"菜单"'
     box = button.bounding_box()

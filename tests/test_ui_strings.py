@@ -62,6 +62,8 @@ def test_the_served_page_declares_chinese_and_loads_the_script():
     assert "<title>正在加载…</title>" in page
     noscript = re.search(r"<noscript>.*?</noscript>", page, re.S).group(0)
     assert U.english_words(re.sub(r"<[^>]+>", "", noscript)) == []
+    assert page.count('content:"菜单"') == 1  # the phone menu is named from the first paint
+    assert page.index('content:"菜单"') < page.index("</head>")
     assert U.localise_index(page) == page  # twice is once
 
 
