@@ -164,6 +164,26 @@ def test_goals_table_has_every_goal_with_the_tiles_figures(doc, demo_store):
     assert rows[4][3:] == ["64.3%", "75%", "滞后"]  # 万人作品著作权登记量
 
 
+def test_tables_keep_rows_whole_and_headers_unbroken(doc):
+    """Every row stays on one page and the header row repeats; a 12 pt header such as 完成进度 and
+    the longest status 基本符合预期 fit their columns between 1 mm cell margins (hand-computed:
+    4 × 12 pt = 16.9 mm, 6 × 12 pt = 25.4 mm)."""
+    assert doc.tables
+    for table in doc.tables:
+        rows = table._tbl.tr_lst
+        assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+        pad = sum(int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right")) / 1440 * 25.4
+        for cell in table.rows[0].cells:
+            needed = len(cell.text) * 12 / 72 * 25.4 + pad
+            assert cell.width / 36000 >= needed, (cell.text, cell.width / 36000, needed)
+    goals = goals_table(doc)
+    status = [c.text for c in goals.rows[0].cells].index("状态")
+    assert goals.columns[status].width / 36000 >= 6 * 12 / 72 * 25.4 + 2
+    assert goals.rows[1].cells[status].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
 def test_one_chart_picture_per_goal_with_data(doc, demo_store):
     frame = Inputs.from_store(demo_store).frame()
     with_data = int(frame["latest_value"].notna().sum())

@@ -34,10 +34,14 @@ from ipdata.outputs.report import fonts as F
 
 LINE = Pt(28)  # fixed line spacing of the body
 RED = RGBColor(0xC0, 0x00, 0x00)
-# Column widths (mm) of the tables; each table fills the 156 mm between the margins.
-GOAL_COLUMNS = (("指标", 40), ("目标", 24), ("完成值", 30), ("完成进度", 20), ("序时进度", 20), ("状态", 22))
+# Column widths (mm) of the tables; each table fills the 156 mm between the margins. With 1 mm cell
+# margins a 12 pt header of four characters (完成进度) needs 19 mm and 基本符合预期 27 mm: no header
+# and no status breaks inside a word.
+GOAL_COLUMNS = (("指标", 38), ("目标", 25), ("完成值", 26), ("完成进度", 19), ("序时进度", 19), ("状态", 29))
 TASK_COLUMNS = (("编号", 16), ("任务", 46), ("牵头单位", 38), ("状态", 16), ("进展说明", 40))
-REGION_COLUMNS = (("指标", 40), ("分解目标", 24), ("完成值", 30), ("完成进度", 20), ("序时进度", 20), ("状态", 22))
+REGION_COLUMNS = (("指标", 38), ("分解目标", 25), ("完成值", 26), ("完成进度", 19), ("序时进度", 19), ("状态", 29))
+CELL_MARGIN_TWIPS = 57  # 1 mm left and right (Word's default 1.9 mm breaks 完成进度 in two)
+LEFT_COLUMNS = {"指标", "任务", "牵头单位", "进展说明"}  # words read left to right; figures and states centred
 
 
 def _style(doc, name: str, face_role: str, size: float, *, align=None, indent: bool = False,
@@ -168,14 +172,25 @@ def table(doc, columns: tuple[tuple[str, int], ...], loop: str, cells: tuple[str
     t.autofit = False
     for column, (_, width) in zip(t.columns, columns, strict=True):  # w:gridCol: LibreOffice reads these
         column.width = Mm(width)
+    margins = "".join(f'<w:{side} w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/>' for side in ("left", "right"))
+    cell_margins = parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>")
+    look = t._tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:  # the schema's order: tblCellMar comes before tblLook
+        look.addprevious(cell_margins)
+    else:
+        t._tbl.tblPr.append(cell_margins)
     for j, (header, width) in enumerate(columns):
         for i, text in enumerate((header, loop if j == 0 else "", cells[j], "{%tr endfor %}" if j == 0 else "")):
             cell = t.cell(i, j)
             cell.width = Mm(width)
             p = cell.paragraphs[0]
             p.style = "表头" if i == 0 else "表格文字"
+            if i and header not in LEFT_COLUMNS:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             if text:
                 _run(p, text)
+    for row in t.rows:  # a row never breaks across pages (a goal's figures stay on one page)
+        row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
     header = t.rows[0]._tr.get_or_add_trPr()
     header.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))  # repeated on every page
 
