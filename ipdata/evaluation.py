@@ -181,7 +181,7 @@ def verdict_of(plan: Plan, row: pd.Series | dict) -> Verdict:
     base = dict(code=goal.code, name=goal.name, category=goal.category, region=region, due=due,
                 year=latest, value_text=_value_text(goal, row, rule), target_text=words)
     if district:
-        base.update(units=plan.units_of(goal), tasks=_task_titles(plan, goal))
+        base.update(units=plan.units_of(goal), tasks=task_titles(plan, goal))
     status, reason = _text(row.get("status")), _text(row.get("status_reason"))
     if goal.kind == "trend":
         return Verdict(**base, verdict=status or L.NO_DATA, gap_text="", reason=reason)
@@ -256,7 +256,7 @@ def _value_text(goal: Goal, row, rule: R.Rule) -> str:
     return rule.value(value, goal.unit)
 
 
-def _task_titles(plan: Plan, goal: Goal) -> tuple[str, ...]:
+def task_titles(plan: Plan, goal: Goal) -> tuple[str, ...]:
     """'二.1 实施高价值专利培育工程', each task once (several of its paragraphs may be named)."""
     return tuple(dict.fromkeys(f"{t.section_number}.{t.task_number} {t.task_title}"
                                for t in plan.tasks_of(goal)))

@@ -144,7 +144,7 @@ def test_demo_brief_counts_lagging_goals_and_their_units(demo_brief):
         ("专利密集型产业增加值占GDP比重", "滞后", "2024年14.2%，目标≥16%，差1.8个百分点", none),
         ("万人作品著作权登记量", "滞后", "2024年700件，目标≥800件，差100件", "区新闻出版局、川姜镇"),
     ]
-    assert b.goals[1].sentence == "完成进度-5%为负：2024年值116人比2021年基期值120人更远离目标"
+    assert b.goals[1].reason == "完成进度-5%为负：2024年值116人比2021年基期值120人更远离目标"
     assert b.attention_title == "需重点关注：滞后、倒退或未完成（6 项）" and b.more_goals == 0
     assert b.ranks == ("知识产权产出主要指标全省排名数据不足：尚未上传排名。",)  # apart, not counted
     # the demo's one revision is the plan's first data: the headline says it, nothing is listed
@@ -172,8 +172,8 @@ def test_small_store_by_hand(small_store):
         ("专利侵权纠纷平均办案天数", "倒退", "2028年95天，目标≤60天，差35天", "县市场监管局、各乡镇"),
         (SCRIPT_NAME, "滞后", "2028年12.0件，目标≥20件，差8.0件", "县市场监管局、县科技局"),
     ]
-    assert [g.sentence for g in b.goals[1:]] == ["完成进度-16.7%为负：2028年值95天比2026年基期值90天更远离目标",
-                                                 "完成进度20% ÷ 序时进度50% = 0.40，低于0.9"]
+    assert [g.reason for g in b.goals[1:]] == ["完成进度-16.7%为负：2028年值95天比2026年基期值90天更远离目标",
+                                               "完成进度20% ÷ 序时进度50% = 0.40，低于0.9"]
     assert b.update_headline == f"自上次更新以来（第2版，{_date(small_store, 2)}，导入）：2个指标状态变化，2个转差。"
     assert b.changes == (
         f"{SCRIPT_NAME}由快于预期转为滞后：新报2028年值12.0件；完成进度20% ÷ 序时进度50% = 0.40，低于0.9。",

@@ -19,6 +19,7 @@ from PIL import Image
 from ipdata import service
 from ipdata.cli import main
 from ipdata.errors import IpdataError
+from ipdata.outputs.brief import brief as build_brief
 from ipdata.outputs.deck import Inputs
 from ipdata.outputs.report import TEMPLATE, build_report, soffice, to_pdf
 from ipdata.outputs.report.fonts import FALLBACKS
@@ -203,6 +204,14 @@ def test_lagging_goals_with_the_units_of_their_key_tasks(doc, demo_store):
     units = "、".join(plan.units_of(goal))
     line = next(t for t in texts(doc) if t.split(". ", 1)[-1].startswith("万人作品著作权登记量（滞后）"))
     assert f"责任单位：{units or '规划未列出相关任务'}" in line
+    # the brief's figures and reason, in the same words (ipdata/attention.py: one record for both)
+    assert ("2. 知识产权服务机构从业人员（倒退）：2024年116人，目标≥200人，差84人；完成进度-5%为负：2024年值116人"
+            "比2021年基期值120人更远离目标。责任单位：区市场监管局(知识产权局)、南通高新区、川姜镇（五.2 提升社会化服务水平）"
+            ) in texts(doc)
+    assert "1. 建成省级知识产权保护示范区（未建成）：截至2024年尚未建成。责任单位：规划未列出相关任务" in texts(doc)
+    brief = build_brief(demo_store)
+    lines = [t.split(". ", 1)[1] for t in texts(doc) if t[:1].isdigit() and "责任单位：" in t]
+    assert [g.line for g in brief.goals] == lines
 
 
 def test_key_task_table_with_stored_progress(doc, demo_store):

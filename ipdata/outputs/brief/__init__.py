@@ -12,9 +12,9 @@ Figures and sentences are the pages' own (scorecard, evaluation, history; rounde
 ipdata/rounding.py); the PNG is made by the charts' chromium (ipdata/outputs/render.py).
 """
 
-from ipdata.outputs.brief.content import CHANGES_LIMIT, GOALS_LIMIT, Brief, BriefGoal, brief
+from ipdata.outputs.brief.content import CHANGES_LIMIT, GOALS_LIMIT, Brief, brief
 from ipdata.outputs.brief.page import brief_html, card_html
 from ipdata.outputs.brief.png import PNG_WIDTH, brief_png
 
-__all__ = ["CHANGES_LIMIT", "GOALS_LIMIT", "PNG_WIDTH", "Brief", "BriefGoal", "brief", "brief_html",
+__all__ = ["CHANGES_LIMIT", "GOALS_LIMIT", "PNG_WIDTH", "Brief", "brief", "brief_html",
            "brief_png", "card_html"]

@@ -11,33 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from ipdata import history
-from ipdata.evaluation import MET, MISSED, NO_TASKS, PENDING, Evaluation, Verdict, evaluate
+from ipdata.attention import Attention, attention
+from ipdata.evaluation import MET, MISSED, PENDING, Evaluation, evaluate
 from ipdata.outputs.inputs import Inputs, as_inputs
-from ipdata.scorecard import scorecard, tiles
+from ipdata.scorecard import scorecard
 from ipdata.store import Store
-from ipdata.trajectory import rank
 
 GOALS_LIMIT = 8  # goals needing attention listed on one phone screen or so; the rest counted
 CHANGES_LIMIT = 3  # status changes since the last update listed, the rest counted
-
-
-@dataclass(frozen=True)
-class BriefGoal:
-    """A goal lagging (or missed, once final), with its figures and who answers for it."""
-
-    code: str
-    name: str
-    status: str  # 滞后 / 倒退 / 未完成 / 未建成, or the verdict 未达成
-    facts: str  # '2024年116人，目标≥200人，差84人'; once final, the verdict's sentence
-    sentence: str  # the engine's reason for the status, or the verdict's sentence
-    units: tuple[str, ...] = ()  # 责任单位 of its key tasks (plan.units_of), lead units first
-
-    @property
-    def units_text(self) -> str:
-        return "、".join(self.units) if self.units else NO_TASKS
 
 
 @dataclass(frozen=True)
@@ -53,7 +35,7 @@ class Brief:
     figure: str  # '达成 12 / 19' once final, else ''
     headline: str  # the overview's headline (the final evaluation's summary once final)
     counts: dict[str, int] = field(default_factory=dict)  # status (verdict once final) -> goals
-    goals: tuple[BriefGoal, ...] = ()  # needing attention, worst first (missed, plan order, once final)
+    goals: tuple[Attention, ...] = ()  # needing attention, worst first (missed, plan order, once final)
     more_goals: int = 0  # needing attention but not listed
     update_headline: str = ""  # '自上次更新以来（第5版，…）：…'; '' when not known (no store given)
     changes: tuple[str, ...] = ()  # one sentence per status change, worse first
@@ -91,11 +73,10 @@ def brief(source: Store | Inputs, *, update: history.Update | None = None) -> Br
     if card.final:
         ev = evaluate(plan, frame)
         counts = {v: n for v in (MET, MISSED, PENDING) if (n := sum(g.verdict == v for g in ev.goals))}
-        goals = [_missed(v) for v in ev.missed]
         figure, ranks = ev.figure, _final_ranks(ev)
     else:
         counts, figure, ranks = dict(card.counts), "", card.ranks
-        goals = _lagging(inputs, frame, card.lagging)
+    goals = attention(plan, frame)
     changes, more = _changes(update)
     return Brief(
         plan_id=plan.id, plan_name=plan.name, district=plan.district, target_year=plan.target_year,
@@ -104,29 +85,6 @@ def brief(source: Store | Inputs, *, update: history.Update | None = None) -> Br
         more_goals=max(0, len(goals) - GOALS_LIMIT),
         update_headline=update.headline if update is not None else "", changes=changes, more_changes=more,
         ranks=tuple(ranks))
-
-
-def _lagging(inputs: Inputs, frame: pd.DataFrame, names: tuple[str, ...]) -> list[BriefGoal]:
-    """The scorecard's lagging goals (worst first) with the tiles' figures and the engine's reason."""
-    plan = inputs.plan
-    numeric = rank.numeric(frame)
-    rows = numeric.set_index("name")
-    shown = tiles(plan, numeric).set_index("name")
-    out = []
-    for name in names:
-        r, t = rows.loc[name], shown.loc[name]
-        goal, reason = plan.goal(r["code"]), _text(r["status_reason"])
-        if goal.kind == "milestone":  # no figure to give: the engine's '截至2024年尚未建成'
-            facts = reason
-        else:
-            value = f"{t['year_text']}{t['value_text']}" if t["year_text"] else str(t["value_text"])
-            facts = "，".join(p for p in (value, f"目标{t['target_text']}", t["gap_text"]) if p)
-        out.append(BriefGoal(goal.code, goal.name, str(r["status"]), facts, reason, plan.units_of(goal)))
-    return out
-
-
-def _missed(v: Verdict) -> BriefGoal:
-    return BriefGoal(v.code, v.name, v.verdict, v.reason, v.reason, v.units)
 
 
 def _final_ranks(ev: Evaluation) -> list[str]:
@@ -141,7 +99,3 @@ def _changes(update: history.Update | None) -> tuple[tuple[str, ...], int]:
         return (), 0
     listed = update.listed
     return tuple(s.sentence for s in listed[:CHANGES_LIMIT]), max(0, len(listed) - CHANGES_LIMIT)
-
-
-def _text(x: object) -> str:
-    return x if isinstance(x, str) else ""

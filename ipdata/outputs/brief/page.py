@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from html import escape
 
+from ipdata.attention import Attention
 from ipdata.demo import DEMO_BANNER
 from ipdata.figures import STATUS_COLOURS, VERDICT_COLOURS
-from ipdata.outputs.brief.content import Brief, BriefGoal
+from ipdata.outputs.brief.content import Brief
 
 FONTS = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
 GREY = "#999999"
@@ -60,11 +61,10 @@ def _counts(brief: Brief) -> str:
     return f'<div class="ipb-counts">{cells}</div>'
 
 
-def _goal(g: BriefGoal) -> str:
+def _goal(g: Attention) -> str:
     """Three lines: name and status; figures, then the reason in small type; 责任单位."""
     colour = _colour(g.status)
-    why = (f'<span class="ipb-why"> · {escape(g.sentence)}</span>'
-           if g.sentence and g.sentence != g.facts else "")
+    why = f'<span class="ipb-why"> · {escape(g.reason)}</span>' if g.reason and g.reason != g.facts else ""
     return (f'<div class="ipb-goal" style="border-left-color:{colour}">'
             f'<div><span class="ipb-name">{escape(g.name)}</span>'
             f'<span class="ipb-pill" style="border-color:{colour};background:{colour}1f">{escape(g.status)}</span></div>'

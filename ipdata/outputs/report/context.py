@@ -16,8 +16,9 @@ import pandas as pd
 from ipdata import rounding as R
 from ipdata import tasks as T
 from ipdata import words
+from ipdata.attention import attention
 from ipdata.catalogue import Goal, Plan
-from ipdata.evaluation import NO_TASKS, evaluate, region_summary, verdict_of, with_verdicts
+from ipdata.evaluation import evaluate, region_summary, verdict_of, with_verdicts
 from ipdata.outputs.inputs import Inputs, check_regions
 from ipdata.scorecard import scorecard, tiles
 from ipdata.trajectory import DEFAULT, rank
@@ -98,23 +99,6 @@ def _table(rows: list[dict]) -> list[dict]:
     return [{**r, "completion": r["completion"] or R.MISSING, "elapsed": r["elapsed"] or R.MISSING} for r in rows]
 
 
-def attention(plan: Plan, frame: pd.DataFrame, final: bool) -> list[dict[str, str]]:
-    """The goals missed (final) or lagging (滞后, 倒退, 未完成; worst first), each with the 责任单位
-    of its key tasks (plan.units_of) or that the plan lists none."""
-    if final:
-        return [{"name": v.name, "line": v.line} for v in evaluate(plan, frame).missed]
-    card = scorecard(plan, frame)
-    by_name = {r["name"]: r for _, r in frame.iterrows()}
-    out = []
-    for name in card.lagging:
-        r = by_name[name]
-        v = verdict_of(plan, r)
-        tasks = f"（{'；'.join(v.tasks)}）" if v.tasks else ""
-        units = v.units_text if v.units else NO_TASKS
-        out.append({"name": name, "line": f"{name}（{r['status']}）：{r['status_reason']}。责任单位：{units}{tasks}"})
-    return out
-
-
 def overview_lines(plan: Plan, frame: pd.DataFrame, final: bool) -> list[str]:
     """What the headline leaves out: rank goals (said apart), and goals without a target."""
     if final:
@@ -191,7 +175,8 @@ def report_context(inputs: Inputs, progress: pd.DataFrame | None = None,
         "as_of_text": f"{inputs.as_of}年" if inputs.as_of else "尚无数据",
         "headline": scorecard(plan, frame).headline, "overview_lines": overview_lines(plan, frame, final),
         "status_word": "终期结论" if final else "状态",
-        "categories": categories, "goal_rows": _table(rows), "attention": attention(plan, frame, final),
+        "categories": categories, "goal_rows": _table(rows),
+        "attention": [{"name": a.name, "line": a.line} for a in attention(plan, frame)],
         "tasks": tasks, "tasks_summary": tasks_summary, "tasks_name": words.tasks_name(plan),
         "regions": region_list,
         "n": {s: chinese_number(i) for i, s in enumerate(sections, start=1)},
