@@ -18,6 +18,7 @@ from store_helpers import new_store, upload
 from ipdata import service
 from ipdata.errors import IpdataError
 from ipdata.outputs.deck import Inputs, build_deck
+from ipdata.outputs.deck.chart import target_label
 from ipdata.outputs.report.pdf import soffice, to_pdf
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -212,6 +213,10 @@ def _label_boxes(frame) -> list[tuple[str, int, float, str, tuple[float, float, 
             top = cy - radius - 2 - th if pos == "t" else cy + radius + 2
             out.append((name, i, values[i], pos, (cx - tw / 2, top, cx + tw / 2, top + th)))
             assert py0 - 2 <= top and top + th <= py0 + ph + 2, (name, i, text)  # inside the plot
+            # on one line (a viewer wraps a label at its own width otherwise: 目标≥3200亿 / 元),
+            # within the frame's width (a label past its edge is wrapped or cut)
+            assert label.find(f".//{qn('a:bodyPr')}").get("wrap") == "none", (name, i, text)
+            assert cx - tw / 2 >= 0 and cx + tw / 2 <= width, (name, i, text, cx + tw / 2, width)
     return out
 
 
@@ -242,6 +247,60 @@ def test_no_two_value_labels_meet_and_latest_and_target_are_labelled(deck, final
                 assert "目标" in [s for s, *_ in labels], name
             checked += 1
     assert checked >= 17
+
+
+@pytest.fixture(scope="module")
+def national_deck(tmp_path_factory):
+    """The national plan's demo: six years on the axis, so the target sits nearer the frame's edge."""
+    store = service.open_store(tmp_path_factory.mktemp("national") / "n.duckdb", plan="national-ip-2021-2025")
+    service.load_demo(store)
+    return Presentation(io.BytesIO(build_deck(store)))
+
+
+def test_labels_of_the_national_plan_stay_on_one_line_inside_the_frame(national_deck):
+    found = dict(_all_labels(national_deck))  # _label_boxes checks one line and the frame's width
+    pledge = found["知识产权质押融资登记金额"]  # 目标≥3200亿元 beside 2025, the sixth year
+    assert [(s, i) for s, i, *_ in pledge if s == "目标"] == [("目标", 5)]
+
+
+def test_target_label_is_short_where_the_written_target_is_long(deck):
+    assert target_label("≥18件") == "目标≥18件"
+    assert target_label("≥31.47亿元（年均增长12%）") == "目标≥31.47亿元"  # the full target is beside the chart
+    chart = charts(goal_slide(deck, "知识产权产出主要指标全省排名"))[0]
+    texts = ["".join(t.text for t in lbl.iter(qn("a:t"))) for lbl in chart._chartSpace.iter(qn("c:dLbl"))]
+    assert texts == ["目标前10名"]  # not 目标全省县（市、区）第一方阵（前10名） over four lines
+    assert "目标：全省县(市、区)第一方阵（前10名）" in slide_text(goal_slide(deck, "知识产权产出主要指标全省排名"))
+
+
+def _ticks(chart) -> list[str]:
+    """The value axis's tick labels as a viewer prints them (its scale and number format)."""
+    va = chart.value_axis
+    fmt = va._element.find(qn("c:numFmt")).get("formatCode")
+    decimals = len(fmt.split(".")[1]) if "." in fmt else 0
+    count = round((va.maximum_scale - va.minimum_scale) / va.major_unit)
+    return [f"{va.minimum_scale + k * va.major_unit:.{decimals}f}" for k in range(count + 1)]
+
+
+def test_value_ticks_are_distinct_and_carry_no_idle_decimals(deck, national_deck):
+    for prs in (deck, national_deck):
+        for slide in prs.slides:
+            for chart in charts(slide):
+                ticks = _ticks(chart)
+                assert len(set(ticks)) == len(ticks), (title(slide), ticks)  # not 0, 1, 1, 2, 2, 3
+                assert not all(t.endswith("0") and "." in t for t in ticks), (title(slide), ticks)  # not 25.00
+    # a count of 2 goals: whole ticks (the step was 0.5, printed in the goal's format as 0, 1, 1, 2, 2, 3)
+    assert _ticks(charts(goal_slide(deck, "新增省级“正版正货”示范街区和行业"))[0]) == ["0", "1", "2", "3"]
+    assert _ticks(charts(goal_slide(deck, "知识产权质押登记担保金额"))[0]) == ["0", "5", "10", "15", "20", "25"]
+
+
+def test_no_chart_is_titled_with_its_series_name(deck):
+    for slide in deck.slides:
+        for chart in charts(slide):
+            space = chart._chartSpace
+            assert space.find(f"{qn('c:chart')}/{qn('c:autoTitleDeleted')}").get("val") == "1", title(slide)
+            assert space.find(f"{qn('c:chart')}/{qn('c:title')}") is None
+    trend = charts(goal_slide(deck, "知识产权许可转让贸易额"))[0]  # one series: 实际值 was shown as a title
+    assert list(series(trend)) == ["实际值"]
 
 
 def test_latest_value_and_target_on_the_same_year_go_above_and_below(final_deck):

@@ -21,7 +21,9 @@ same geometry.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
 from lxml import etree
@@ -49,6 +51,10 @@ MARKER = {ACTUAL: 9, TARGET: 13}  # marker sizes (pt)
 LABEL_GAP = 3.0  # pt between a marker's edge and its label
 LINE = 1.2  # line height of a label (× font size)
 PAD = 2.0  # pt of a label's own margin, each side
+# pt kept free at the frame's right edge: viewers space a figure from Chinese (目标≥ 3500 亿元),
+# which the width estimate leaves out.
+EDGE = 8.0
+PLOT_MIN_WIDTH = 0.8  # of PLOT's width: how far plot_layout may draw its right edge in
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series
     if goal.kind not in ("trend", "milestone") and target is not None:
         series[TARGET] = [target if y == target_year else None for y in years]
         written = get("target_text") if isinstance(get("target_text"), str) and get("target_text") else None
-        words = f"目标{written or R.target_number(target)}"
+        words = target_label(written or R.target_number(target), goal.is_rank)
         texts[TARGET] = [words if y == target_year else None for y in years]
         by, bv = T.num(get("base_year")), T.num(get("base_value"))
         if by is not None and bv is not None and int(by) < target_year:
@@ -97,6 +103,22 @@ def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series
     return GoalChartData(years, series, fmt, texts)
 
 
+TARGET_LABEL_WIDTH = 150.0  # pt: the widest target label kept on one line beside the last year
+
+
+def target_label(written: str, is_rank: bool = False) -> str:
+    """'目标' and the written target; where that is wider than TARGET_LABEL_WIDTH, without its
+    bracketed rule ('≥31.47亿元（年均增长12%）' -> '≥31.47亿元'), or for a rank its bracket alone
+    ('全省县（市、区）第一方阵（前10名）' -> '前10名'): the full wording is beside the chart."""
+    words = f"目标{written}"
+    if text_width(words) <= TARGET_LABEL_WIDTH:
+        return words
+    bracket = re.search(r"（([^（）]*)）$", written)
+    if bracket is None:
+        return words
+    return f"目标{bracket.group(1) if is_rank else written[:bracket.start()]}"
+
+
 # --- the value axis and the labels' geometry -----------------------------------------------------
 
 @dataclass(frozen=True)
@@ -106,10 +128,21 @@ class Scale:
     major: float
 
 
-def _nice_step(span: float, ticks: int = 5) -> float:
+def _nice_step(span: float, ticks: int = 5, whole: bool = False) -> float:
+    """A round step giving about `ticks` ticks; `whole`: a whole number (a count's axis reads
+    0, 1, 2, not 0, 0.5, 1 printed as 0, 1, 1)."""
     raw = span / ticks
+    if whole and raw <= 1:
+        return 1.0
     power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    steps = (1, 2, 5, 10) if whole and power < 10 else (1, 2, 2.5, 5, 10)
+    return next(m * power for m in steps if m * power >= raw)
+
+
+def tick_format(step: float) -> str:
+    """The ticks' number format: as many decimals as the step has (25, not 25.00; 2.5, 7.5)."""
+    decimals = max(0, -Decimal(repr(round(step, 9))).normalize().as_tuple().exponent)
+    return "0" if decimals == 0 else "0." + "0" * decimals
 
 
 def label_height(size: float = LABEL_FONT) -> float:
@@ -132,7 +165,7 @@ def axis_scale(data: GoalChartData, plot_height: float) -> Scale:
     room = (label_height() + LABEL_GAP + MARKER[TARGET] / 2) / plot_height  # a label over the top point
     need = max(high, minimum + 1e-9)
     top = minimum + (need - minimum) / (1 - room)
-    step = _nice_step(top - minimum)
+    step = _nice_step(top - minimum, whole=data.number_format == "0")
     if low < 0:
         minimum = math.floor(low / step) * step
     maximum = math.ceil(top / step - 1e-9) * step
@@ -162,13 +195,14 @@ class Label:
 
 @dataclass(frozen=True)
 class Frame:
-    """The chart frame's size (pt) and where its plot area lies in it."""
+    """The chart frame's size (pt) and where its plot area lies in it (fractions, as PLOT)."""
     width: float
     height: float
+    layout: tuple[float, float, float, float] = PLOT
 
     @property
     def plot(self) -> Box:
-        x, y, w, h = PLOT
+        x, y, w, h = self.layout
         return Box(x * self.width, y * self.height, (x + w) * self.width, (y + h) * self.height)
 
     def point(self, index: int, count: int, value: float, scale: Scale) -> tuple[float, float]:
@@ -177,6 +211,22 @@ class Frame:
         x = p.x0 + (index + 0.5) * (p.x1 - p.x0) / count
         y = p.y1 - (value - scale.minimum) / (scale.maximum - scale.minimum) * (p.y1 - p.y0)
         return x, y
+
+
+def plot_layout(data: GoalChartData, width: float) -> tuple[float, float, float, float]:
+    """PLOT, its right edge drawn in where a label on the last year (the target, mostly) would
+    otherwise pass the frame's edge; the plot keeps at least PLOT_MIN_WIDTH of its width."""
+    x, y, w, h = PLOT
+    count = len(data.years)
+    last = [t[-1] for t in data.texts.values() if t and t[-1]]
+    if not last or count == 0:
+        return PLOT
+    half = max(text_width(t) for t in last) / 2
+    x0 = x * width
+    # x0 + (count - 0.5) / count * plot_width + half <= width - EDGE
+    room = (width - EDGE - half - x0) * count / (count - 0.5)
+    plot_width = max(min(w * width, room), PLOT_MIN_WIDTH * w * width)
+    return (x, y, plot_width / width, h)
 
 
 def label_box(frame: Frame, scale: Scale, count: int, series: str, index: int, value: float, text: str,
@@ -190,7 +240,8 @@ def label_box(frame: Frame, scale: Scale, count: int, series: str, index: int, v
 
 
 def label_layout(data: GoalChartData, frame: Frame, scale: Scale) -> list[Label]:
-    """The labelled points and where their labels go; no two labels meet, none leaves the plot."""
+    """The labelled points and where their labels go; no two labels meet, none leaves the plot
+    (nor, sideways, the chart frame)."""
     count = len(data.years)
     plot = frame.plot
     placed: list[Label] = []
@@ -198,7 +249,9 @@ def label_layout(data: GoalChartData, frame: Frame, scale: Scale) -> list[Label]
     def fits(series: str, i: int, position: str) -> Label | None:
         value, text = data.series[series][i], data.texts[series][i]
         box = label_box(frame, scale, count, series, i, value, text, position)
-        inside = plot.y0 - 1 <= box.y0 and box.y1 <= plot.y1 + 1
+        # within the plot's height and the frame's width (a label past the frame's edge is
+        # wrapped or cut by the viewer)
+        inside = plot.y0 - 1 <= box.y0 and box.y1 <= plot.y1 + 1 and box.x0 >= 0 and box.x1 <= frame.width - EDGE
         if inside and not any(box.meets(other.box) for other in placed):
             return Label(series, i, value, text, position, box)
         return None
@@ -253,13 +306,13 @@ STYLE = {  # name -> (colour, width pt, dash, marker)
 }
 
 
-def _manual_plot_layout(chart) -> None:
+def _manual_plot_layout(chart, layout: tuple[float, float, float, float]) -> None:
     """Pin the plot area (inner, fractions of the chart) so label positions follow from the data."""
     plot_area = chart._chartSpace.find(f"{qn('c:chart')}/{qn('c:plotArea')}")
     old = plot_area.find(qn("c:layout"))
     if old is not None:
         plot_area.remove(old)
-    x, y, w, h = PLOT
+    x, y, w, h = layout
     layout = etree.fromstring(
         f'<c:layout xmlns:c="{plot_area.nsmap["c"]}"><c:manualLayout><c:layoutTarget val="inner"/>'
         '<c:xMode val="edge"/><c:yMode val="edge"/>'
@@ -293,16 +346,18 @@ def add_goal_chart(slide, data: GoalChartData, x, y, cx, cy):
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, cx, cy, cd)
     chart = frame.chart
     chart.font.size = Pt(FONT)
+    chart.has_title = False  # else a one-series chart is titled with its series' name (实际值)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(FONT)
-    geometry = Frame(Emu(cx).pt, Emu(cy).pt)
+    width = Emu(cx).pt
+    geometry = Frame(width, Emu(cy).pt, plot_layout(data, width))
     scale = axis_scale(data, geometry.plot.y1 - geometry.plot.y0)
     va = chart.value_axis
     va.has_major_gridlines = True
     va.major_gridlines.format.line.color.rgb = _rgb("#E5E5E5")
-    va.tick_labels.number_format = data.number_format
+    va.tick_labels.number_format = tick_format(scale.major)
     va.tick_labels.number_format_is_linked = False
     va.tick_labels.font.size = Pt(FONT)
     va.minimum_scale, va.maximum_scale, va.major_unit = scale.minimum, scale.maximum, scale.major
@@ -330,11 +385,12 @@ def add_goal_chart(slide, data: GoalChartData, x, y, cx, cy):
         dl = by_name[label.series].points[label.index].data_label
         dl.has_text_frame = True
         dl.text_frame.text = label.text
+        dl.text_frame.word_wrap = False  # one line, as label_layout measured it
         run = dl.text_frame.paragraphs[0].runs[0]
         run.font.size = Pt(LABEL_FONT)
         run.font.bold = label.series == ACTUAL
         run.font.color.rgb = _rgb(colour)
         dl.position = XL_LABEL_POSITION.ABOVE if label.position == "t" else XL_LABEL_POSITION.BELOW
-    _manual_plot_layout(chart)
+    _manual_plot_layout(chart, geometry.layout)
     _cross_between(chart)
     return frame
