@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -339,3 +340,35 @@ def test_pdf_through_libreoffice(tmp_path, report_bytes, demo_store):
     for n in (1, 2, pages):
         assert f"—{n}—" in flat
     assert "万人高价值发明专利拥有量" in flat and "数据截至：2024年" in flat
+
+
+def test_every_template_field_is_documented(demo_store):
+    """docs/report.md is what the office reads to edit the template: every field the report fills
+    (nested ones as `x.key`) must be listed there, so a new field cannot land unexplained."""
+    from pathlib import Path
+
+    from ipdata.outputs.report.context import report_context
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "report.md").read_text(encoding="utf-8")
+    context = report_context(Inputs.from_store(demo_store), demo_store.task_progress(), today=TODAY)
+    undocumented = []
+
+    def nested(value) -> list[dict]:
+        if isinstance(value, dict):
+            return [value]
+        if isinstance(value, list):
+            return [v for v in value if isinstance(v, dict)]
+        return []
+
+    internal = {"has_data", "code"}  # for the builder, not the template
+    for key, value in context.items():
+        if f"`{key}`" not in doc and not re.search(rf"`{key}\.\w+`", doc):
+            undocumented.append(key)
+        for item in nested(value):
+            for sub, inner in item.items():
+                if sub not in internal and not re.search(rf"`\w+\.{sub}`", doc):
+                    undocumented.append(f"{key}.{sub}")
+                for deeper in nested(inner):
+                    undocumented += [f"{key}.{sub}.{k}" for k in deeper
+                                     if k not in internal and not re.search(rf"`\w+\.{k}`", doc)]
+    assert sorted(set(undocumented)) == []

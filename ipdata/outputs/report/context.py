@@ -16,7 +16,7 @@ import pandas as pd
 from ipdata import rounding as R
 from ipdata import tasks as T
 from ipdata import words
-from ipdata.attention import attention
+from ipdata.attention import Attention, attention
 from ipdata.catalogue import Goal, Plan
 from ipdata.evaluation import evaluate, region_summary, verdict_of, with_verdicts
 from ipdata.outputs.inputs import Inputs, check_regions
@@ -99,6 +99,12 @@ def _table(rows: list[dict]) -> list[dict]:
     return [{**r, "completion": r["completion"] or R.MISSING, "elapsed": r["elapsed"] or R.MISSING} for r in rows]
 
 
+def _attention(a: Attention) -> dict[str, str]:
+    """A goal needing attention, in parts (an office's template may arrange them) and as one line."""
+    return {"name": a.name, "status": a.status, "facts": a.facts, "reason": a.reason, "units": a.units_text,
+            "tasks": "；".join(a.tasks), "line": a.line}
+
+
 def overview_lines(plan: Plan, frame: pd.DataFrame, final: bool) -> list[str]:
     """What the headline leaves out: rank goals (said apart), and goals without a target."""
     if final:
@@ -176,7 +182,7 @@ def report_context(inputs: Inputs, progress: pd.DataFrame | None = None,
         "headline": scorecard(plan, frame).headline, "overview_lines": overview_lines(plan, frame, final),
         "status_word": "终期结论" if final else "状态",
         "categories": categories, "goal_rows": _table(rows),
-        "attention": [{"name": a.name, "line": a.line} for a in attention(plan, frame)],
+        "attention": [_attention(a) for a in attention(plan, frame)],
         "tasks": tasks, "tasks_summary": tasks_summary, "tasks_name": words.tasks_name(plan),
         "regions": region_list,
         "n": {s: chinese_number(i) for i, s in enumerate(sections, start=1)},
