@@ -430,3 +430,88 @@ def test_the_deck_renders_in_libreoffice(tmp_path, deck_bytes, deck):
     assert "单位：件" in hv and "目标≥18件" in hv and "14.9" in hv and "2021" in hv
     milestone = page(1 + 1 + TABLES + 5)
     assert "建成区级重点产业知识产权运营平台" in milestone and "首次填报建成" in milestone
+
+
+# --- long names, regions without a target of their own -------------------------------------------
+
+LONG_NAME = "每万人口高价值发明专利拥有量（不含港澳台地区及外国来华申请人，按国家知识产权局统计口径核算的年末有效量）"
+LONGER = "规模以上工业企业知识产权管理规范贯标认证通过数量"
+
+
+def long_names_plan(goals: int = 8) -> str:
+    """A plan whose goals' names are long: the first 52 characters, the others 30."""
+    body = "".join(f"""  - code: g{k}
+    name: {LONG_NAME if k == 0 else f"第{k}项指标：{LONGER}"}
+    unit: 件
+    category: 创造
+    kind: level
+    comparator: ">="
+    target: {30 + k}
+    source: 达到{30 + k}件
+    section: 主要目标
+""" for k in range(goals))
+    return f"""plan:
+  id: long-names
+  title: 某市知识产权强市建设规划(2026-2030年)
+  short_title: 知识产权强市建设规划
+  base_year: 2025
+  target_year: 2030
+  district: 全区
+  region_level: 镇(街道)
+categories: [创造]
+goals:
+{body}"""
+
+
+@pytest.fixture(scope="module")
+def long_deck(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("long")
+    (folder / "long-names.yaml").write_text(long_names_plan(), encoding="utf-8")
+    store = service.open_store(folder / "long.duckdb", plan=folder / "long-names.yaml")
+    service.load_demo(store)
+    return Presentation(io.BytesIO(build_deck(store)))
+
+
+def _lines(words: str, size: float, width: float) -> int:
+    """Lines a text takes in a box `width` pt wide (CJK one em, others 0.6; a line breaks at 95 %)."""
+    return -(-int(sum(size if ord(c) > 0x2E80 else 0.6 * size for c in words)) // int(width * 0.95))
+
+
+def test_a_long_name_fits_its_title_and_its_table_row(long_deck):
+    content_top = Inches(1.1)
+    for slide in list(long_deck.slides)[1:]:
+        box = next(s for s in slide.shapes if s.has_text_frame)
+        p = box.text_frame.paragraphs[0]
+        size = p.runs[0].font.size.pt
+        assert size >= 20, title(slide)  # still a title at projector distance
+        lines = _lines(p.text, size, Emu(box.width).pt - Inches(0.1) / 12700)
+        line = p.line_spacing.pt if p.line_spacing is not None else size * 1.45  # exact, or the face's own
+        assert lines * line + 7.2 <= Emu(box.height).pt, (title(slide), lines, size)
+        assert box.top + box.height <= content_top, title(slide)
+        below = [s for s in slide.shapes if s.shape_id != box.shape_id and s.top < content_top
+                 and not (s.has_text_frame and s.text_frame.text == "示例数据")]
+        assert not below, [s.text_frame.text for s in below]
+    first = goal_slide(long_deck, LONG_NAME)  # whole, in two lines of 20 pt
+    assert first.shapes[0].text_frame.paragraphs[0].runs[0].font.size.pt == 20
+    rows = 0
+    for name, table in tables(long_deck):
+        shape = next(s for s in goal_slide(long_deck, name).shapes if s.has_table)
+        assert shape.top + sum(r.height for r in table.rows) <= long_deck.slide_height - Inches(0.3), name
+        width = Emu(table.columns[0].width).pt - 0.12 * 72
+        for row in list(table.rows)[1:]:
+            cell = row.cells[0]
+            lines = _lines(cell.text, 16, width)
+            assert lines <= 2 and Emu(row.height).pt >= lines * 16 * 1.45 + 5.8, (cell.text, lines)
+            rows += 1
+    assert rows == 8
+    cut = [r.cells[0].text for _, t in tables(long_deck) for r in list(t.rows)[1:] if r.cells[0].text.endswith("…")]
+    assert len(cut) == 1 and LONG_NAME.startswith(cut[0][:-1])  # the 52 characters, cut in the table only
+
+
+def test_a_region_without_its_own_target_says_so_not_the_districts(demo_store):
+    deck = Presentation(io.BytesIO(build_deck(demo_store, regions=["兴仁镇"])))
+    text = slide_text(goal_slide(deck, "新增贯标单位（兴仁镇）"))  # 7 of the district's 80: no target of its own
+    assert "无分解目标" in text and "目标：无分解目标（全区≥80家）" in text
+    assert "目标：≥80家" not in text
+    own = slide_text(goal_slide(deck, "万人高价值发明专利拥有量（兴仁镇）"))  # its own 分解目标
+    assert "目标：≥6件" in own

@@ -27,6 +27,7 @@ from ipdata.outputs.deck.milestone import add_milestone_line, milestone_nodes
 from ipdata.outputs.inputs import Inputs
 from ipdata.scorecard import scorecard
 from ipdata.trajectory import DEFAULT, rank
+from ipdata.trajectory import labels as L
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -34,6 +35,11 @@ DARK, GREY, RED = RGBColor(0x22, 0x22, 0x22), RGBColor(0x66, 0x66, 0x66), RGBCol
 MIN_PT = 14  # the smallest text anywhere on the deck
 ROWS_PER_SLIDE = 8  # goals per table slide at TABLE_PT (8 rows and the header end at 6.65 in)
 TABLE_PT = 16
+# inches; 12.33 in between the margins. 16 pt: 状态 holds "● 基本符合预期", 完成值 "1350家（2024年）".
+COLUMN_WIDTHS = (3.75, 1.73, 2.6, 1.15, 1.15, 1.95)
+TABLE_TOP = 1.25  # in
+ROW_HEIGHT, TWO_LINE_HEIGHT = 0.6, 0.8  # in: a row, a row whose name takes two lines (16 pt, 1.45 lines)
+TABLE_ROOM = 7.5 - 0.3 - TABLE_TOP - ROW_HEIGHT  # in for the goals' rows: the header above, 0.3 in below
 TILES_PER_ROW = 5  # status tiles on the overview: 18 pt holds 基本符合预期 in a fifth of the width
 
 
@@ -61,9 +67,36 @@ def text(slide, x, y, cx, cy, lines, *, size=16, bold=False, colour=DARK, align=
     return box
 
 
+TITLE_WIDTH = WIDTH - 2 * MARGIN - Inches(1.8)  # beside the 示例数据 mark
+TITLE_SIZES = (28, 24, 20)  # pt: a title takes the largest that holds it on one line, else two lines at the last
+
+
+def _chars_width(words: str, size: float) -> float:
+    """Estimated width (pt) of a line: a Chinese character one em, other characters about 0.6."""
+    return sum(size if ord(c) > 0x2E80 else 0.6 * size for c in words)
+
+
+def fit_title(words: str, width: float = Emu(TITLE_WIDTH).pt - 8) -> tuple[str, int, int]:
+    """(text, size, lines) of a slide title: on one line in the largest of TITLE_SIZES that holds
+    it, else on two lines at the smallest, cut with … where even two do not hold it (a goal's name
+    of 70 characters and more; the table and the goal page have it whole)."""
+    for size in TITLE_SIZES:
+        if _chars_width(words, size) <= width:
+            return words, size, 1
+    size = TITLE_SIZES[-1]
+    if _chars_width(words, size) <= 2 * width * 0.95:  # a line breaks short of the edge
+        return words, size, 2
+    while _chars_width(words + "…", size) > 2 * width * 0.95:
+        words = words[:-1]
+    return words + "…", size, 2
+
+
 def _blank(prs, inputs: Inputs, title: str):
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    text(slide, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN - Inches(1.8), Inches(0.7), title, size=28, bold=True)
+    words, size, lines = fit_title(title)
+    box = text(slide, MARGIN, Inches(0.3), TITLE_WIDTH, Inches(0.8), words, size=size, bold=True)
+    if lines > 1:  # two lines in exactly 1.2 × the size, so they end above the content (1.1 in)
+        box.text_frame.paragraphs[0].line_spacing = Pt(round(size * 1.2))
     if inputs.demo:
         text(slide, WIDTH - MARGIN - Inches(1.8), Inches(0.38), Inches(1.8), Inches(0.5), DEMO_MARK,
              size=16, bold=True, colour=RED, align=PP_ALIGN.RIGHT)
@@ -81,6 +114,10 @@ def title_slide(prs, inputs: Inputs, today: dt.date) -> None:
         lines.append(("示例数据（虚构，仅供演示，不代表官方统计）", 20, True, RED, 6))
     text(slide, Inches(1), Inches(1.8), WIDTH - Inches(2), Inches(4.5), lines, align=PP_ALIGN.CENTER,
          anchor=MSO_ANCHOR.MIDDLE)
+
+
+def _has_text(x: object) -> bool:
+    return isinstance(x, str) and bool(x)
 
 
 def _latest(goal: Goal, r: pd.Series) -> str:
@@ -102,47 +139,67 @@ def _completion(r: pd.Series) -> str:
     return R.completion(r["completion"], r["time_elapsed"], DEFAULT.schedule_bounds)
 
 
-def chunks(rows: list, per_slide: int = ROWS_PER_SLIDE) -> list[list]:
-    """`rows` over as few slides as hold `per_slide` each, evenly (20 rows: 7, 7, 6)."""
+def chunks(rows: list, per_slide: int = ROWS_PER_SLIDE, heights: list[float] | None = None,
+           room: float = TABLE_ROOM) -> list[list]:
+    """`rows` over as few slides as hold `per_slide` each and whose `heights` (in, one a row; 0.6
+    each if not given) fit in `room`, evenly (20 rows: 7, 7, 6)."""
     if not rows:
         return [[]]
+    heights = heights or [ROW_HEIGHT] * len(rows)
     n = -(-len(rows) // per_slide)
-    size, extra = divmod(len(rows), n)
-    out, start = [], 0
-    for k in range(n):
-        end = start + size + (1 if k < extra else 0)
-        out.append(rows[start:end])
-        start = end
-    return out
+    while True:
+        size, extra = divmod(len(rows), n)
+        out, start = [], 0
+        for k in range(n):
+            end = start + size + (1 if k < extra else 0)
+            out.append((start, end))
+            start = end
+        if n == len(rows) or all(sum(heights[a:b]) <= room + 1e-9 for a, b in out):
+            return [rows[a:b] for a, b in out]
+        n += 1
+
+
+def fit_name(name: str, width: float = (COLUMN_WIDTHS[0] - 0.12) * 72, size: int = TABLE_PT) -> tuple[str, int]:
+    """(text, lines) of a goal's name in the table's first column: on one or two lines, cut with …
+    where two do not hold it (its slide's title has it whole)."""
+    line = width * 0.95  # a line breaks short of the edge
+    if _chars_width(name, size) <= line:
+        return name, 1
+    if _chars_width(name, size) <= 2 * line:
+        return name, 2
+    while _chars_width(name + "…", size) > 2 * line:
+        name = name[:-1]
+    return name + "…", 2
 
 
 HEADERS = ("指标", "目标", "完成值", "完成进度", "序时进度", "状态")
-# inches; 12.33 in between the margins. 16 pt: 状态 holds "● 基本符合预期", 完成值 "1350家（2024年）".
-COLUMN_WIDTHS = (3.75, 1.73, 2.6, 1.15, 1.15, 1.95)
 
 
 def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_header: str = "目标") -> None:
     """Status table(s): 指标, 目标, 完成值, 完成进度, 序时进度, 状态 in 16 pt, ROWS_PER_SLIDE goals a
     slide ('总览（1/3）'); status cells coloured and worded (symbol and label, never colour alone)."""
     plan = inputs.plan
-    parts = chunks([r for _, r in frame.iterrows()])
+    rows = [r for _, r in frame.iterrows()]
+    names = {id(r): fit_name(str(r["name"])) for r in rows}
+    parts = chunks(rows, heights=[TWO_LINE_HEIGHT if names[id(r)][1] > 1 else ROW_HEIGHT for r in rows])
     headers = [target_header if h == "目标" else h for h in HEADERS]
     widths = [Inches(w) for w in COLUMN_WIDTHS]
-    row_height = Inches(0.6)
     for n, chunk in enumerate(parts):
         slide = _blank(prs, inputs, title + (f"（{n + 1}/{len(parts)}）" if len(parts) > 1 else ""))
-        top = Inches(1.25)
+        top = Inches(TABLE_TOP)
         if not chunk:
             text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.5), "暂无数据", size=18, colour=GREY)
             continue
-        height = Emu(int(row_height) * (len(chunk) + 1))
-        shape = slide.shapes.add_table(len(chunk) + 1, len(headers), MARGIN, top, sum(widths, Emu(0)), height)
+        heights = [Inches(ROW_HEIGHT)] + [Inches(TWO_LINE_HEIGHT if names[id(r)][1] > 1 else ROW_HEIGHT)
+                                          for r in chunk]
+        shape = slide.shapes.add_table(len(chunk) + 1, len(headers), MARGIN, top, sum(widths, Emu(0)),
+                                       sum(heights, Emu(0)))
         table = shape.table
         for j, w in enumerate(widths):
             table.columns[j].width = w
-        for r in table.rows:
-            r.height = row_height
-        cells = [headers] + [[r["name"],
+        for row, h in zip(table.rows, heights, strict=True):
+            row.height = h
+        cells = [headers] + [[names[id(r)][0],
                               r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else "—",
                               _latest(plan.goal(r["code"]), r), _completion(r), R.percent(r["time_elapsed"]),
                               f"{STATUS_SYMBOLS.get(r['status'], '')} {r['status']}"] for r in chunk]
@@ -222,7 +279,10 @@ def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> No
     status = str(r["status"])
     facts = [(f"{STATUS_SYMBOLS.get(status, '')} {status}", 24, True, _rgb(status_colour(status)))]
     target = r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else goal.target_text()
-    if goal.kind == "milestone":
+    if region is not None and not plan.is_district(region) and not _has_text(r["target_text"]):
+        # the district's target is no target of the region's: say so, and whose it is
+        target = f"{L.NO_TARGET}（{plan.district}{goal.target_text()}）"
+    elif goal.kind == "milestone":
         ty = r.get("target_year")
         target = f"{int(ty)}年前建成" if not pd.isna(ty) else target
     facts += [(f"目标：{target}", 18, False, DARK, 10), (f"最新值：{_latest(goal, r)}", 18, False, DARK, 4)]
