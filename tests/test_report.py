@@ -263,6 +263,11 @@ def test_final_evaluation_once_the_target_year_has_data(tmp_path):
     assert "1. 万人高价值发明专利拥有量：2025年为17.6件，未达到目标≥18件，差0.4件。责任单位：区市场监管局(知识产权局)" in text
     rows = table_rows(goals_table(d))
     assert rows[1] == ["万人高价值发明专利拥有量", "2025年≥18件", "17.6件（2025年）", rows[1][3], "—", "未达成"]
+    by_name = {r[0]: r for r in rows}
+    # a milestone built in 2023 is 达成 and says so: never 尚未建成 beside its verdict
+    assert by_name["建成区级重点产业知识产权运营平台"][2:] == ["2023年建成", "—", "—", "达成"]
+    assert by_name["建成省级知识产权保护示范区"][2:] == ["尚未建成（2025年）", "—", "—", "未达成"]
+    assert "目标：2025年建成；完成值：2023年建成；终期结论：达成。" in texts(d)
     assert "示例数据" not in text
 
 

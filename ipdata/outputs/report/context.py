@@ -22,6 +22,7 @@ from ipdata.evaluation import evaluate, region_summary, verdict_of, with_verdict
 from ipdata.outputs.inputs import Inputs, check_regions
 from ipdata.scorecard import scorecard, tiles
 from ipdata.trajectory import DEFAULT, rank
+from ipdata.trajectory import labels as L
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -54,8 +55,9 @@ def _completion(r: pd.Series) -> str:
     return R.completion(r["completion"], r["time_elapsed"], DEFAULT.schedule_bounds)
 
 
-def _value(tile: pd.Series) -> str:
-    return f"{tile['value_text']}（{tile['year_text']}）" if tile["year_text"] else tile["value_text"]
+def _value(tile: pd.Series, built: bool) -> str:
+    """'14.9件（2024年）'; a built milestone says its year once ('2023年建成', not '…（2024年）')."""
+    return f"{tile['value_text']}（{tile['year_text']}）" if tile["year_text"] and not built else tile["value_text"]
 
 
 def _target(plan: Plan, goal: Goal, r: pd.Series, text: str, district: bool = True) -> str:
@@ -72,7 +74,9 @@ def goal_rows(plan: Plan, frame: pd.DataFrame, final: bool, district: bool = Tru
     """One row per goal in plan order: name, target, value, completion, elapsed, status (the
     final verdict once final), sentence, and whether it has data to chart."""
     shown = with_verdicts(plan, frame) if final else frame
-    tile = tiles(plan, shown, final=final and district).set_index("code")
+    # the tiles from the engine's statuses: a milestone's value reads 已建成 off them (with the
+    # verdicts as statuses a milestone built in 2023 read 尚未建成 beside 达成)
+    tile = tiles(plan, frame, final=final and district).set_index("code")
     rows = []
     for (_, r), (_, s) in zip(frame.iterrows(), shown.iterrows(), strict=True):
         goal, t = plan.goal(r["code"]), tile.loc[r["code"]]
@@ -81,7 +85,7 @@ def goal_rows(plan: Plan, frame: pd.DataFrame, final: bool, district: bool = Tru
         target = t["target_text"] if district else (r["target_text"] if isinstance(r["target_text"], str) else "")
         rows.append({
             "code": goal.code, "name": goal.name, "category": goal.category,
-            "target": _target(plan, goal, r, target, district), "value": _value(t),
+            "target": _target(plan, goal, r, target, district), "value": _value(t, goal.kind == "milestone" and r["status"] == L.BUILT),
             "completion": completion, "elapsed": elapsed, "status": str(s["status"]),
             "sentence": str(r["narrative"]), "lead": _lead(goal.name, str(r["narrative"])),
             "has_data": not R.is_missing(r["latest_value"]),
