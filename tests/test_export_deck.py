@@ -515,3 +515,47 @@ def test_a_region_without_its_own_target_says_so_not_the_districts(demo_store):
     assert "目标：≥80家" not in text
     own = slide_text(goal_slide(deck, "万人高价值发明专利拥有量（兴仁镇）"))  # its own 分解目标
     assert "目标：≥6件" in own
+
+
+# --- colours --------------------------------------------------------------------------------------
+
+def _contrast(a: str, b: str) -> float:
+    def lum(h: str) -> float:
+        c = [int(h[k:k + 2], 16) / 255 for k in (0, 2, 4)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _fill(el) -> str:
+    """The solid fill behind a run: its table cell's or shape's, else the white slide."""
+    for parent in el.iterancestors():
+        if parent.tag in (qn("a:tc"), qn("p:sp")):
+            props = parent.find(qn("a:tcPr")) if parent.tag == qn("a:tc") else parent.find(qn("p:spPr"))
+            srgb = None if props is None else props.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}")
+            if srgb is not None:
+                return srgb.get("val")
+    return "FFFFFF"
+
+
+def test_every_coloured_text_reads_on_its_background(deck, demo_store):
+    """WCAG AA: 4.5 : 1, or 3 : 1 for large text (18 pt, or 14 pt bold). White on the sky blue of
+    基本符合预期 or the orange of 滞后 is 2.3 : 1, the sky blue as text on white as little."""
+    prs = Presentation(io.BytesIO(build_deck(demo_store, regions=["兴仁镇"])))
+    checked = 0
+    for p in (deck, prs):
+        for slide in p.slides:
+            roots = [slide.shapes._spTree] + [c._chartSpace for c in charts(slide)]
+            for root in roots:
+                for rpr in root.iter(qn("a:rPr")):
+                    srgb = rpr.find(f"{qn('a:solidFill')}/{qn('a:srgbClr')}")
+                    if srgb is None:
+                        continue
+                    size, bold = int(rpr.get("sz")) / 100, rpr.get("b") == "1"
+                    needed = 3.0 if size >= 18 or (bold and size >= 14) else 4.5
+                    words = "".join(t.text for t in rpr.getparent().iter(qn("a:t")))
+                    ratio = _contrast(srgb.get("val"), _fill(rpr))
+                    assert ratio >= needed, (title(slide), words, srgb.get("val"), _fill(rpr), round(ratio, 2))
+                    checked += 1
+    assert checked > 300

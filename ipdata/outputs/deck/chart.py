@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import pandas as pd
 from lxml import etree
@@ -39,6 +38,7 @@ from ipdata.catalogue import Goal, Plan
 from ipdata.figures import goal_series
 from ipdata.figures import theme as T
 from ipdata.figures.goal import ACTUAL, REQUIRED, TARGET
+from ipdata.outputs.deck.colours import on_white
 from ipdata.trajectory.targets import path as path_at
 from ipdata.trajectory.targets import path_points
 
@@ -141,7 +141,7 @@ def _nice_step(span: float, ticks: int = 5, whole: bool = False) -> float:
 
 def tick_format(step: float) -> str:
     """The ticks' number format: as many decimals as the step has (25, not 25.00; 2.5, 7.5)."""
-    decimals = max(0, -Decimal(repr(round(step, 9))).normalize().as_tuple().exponent)
+    decimals = max(0, -R.round_half_up(step, 9).normalize().as_tuple().exponent)
     return "0" if decimals == 0 else "0." + "0" * decimals
 
 
@@ -389,7 +389,7 @@ def add_goal_chart(slide, data: GoalChartData, x, y, cx, cy):
         run = dl.text_frame.paragraphs[0].runs[0]
         run.font.size = Pt(LABEL_FONT)
         run.font.bold = label.series == ACTUAL
-        run.font.color.rgb = _rgb(colour)
+        run.font.color.rgb = _rgb(on_white(colour))  # the target's vermillion is 3.9 : 1 on white
         dl.position = XL_LABEL_POSITION.ABOVE if label.position == "t" else XL_LABEL_POSITION.BELOW
     _manual_plot_layout(chart, geometry.layout)
     _cross_between(chart)

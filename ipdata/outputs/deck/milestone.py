@@ -22,6 +22,7 @@ from pptx.util import Emu, Pt
 from ipdata.catalogue import Goal, Plan
 from ipdata.figures import goal_series
 from ipdata.figures import theme as T
+from ipdata.outputs.deck.colours import on_white
 from ipdata.trajectory import labels as L
 
 NO_DATA = "无数据"
@@ -84,7 +85,8 @@ def add_milestone_line(slide, nodes: list[Node], x, y, cx, cy) -> None:
     for k, node in enumerate(nodes):
         left = Emu(int(x + column * k))
         centre = Emu(int(left + column / 2))
-        colour = _rgb(T.STATUS_COLOURS.get(node.state, T.GREY)) if node.state != NO_DATA else grey
+        hue = T.STATUS_COLOURS.get(node.state, T.GREY) if node.state != NO_DATA else T.GREY
+        colour, words = _rgb(hue), _rgb(on_white(hue))  # the mark in the status colour, its words readable
         shape = slide.shapes.add_shape(MSO_SHAPE.STAR_5_POINT if node.target else MSO_SHAPE.OVAL,
                                        Emu(int(centre - dot / 2)), Emu(int(line_y - dot / 2)), dot, dot)
         shape.line.color.rgb, shape.line.width = colour, Pt(2.5)
@@ -96,11 +98,11 @@ def add_milestone_line(slide, nodes: list[Node], x, y, cx, cy) -> None:
             shape.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         above = [(f"{node.year}年", size, True, dark)]
         if node.target:
-            above.insert(0, (f"目标：{node.year}年前建成", max(14, size - 2), True, _rgb(T.TARGET)))
+            above.insert(0, (f"目标：{node.year}年前建成", max(14, size - 2), True, _rgb(on_white(T.TARGET))))
         _box(slide, left, y, column, Emu(int(line_y - dot / 2 - y - Pt(4))), above, anchor=MSO_ANCHOR.BOTTOM)
         below = [(f"{T.STATUS_SYMBOLS.get(node.state, '')} {node.state}".strip(), size, node.state == L.BUILT,
-                  colour)]
+                  words)]
         if node.first_built:
-            below.append(("首次填报建成", max(14, size - 2), False, colour))
+            below.append(("首次填报建成", max(14, size - 2), False, words))
         top = Emu(int(line_y + dot / 2 + Pt(4)))
         _box(slide, left, top, column, Emu(int(y + cy - top)), below)

@@ -23,6 +23,7 @@ from ipdata.catalogue import Goal
 from ipdata.figures import DEMO_MARK, STATUS_SYMBOLS, status_colour
 from ipdata.notes import GoalNote
 from ipdata.outputs.deck.chart import add_goal_chart, goal_chart_data
+from ipdata.outputs.deck.colours import ink, on_white
 from ipdata.outputs.deck.milestone import add_milestone_line, milestone_nodes
 from ipdata.outputs.inputs import Inputs
 from ipdata.scorecard import scorecard
@@ -96,7 +97,7 @@ def _blank(prs, inputs: Inputs, title: str):
     words, size, lines = fit_title(title)
     box = text(slide, MARGIN, Inches(0.3), TITLE_WIDTH, Inches(0.8), words, size=size, bold=True)
     if lines > 1:  # two lines in exactly 1.2 × the size, so they end above the content (1.1 in)
-        box.text_frame.paragraphs[0].line_spacing = Pt(round(size * 1.2))
+        box.text_frame.paragraphs[0].line_spacing = Pt(size * 1.2)
     if inputs.demo:
         text(slide, WIDTH - MARGIN - Inches(1.8), Inches(0.38), Inches(1.8), Inches(0.5), DEMO_MARK,
              size=16, bold=True, colour=RED, align=PP_ALIGN.RIGHT)
@@ -217,7 +218,7 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
                 if i > 0 and j == 5:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = _rgb(status_colour(chunk[i - 1]["status"]))
-                    font.color.rgb, font.bold = RGBColor(0xFF, 0xFF, 0xFF), True
+                    font.color.rgb, font.bold = _rgb(ink(status_colour(chunk[i - 1]["status"]))), True
 
 
 def summary_slide(prs, inputs: Inputs, frame: pd.DataFrame, title: str) -> None:
@@ -244,7 +245,7 @@ def summary_slide(prs, inputs: Inputs, frame: pd.DataFrame, title: str) -> None:
             p.alignment = PP_ALIGN.CENTER
             run = p.add_run()
             run.text = words
-            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), True, RGBColor(0xFF, 0xFF, 0xFF)
+            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), True, _rgb(ink(status_colour(status)))
     below = Inches(2.5) + Inches(1.2) * rows + Inches(0.2)
     lines = []
     if card.lagging:
@@ -277,7 +278,7 @@ def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> No
             text(slide, x, Inches(1.1), cx, Inches(0.4), f"单位：{goal.unit}", size=14, colour=GREY)
         add_goal_chart(slide, goal_chart_data(plan, goal, inputs.values, r, region), x, y, cx, cy)
     status = str(r["status"])
-    facts = [(f"{STATUS_SYMBOLS.get(status, '')} {status}", 24, True, _rgb(status_colour(status)))]
+    facts = [(f"{STATUS_SYMBOLS.get(status, '')} {status}", 24, True, _rgb(on_white(status_colour(status))))]
     target = r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else goal.target_text()
     if region is not None and not plan.is_district(region) and not _has_text(r["target_text"]):
         # the district's target is no target of the region's: say so, and whose it is
