@@ -2,6 +2,7 @@
 
     evaluate(plan, frame) -> Evaluation        the district's goals (frame: trajectory.compute)
     verdict_of(plan, row) -> Verdict           one row (goal × region) of a trajectory frame
+    final_verdict(plan, row, district)         that verdict once final, where one is given (goal page)
     with_verdicts(plan, frame)                 the frame with verdicts as statuses (final charts, tiles)
     region_verdicts(plan, frame_all)           each region's goals that have a target of its own
     verdict_table(verdicts) / region_summary(verdicts) / region_goal_table(plan, code, frame_all)
@@ -167,6 +168,19 @@ def with_verdicts(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out.loc[judged, "status"] = [verdict_of(plan, r).verdict for _, r in frame[judged].iterrows()]
     return out
+
+
+def final_verdict(plan: Plan, row: pd.Series | dict, district: pd.DataFrame) -> Verdict | None:
+    """The verdict a goal's page shows once the district's figures (`district`) are final: for the
+    district, or a region with a target of its own (with_verdicts' rule); None before the target
+    year, for a trend goal, or for a region judged by nobody's target."""
+    goal = plan.goal(row["code"])
+    if goal.kind == "trend" or not is_final(plan, district):
+        return None
+    region = str(row.get("region") or plan.district)
+    if not plan.is_district(region) and R.is_missing(row.get("target")):
+        return None
+    return verdict_of(plan, row)
 
 
 def verdict_of(plan: Plan, row: pd.Series | dict) -> Verdict:

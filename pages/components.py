@@ -19,7 +19,14 @@ from ipdata import inert, logins, notes, plans, service, settings, ui_strings, w
 from ipdata.auth import MAX_NAME, ROLE_LABELS, STATISTICIAN, User, Users
 from ipdata.catalogue import Plan
 from ipdata.errors import IpdataError, StoreBusyError
-from ipdata.figures import DEMO_MARK, IMAGE_ARGS, STATUS_COLOURS, STATUS_SYMBOLS
+from ipdata.figures import (
+    DEMO_MARK,
+    IMAGE_ARGS,
+    STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    VERDICT_COLOURS,
+    VERDICT_SYMBOLS,
+)
 from ipdata.figures.theme import DEMO_NAME
 from ipdata.outputs import render
 from ipdata.outputs.charts import chart_workbook, file_stem
@@ -334,10 +341,12 @@ MENU_CSS = ui_strings.MENU_CSS  # also sent by dashboard.py for a server started
 
 
 def status_badge(label: str) -> str:
-    """Coloured status label for st.markdown; the text is always there, colour is a second cue."""
-    colour = STATUS_COLOURS.get(label, "#999999")
+    """Coloured status (or final verdict) label for st.markdown; the text is always there, colour
+    is a second cue."""
+    colour = {**STATUS_COLOURS, **VERDICT_COLOURS}.get(label, "#999999")
+    symbol = {**STATUS_SYMBOLS, **VERDICT_SYMBOLS}.get(label, "")
     return (f'<span style="background:{colour};color:#fff;padding:2px 8px;border-radius:10px;'
-            f'font-weight:600">{html.escape(STATUS_SYMBOLS.get(label, ""))} {html.escape(label)}</span>')
+            f'font-weight:600">{html.escape(symbol)} {html.escape(label)}</span>')
 
 
 # Plotly config of every chart on a page: nothing zooms (no wheel, no double-click, no zoom or pan

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ipdata import audit, history, inert
+from ipdata.evaluation import final_verdict
 from ipdata.evidence import evidence
 from ipdata.figures import goal_chart
 from ipdata.views import goal_data_table, goal_definition, methods_table, regions
@@ -23,8 +24,12 @@ def render() -> None:
     ui.demo_banner()
     goal = plan.goal(code)
     row = ui.status(region).set_index("code").loc[code]
+    verdict = final_verdict(plan, row.to_dict() | {"code": code}, ui.status())
     nature = f"　<small>{goal.nature}</small>" if goal.nature else ""  # 约束性/预期性 (checked words)
-    st.markdown(f"### {goal.name}　{ui.status_badge(row['status'])}{nature}", unsafe_allow_html=True)
+    badge = ui.status_badge(verdict.verdict if verdict else row["status"])  # the tile's word, once final too
+    st.markdown(f"### {goal.name}　{badge}{nature}", unsafe_allow_html=True)
+    if verdict:
+        st.markdown(f"**终期结论：{verdict.verdict}**（{inert.markdown(verdict.reason)}）")
     st.markdown(inert.markdown(row["narrative"]))  # it names the region, which an upload names
     if row["notes"]:
         st.caption(inert.markdown(row["notes"]))

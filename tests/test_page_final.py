@@ -110,6 +110,22 @@ def test_regions_page_gives_each_region_its_final_verdict(final_db):
     assert [i.value for i in at.info] == ["兴仁镇没有分解目标，终期不单独评价。"]
 
 
+def test_goal_page_gives_the_verdict_its_tile_gave(final_db):
+    """A leader taps the 待定 tile of 马德里商标注册量累计 (met in 2024, no 2025 value): the goal page
+    says 待定 and why, not the engine's 已完成; a goal missed says 未达成; a trend goal keeps its own."""
+    at = app("pages/goal.py")
+    for code, verdict, reason in (
+            ("madrid_marks_total", "… 待定", "**终期结论：待定**（2024年已达到目标，2025年数据尚未上传）"),
+            ("hv_invention_per10k", "✖ 未达成", "**终期结论：未达成**（2025年为17.6件，未达到目标≥18件，差0.4件）")):
+        at.selectbox(key="goal_code").set_value(code).run()
+        assert not at.exception
+        [header] = [m for m in markdown(at) if m.startswith("### ")]
+        assert verdict in header and "已完成" not in header
+        assert reason in markdown(at)
+    at.selectbox(key="goal_code").set_value("license_trade").run()
+    assert not any(m.startswith("**终期结论") for m in markdown(at))
+
+
 def test_before_the_target_year_the_overview_stays_as_it_is(db_path, tmp_path):
     import_workbook(db_path, tmp_path, last_year=2024)
     at = app()
@@ -120,6 +136,8 @@ def test_before_the_target_year_the_overview_stays_as_it_is(db_path, tmp_path):
     assert "序时进度" in [t["name"] for t in chart["data"]]
     assert '<i style="left:' in tiles(at)
     assert not any(m.startswith("##### 未达成") for m in markdown(at))
+    goal = app("pages/goal.py")
+    assert not any(m.startswith("**终期结论") for m in markdown(goal))
     regions = app("pages/regions.py")
     assert "完成进度" in regions.dataframe[0].value.columns
     assert not any("终期评估" in m for m in markdown(regions))
