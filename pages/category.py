@@ -29,8 +29,9 @@ def render() -> None:
                  {**STATUS_SYMBOLS, **VERDICT_SYMBOLS}, plan.id)
     else:
         ui.tiles(tiles(plan, mine), STATUS_COLOURS, STATUS_SYMBOLS, plan.id)
-    ui.chart(category_chart(plan, category, ui.current_values(), mine, demo=ui.is_demo()),
-             "category_chart", f"分类_{category}")
+    values = ui.current_values()
+    ui.chart(category_chart(plan, category, values, mine, demo=ui.is_demo()), "category_chart", f"分类_{category}",
+             narrow=category_chart(plan, category, values, mine, demo=ui.is_demo(), columns=1))
     ui.table(status_table(plan, mine))
 
 

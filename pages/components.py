@@ -357,14 +357,27 @@ STILL = {"scrollZoom": False, "doubleClick": False, "showAxisDragHandles": False
          "modeBarButtonsToRemove": ZOOM_BUTTONS}
 
 
-def chart(fig, key: str, name: str, container=st) -> None:
+# With a `narrow` figure, a phone (Streamlit's own breakpoint: columns stack under 640 px) shows it
+# instead of the wide one; both are sent, CSS hides one.
+NARROW_CSS = """<style>@media (max-width:640px){[class*="st-key-ip-wide-"]{display:none!important}}
+@media (min-width:641px){[class*="st-key-ip-narrow-"]{display:none!important}}</style>"""
+
+
+def chart(fig, key: str, name: str, container=st, narrow=None) -> None:
     """Show a figure with our theme (not Streamlit's) and a camera button that saves a
     slide-sized PNG under a Chinese file name; below it, server-side downloads: PNG (1920×1080),
-    SVG and the data (.xlsx), each made only when clicked."""
+    SVG and the data (.xlsx), each made only when clicked. `narrow`: the same chart laid out for a
+    phone, shown there instead (the downloads stay `fig`'s, made for a slide)."""
     name = file_name(fig, name)
     config = {**STILL, "displaylogo": False, "toImageButtonOptions": {
         "format": "png", "filename": name, **IMAGE_ARGS}}
-    container.plotly_chart(fig, theme=None, key=key, config=config)
+    if narrow is None:
+        container.plotly_chart(fig, theme=None, key=key, config=config)
+    else:
+        container.html(NARROW_CSS)
+        container.container(key=f"ip-wide-{key}").plotly_chart(fig, theme=None, key=key, config=config)
+        container.container(key=f"ip-narrow-{key}").plotly_chart(narrow, theme=None, key=f"{key}_narrow",
+                                                                  config=config)
     downloads(fig, key, name, container)
 
 

@@ -183,3 +183,42 @@ def test_a_tile_is_a_link_the_keyboard_opens(browser, server):
     page.wait_for_url("**/goal?code=ip_standard_units_new&plan=tongzhou-2022-2025", timeout=30_000)
     page.get_by_text("2022年以来累计59家").wait_for(timeout=30_000)
     page.close()
+
+
+# Every word a chart draws (titles, status line, labels, notes) as on-screen boxes: plotly cuts what
+# passes the figure's edge, so a box past the screen's edge is text the leader cannot read.
+CHART_WORDS = """() => [...document.querySelectorAll('.js-plotly-plot text')].map(t => {
+    const r = t.getBoundingClientRect(); return {text: t.textContent, left: r.left, right: r.right, width: r.width};
+}).filter(t => t.width > 0 && t.text.trim())"""
+
+
+@pytest.mark.parametrize("path", ["goal?code=hv_invention_per10k", "goal?code=ip_output_rank",
+                                  "goal?code=protection_demo_zone", "category", "regions"])
+def test_no_chart_word_is_cut_at_the_phone_screen_edge(browser, server, path):
+    """At 390 px the goal chart's status line (… 完成进度68.4%，序时进度75%) ran 80 px past the
+    right edge, the rank's target label past the left, the region bars' labels past the right, and
+    the category's three charts in a row overlapped their titles."""
+    page = opened(browser, f"{server}/{path}", PHONE)
+    page.locator(".js-plotly-plot text").first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(2500)  # every chart drawn at its width
+    words = page.evaluate(CHART_WORDS)
+    assert len(words) > 10
+    cut = [w for w in words if w["left"] < 0 or w["right"] > 390]
+    assert not cut, cut
+    if path == "category":  # the one-column figure, not three charts in a row
+        shown = page.locator(".js-plotly-plot").filter(visible=True)
+        assert shown.count() == 1
+        widths = shown.first.evaluate("p => Object.keys(p._fullLayout).filter(k => /^xaxis/.test(k)).map(k => p._fullLayout[k].domain)")
+        assert widths and all(d == [0, 1] for d in widths), widths
+    page.close()
+
+
+def test_the_category_page_shows_its_goals_side_by_side_on_a_laptop(browser, server):
+    page = opened(browser, f"{server}/category", LAPTOP)
+    page.locator(".js-plotly-plot text").first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(2500)
+    shown = page.locator(".js-plotly-plot").filter(visible=True)
+    assert shown.count() == 1
+    domains = shown.first.evaluate("p => Object.keys(p._fullLayout).filter(k => /^xaxis/.test(k)).map(k => p._fullLayout[k].domain[0])")
+    assert len(set(domains)) == 3  # three in a row
+    page.close()

@@ -162,7 +162,7 @@ def test_final_charts_draw_no_schedule(final_store):
     frame_all = compute_all(PLAN, final_store.values(), final_store.targets())
     regions = region_chart(PLAN, "hv_invention_per10k", frame_all, final=True)
     labels = next(t for t in regions.data if t.name == "标注").text
-    assert [x.split("　")[-1] for x in labels] == ["✔ 达成", "✖ 未达成", "… 待定", " 4.0件"]
+    assert [x.split("<br>")[-1] for x in labels] == [" ✔ 达成", " ✖ 未达成", " … 待定", " 4.0件"]  # status: last line
 
 
 def test_final_tiles_show_the_verdict_and_no_schedule_marker(final_store):

@@ -201,6 +201,41 @@ def test_goal_chart_status_in_subtitle_with_symbol(demo):
     assert fig.layout.title.text == "万人高价值发明专利拥有量"
 
 
+def lines(text: str) -> list[str]:
+    return text.split("<br>")
+
+
+@pytest.mark.parametrize("code", [g.code for g in PLAN.goals])
+def test_goal_chart_words_fit_a_phone(demo, code):
+    """At 390 px a figure is 358 px wide and its plot ~230 px (theme.NARROW_PX, PLOT_PX); plotly
+    never wraps, it cuts. The status line '● 基本符合预期 · 2025年目标 ≥18件 · 完成进度68.4%，序时
+    进度75%' (≈ 440 px) lost its 序时进度; the rank's target label ran off the plot's left edge."""
+    from ipdata.figures import theme as T
+
+    values, _, frame = demo
+    fig = FG.goal_chart(PLAN, code, values, row(frame, code))
+    assert all(T.text_px(x, T.TITLE_FONT) <= T.NARROW_PX for x in lines(fig.layout.title.text))
+    assert all(T.text_px(x, T.BASE_FONT) <= T.NARROW_PX for x in lines(fig.layout.title.subtitle.text))
+    if PLAN.goal(code).kind not in ("trend", "milestone"):
+        (label,) = trace(fig, "目标").text
+        assert all(T.text_px(x, T.BASE_FONT) <= T.PLOT_PX for x in lines(label))
+    for a in fig.layout.annotations:
+        if a.name == "no-data":
+            assert all(T.text_px(x, 22) <= T.PLOT_PX for x in lines(a.text))
+
+
+def test_goal_chart_status_line_breaks_between_its_parts(demo):
+    values, _, frame = demo
+    hv = FG.goal_chart(PLAN, "hv_invention_per10k", values, row(frame, "hv_invention_per10k"))
+    status, progress = lines(hv.layout.title.subtitle.text)
+    assert status.endswith("● 基本符合预期</span> · 2025年目标 ≥18件") and progress == "完成进度68.4%，序时进度75%"
+    assert hv.layout.margin.t == 90 + 20  # the template's top margin, a line more for the subtitle
+    rank = FG.goal_chart(PLAN, "ip_output_rank", values, row(frame, "ip_output_rank"))
+    assert list(trace(rank, "目标").text) == ["2025年目标<br>全省县(市、区)第一方阵<br>（前10名）"]
+    (empty,) = [a for a in rank.layout.annotations if a.name == "no-data"]
+    assert empty.text == "暂无数据：全区还没有<br>知识产权产出主要指标<br>全省排名的数据"  # 10 × 22 px a line
+
+
 def test_milestone_goal_is_a_done_timeline(demo):
     values, _, frame = demo
     fig = FG.goal_chart(PLAN, "ops_platform", values, row(frame, "ops_platform"))

@@ -129,8 +129,9 @@ def test_region_chart_excludes_district_and_ranks_descending(demo):
     assert list(bar.x) == [21, 11, 8, 7]
     assert fig.layout.yaxis.autorange == "reversed"  # first (largest) on top
     assert "全区" not in bar.y
-    assert labels(fig)[0].strip() == "21家（占全区35.6%）　● 基本符合预期"  # 21 / 59; own target 30
-    assert labels(fig)[1].strip() == "11家（占全区18.6%）"  # 无分解目标: no status word
+    # value, share and status each on its own line (they fit beside the bar on a phone)
+    assert labels(fig)[0] == " 21家<br> （占全区35.6%）<br> ● 基本符合预期"  # 21 / 59; own target 30
+    assert labels(fig)[1] == " 11家<br> （占全区18.6%）"  # 无分解目标: no status word
     assert fig.layout.xaxis.title.text == "家"
     assert fig.layout.title.text == "新增贯标单位：分镇(街道)2024年"  # the plan's region_level as written
     data = FG.chart_data(fig)
@@ -138,6 +139,36 @@ def test_region_chart_excludes_district_and_ranks_descending(demo):
     assert share.to_dict() == {"南通高新区": 35.6, "金沙街道": 18.6, "川姜镇": 13.6, "兴仁镇": 11.9}
     own = data[data["series"] == "分解目标"].set_index("region")["value"].to_dict()
     assert own == {"南通高新区": 30, "川姜镇": 10}
+
+
+@pytest.mark.parametrize("code", ["ip_standard_units_new", "hv_invention_per10k"])
+def test_region_chart_labels_fit_beside_their_bars_on_a_phone(demo, code):
+    """On a 390-px phone the plot is ~230 px wide (FG.theme.PLOT_PX): each label, drawn right of
+    its bar or target tick, ends inside it. Before, one line '24.1件　● 基本符合预期' went 60 px
+    past the figure's edge, where plotly cuts it."""
+    from ipdata.figures import theme as T
+
+    _, _, frame_all = demo
+    fig = FG.region_chart(PLAN, code, frame_all)
+    (text,) = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
+    hi = fig.layout.xaxis.range[1]
+    for x, label in zip(text.x, text.text, strict=True):
+        widest = max(T.text_px(line, T.BASE_FONT) for line in label.split("<br>"))
+        assert x / hi * T.PLOT_PX + widest <= T.PLOT_PX + 0.5, (label, x, hi)
+    # the title fits a phone too: '万人高价值发明专利拥有量：<br>分镇(街道)2024年' (407 px in one line)
+    assert all(T.text_px(line, T.TITLE_FONT) <= T.NARROW_PX for line in fig.layout.title.text.split("<br>"))
+
+
+def test_category_chart_in_one_column_for_a_phone(demo):
+    values, frame, _ = demo
+    wide = FG.category_chart(PLAN, "创造", values, frame)
+    narrow = FG.category_chart(PLAN, "创造", values, frame, columns=1)
+    domains = {tuple(narrow.layout[k].domain) for k in narrow.layout if k.startswith("xaxis")}
+    assert domains == {(0.0, 1.0)}  # every goal the figure's full width, one under the other
+    assert len({tuple(wide.layout[k].domain) for k in wide.layout if k.startswith("xaxis")}) == 3
+    ys = sorted(tuple(narrow.layout[k].domain) for k in narrow.layout if k.startswith("yaxis"))
+    assert len(ys) == 5 and all(a[1] < b[0] for a, b in zip(ys, ys[1:], strict=False))  # no overlap
+    assert FG.chart_data(narrow).equals(FG.chart_data(wide))  # the same chart, laid out for a phone
 
 
 def test_region_chart_colours_by_region_status(demo):

@@ -214,7 +214,9 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
         add(go.Scatter(x=[int(target_year)], y=[target], mode="markers+text",
                        marker={"symbol": "star", "size": 18, "color": T.TARGET,
                                "line": {"color": "white", "width": 1}},
-                       text=[f"{int(target_year)}年目标 {tt}"] if labels else None,
+                       # left of the star at the plot's right end: broken to stay on a phone's plot
+                       text=[T.fit_parts([f"{int(target_year)}年目标", tt], T.BASE_FONT, " ", T.PLOT_PX)]
+                       if labels else None,
                        textposition="top left", cliponaxis=False,
                        textfont={"color": T.TARGET, "family": T.FONT_FAMILY},
                        customdata=[[written, "（目标）"]],
@@ -278,7 +280,8 @@ def milestone_axis() -> dict[str, Any]:
 
 
 def subtitle(goal: Goal, fr: Any) -> str:
-    """'● 基本符合预期 · 2030年目标 ≥12件 · 完成进度68.4%，序时进度75%'."""
+    """'● 基本符合预期 · 2030年目标 ≥12件 · 完成进度68.4%，序时进度75%', on as many lines as a
+    phone needs (theme.fit_parts)."""
     status = _get(fr, "status")
     parts = [T.status_badge(status)] if status else []
     ty = _get(fr, "target_year")
@@ -293,7 +296,7 @@ def subtitle(goal: Goal, fr: Any) -> str:
         parts.append(f"终期完成进度{R.completion(c)}")  # the plan's time is up: no 序时进度
     elif goal.kind in ("level", "cumulative") and c is not None and s is not None:
         parts.append(f"完成进度{R.completion(c, s, DEFAULT.schedule_bounds)}，序时进度{R.percent(s)}")
-    return " · ".join(p for p in parts if p)
+    return T.fit_parts([p for p in parts if p], T.BASE_FONT)
 
 
 def is_final(fr: Any) -> bool:

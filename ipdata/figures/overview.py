@@ -99,8 +99,11 @@ def _number(text: str) -> float | None:
     return None if text == R.MISSING else float(text.rstrip("%"))
 
 
-def _grid(n: int) -> tuple[int, int]:
-    """Columns × rows for n small multiples on a 16:9 area: up to 3 in a row, 4 as 2 × 2."""
+def _grid(n: int, columns: int | None = None) -> tuple[int, int]:
+    """Columns × rows for n small multiples on a 16:9 area: up to 3 in a row, 4 as 2 × 2; or in
+    `columns` (1: one under the other, for a phone)."""
+    if columns:
+        return min(columns, max(n, 1)), math.ceil(n / columns)
     if n <= 3:
         return max(n, 1), 1
     cols = 2 if n == 4 else 3
@@ -112,9 +115,10 @@ def _wrap(text: str, width: int = 16) -> str:
 
 
 def category_chart(plan: Plan, category: str, values: pd.DataFrame | None, frame: pd.DataFrame | None,
-                   *, region: str | None = None, demo: bool = False) -> go.Figure:
+                   *, region: str | None = None, demo: bool = False, columns: int | None = None) -> go.Figure:
     """The goals of one category side by side, each with its target, required path and projection
-    (no band, to stay readable when small); each subplot is titled with the status."""
+    (no band, to stay readable when small); each subplot is titled with the status. `columns=1`
+    stacks them for a phone, where three in a row leave each ~100 px and their titles overlap."""
     goals = [g for g in plan.goals if g.category == category]
     title = f"{category}类指标"
     if not goals:
@@ -124,14 +128,18 @@ def category_chart(plan: Plan, category: str, values: pd.DataFrame | None, frame
         region_name = plan.district if region is None or plan.is_district(region) else region
         sub = frame[frame["region"] == region_name] if "region" in frame else frame
         rows_by_code = {r["code"]: r for _, r in sub.iterrows()}
-    cols, nrows = _grid(len(goals))
+    cols, nrows = _grid(len(goals), columns)
     titles = []
     for g in goals:
         fr = rows_by_code.get(g.code)
         badge = T.status_badge(None if fr is None else fr.get("status"))
         titles.append(_wrap(g.name) + (f"<br>{badge}" if badge else ""))
+    # make_subplots takes the gap as a share of the plot height: in one column, 100 px per gap for
+    # the next subplot's two-line title (and the year ticks above it).
+    height = (380 if cols > 1 else 330) * nrows + 150
+    spacing = 0.1 if nrows == 1 else 0.3 if cols > 1 else 100 / (height - 150 - T.TEMPLATE.layout.margin.b)
     fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles,
-                        horizontal_spacing=0.09, vertical_spacing=0.3 if nrows > 1 else 0.1)
+                        horizontal_spacing=0.09, vertical_spacing=spacing)
     shown: set[str] = set()
     data_rows = []
     for i, g in enumerate(goals):
@@ -154,5 +162,5 @@ def category_chart(plan: Plan, category: str, values: pd.DataFrame | None, frame
     for a in fig.layout.annotations:  # subplot titles: themed font, a little smaller
         if a.name not in (T.DEMO_NAME, T.NO_DATA_NAME):
             a.font = {"family": T.FONT_FAMILY, "size": T.BASE_FONT - 1}
-    fig.update_layout(margin={"t": 150}, height=380 * nrows + 150)
+    fig.update_layout(margin={"t": 150}, height=height)
     return attach(fig, data_rows)

@@ -108,23 +108,31 @@ def region_chart(plan: Plan, code: str, frame_all: pd.DataFrame | None, year: in
             hovertemplate="%{y}分解目标：%{customdata}<extra></extra>"))
         data_rows += [row(goal.name, r, OWN_TARGET, y, t, unit)
                       for r, y, t in zip(own["region"], own["target_year"], own["target"], strict=True)]
-    # Labels right of the bar and of the region's target tick, so that neither hides the other.
+    # Labels right of the bar and of the region's target tick, so that neither hides the other:
+    # the value, its share and the status on lines of their own, so that they fit beside the bar
+    # on a phone too (plotly cuts a label at the figure's edge).
     targets = [T.num(t) for t in f["target"]] if not milestone else [None] * len(f)
+    ends = [max(v, t or 0.0) for v, t in zip(f["value"], targets, strict=True)]
+    texts = [[f" {v}", *([f" {s}"] if s else []),
+              *([] if st in ("", L.NO_TARGET) else [f" {T.status_symbol(st)} {st}"])]
+             for v, s, st in zip(shown_vals, share_txt, statuses, strict=True)]
     fig.add_trace(go.Scatter(
         name="标注", y=shown, mode="text", textposition="middle right", cliponaxis=False,
-        x=[max(v, t or 0.0) for v, t in zip(f["value"], targets, strict=True)],
-        text=[f" {v}{s}" + ("" if st in ("", L.NO_TARGET) else f"　{T.status_symbol(st)} {st}")
-              for v, s, st in zip(shown_vals, share_txt, statuses, strict=True)],
+        x=ends, text=["<br>".join(t) for t in texts],
         showlegend=False, hoverinfo="skip", textfont={"family": T.FONT_FAMILY}))
     hi = max([*f["value"].tolist(), *own["target"].astype(float).tolist(), 0.0])
+    # The x range leaves each label its room right of its bar on a phone's plot (T.PLOT_PX).
+    room = [1 - max(T.text_px(x, T.BASE_FONT) for x in t) / T.PLOT_PX for t in texts]
+    stretch = max([1.5, *[e / hi / r for e, r in zip(ends, room, strict=True) if hi > 0 and r > 0]])
+    lines = max(len(t) for t in texts)
     T.apply_theme(fig, title=title, watermark=mark)
-    fig.update_layout(height=max(320, 46 * len(f) + 170), bargap=0.3, showlegend=not own.empty)
+    fig.update_layout(height=max(320, (12 + 22 * lines) * len(f) + 230), bargap=0.3, showlegend=not own.empty)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=False, zeroline=False,
                      rangemode="normal")
     if milestone:
         fig.update_xaxes(**milestone_axis(), showgrid=True)
     else:
-        fig.update_xaxes(title={"text": unit}, range=[0, hi * 1.7 or 1], showgrid=True,
+        fig.update_xaxes(title={"text": unit}, range=[0, hi * stretch or 1], showgrid=True,
                          gridcolor="#E5E5E5")
     return attach(fig, data_rows)
 

@@ -7,6 +7,8 @@ PNG at slide size and in the deck.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from typing import Any
 
 import plotly.graph_objects as go
@@ -62,6 +64,12 @@ TITLE_FONT = 20
 DEMO_MARK = "示例数据"
 NO_DATA_TEXT = "暂无数据"
 DEMO_NAME, NO_DATA_NAME = "demo-mark", "no-data"
+# Plotly never wraps a title or a label: a line wider than the figure is cut at its edge. The
+# narrowest figure is on a 390-px phone (Streamlit leaves 358 px); lines are broken to fit this.
+NARROW_PX = 340
+PLOT_PX = 230  # the plot area of that figure, inside the axis labels: for labels drawn on the plot
+TITLE_LINE_PX, SUBTITLE_LINE_PX = 26, 20  # a title's or subtitle's line: what the top margin adds for it
+MARKUP = re.compile(r"<[^>]+>")
 
 TEMPLATE = go.layout.Template(layout={
     "font": {"family": FONT_FAMILY, "size": BASE_FONT, "color": "#222222"},
@@ -104,6 +112,38 @@ def status_badge(status: Any) -> str:
     return f"<span style='color:{status_colour(status)}'>{status_symbol(status)} {status}</span>"
 
 
+def text_px(text: str, font_px: float) -> float:
+    """The drawn width of one line of plotly text (markup not counted): a Chinese character, a
+    full-width sign or a symbol such as ● or ≥ is one em, a Latin letter or digit about 0.6 em."""
+    plain = MARKUP.sub("", text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return sum(font_px * (1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.6) for ch in plain)
+
+
+def fit_parts(parts: list[str], font_px: float, sep: str = " · ", width: float = NARROW_PX) -> str:
+    """`parts` joined by `sep` on as few lines as fit `width` (a part never split unless it alone is
+    too wide): '● 基本符合预期 · 2025年目标 ≥18件<br>完成进度68.4%，序时进度75%'."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and text_px(lines[-1] + sep + part, font_px) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(wrap(part, font_px, width))
+    return "<br>".join(lines)
+
+
+def wrap(text: str, font_px: float, width: float = NARROW_PX) -> str:
+    """Plain text (no markup, no entity) broken into lines that fit `width`, after a '：' or before a '（'
+    where one falls on the line, else at the last character that fits."""
+    if "<" in text or "&" in text or text_px(text, font_px) <= width:  # markup or entities: as is
+        return text
+    end = 1
+    while end < len(text) and text_px(text[:end + 1], font_px) <= width:
+        end += 1
+    cut = max(text.rfind("：", 0, end) + 1, text.rfind("（", 1, end))
+    cut = cut if cut > end // 2 else end
+    return text[:cut] + "<br>" + wrap(text[cut:], font_px, width)
+
+
 def year_axis(years: range) -> dict[str, Any]:
     """Whole years only: one tick per year, integer format, half a year of room at each end."""
     ys = list(years)
@@ -128,11 +168,18 @@ def apply_theme(fig: go.Figure, *, title: str | None = None, unit: str | None = 
     fig.update_layout(font={"family": FONT_FAMILY}, paper_bgcolor="white", plot_bgcolor="white",
                       hoverlabel={"font": {"family": FONT_FAMILY}},
                       legend={"font": {"family": FONT_FAMILY}})
+    # Title and subtitle broken to fit a phone; the top margin grows with their lines (automargin).
     if title is not None:
-        fig.update_layout(title={"text": title, "font": {"family": FONT_FAMILY, "size": TITLE_FONT}})
+        fig.update_layout(title={"text": wrap(title, TITLE_FONT),
+                                 "font": {"family": FONT_FAMILY, "size": TITLE_FONT}})
     if subtitle:
         fig.update_layout(title={"subtitle": {"text": subtitle,
                                               "font": {"family": FONT_FAMILY, "size": BASE_FONT}}})
+    # The template's top margin holds one line of each; a wrapped one pushes the plot down.
+    extra = (TITLE_LINE_PX * fig.layout.title.text.count("<br>") if title else 0) + \
+        (SUBTITLE_LINE_PX * subtitle.count("<br>") if subtitle else 0)
+    if extra:
+        fig.update_layout(margin={"t": TEMPLATE.layout.margin.t + extra})
     if years is not None:
         fig.update_xaxes(**year_axis(years))
     if unit is not None:
@@ -154,7 +201,7 @@ def add_demo_mark(fig: go.Figure, text: str = DEMO_MARK) -> go.Figure:
 
 def add_no_data(fig: go.Figure, text: str = NO_DATA_TEXT, *, xref: str = "paper",
                 yref: str = "paper", x: float = 0.5, y: float = 0.5) -> go.Figure:
-    fig.add_annotation(name=NO_DATA_NAME, text=text, xref=xref, yref=yref, x=x, y=y,
+    fig.add_annotation(name=NO_DATA_NAME, text=wrap(text, 22, PLOT_PX), xref=xref, yref=yref, x=x, y=y,
                        showarrow=False, font={"family": FONT_FAMILY, "size": 22, "color": "#777777"})
     return fig
 
