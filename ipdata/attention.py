@@ -17,6 +17,8 @@ from ipdata.evaluation import MISSED, NO_TASKS, Verdict, evaluate, task_titles
 from ipdata.scorecard import scorecard, tiles
 from ipdata.trajectory import rank
 
+NO_UNITS = "规划未列出重点任务，不列责任单位。"  # said once where no goal can have a 责任单位
+
 
 @dataclass(frozen=True)
 class Attention:
@@ -29,6 +31,7 @@ class Attention:
     reason: str  # the engine's reason for the status, or the verdict's sentence
     units: tuple[str, ...] = ()  # 责任单位 of its key tasks, lead units first
     tasks: tuple[str, ...] = ()  # those tasks: '二.1 实施高价值专利培育工程'
+    listed: bool = True  # the plan lists key tasks at all; if not, no goal has a 责任单位 to name
 
     @property
     def units_text(self) -> str:
@@ -45,14 +48,15 @@ class Attention:
         责任单位：区市场监管局（二.3 …）'."""
         tasks = f"（{'；'.join(self.tasks)}）" if self.tasks else ""
         status = "" if self.status == MISSED else f"（{self.status}）"  # once final the heading says 未达成
-        return f"{self.name}{status}：{self.said}。责任单位：{self.units_text}{tasks}"
+        units = f"责任单位：{self.units_text}{tasks}" if self.listed else ""
+        return f"{self.name}{status}：{self.said}。{units}"
 
 
 def attention(plan: Plan, frame: pd.DataFrame) -> tuple[Attention, ...]:
     """The district's goals needing attention (frame: trajectory.compute for the district)."""
     card = scorecard(plan, frame)
     if card.final:
-        return tuple(_missed(v) for v in evaluate(plan, frame).missed)
+        return tuple(_missed(v, bool(plan.tasks)) for v in evaluate(plan, frame).missed)
     numeric = rank.numeric(frame)
     rows = numeric.set_index("name")
     shown = tiles(plan, numeric).set_index("name")
@@ -67,11 +71,11 @@ def _lagging(plan: Plan, row: pd.Series, tile: pd.Series) -> Attention:
         value = f"{tile['year_text']}{tile['value_text']}" if tile["year_text"] else str(tile["value_text"])
         facts = "，".join(p for p in (value, f"目标{tile['target_text']}", tile["gap_text"]) if p)
     return Attention(goal.code, goal.name, str(row["status"]), facts, reason, plan.units_of(goal),
-                     task_titles(plan, goal))
+                     task_titles(plan, goal), bool(plan.tasks))
 
 
-def _missed(v: Verdict) -> Attention:
-    return Attention(v.code, v.name, v.verdict, v.reason, v.reason, v.units, v.tasks)
+def _missed(v: Verdict, listed: bool) -> Attention:
+    return Attention(v.code, v.name, v.verdict, v.reason, v.reason, v.units, v.tasks, listed)
 
 
 def _text(x: object) -> str:

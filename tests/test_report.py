@@ -281,6 +281,10 @@ def test_another_plan_has_none_of_tongzhous_words(tmp_path):
     assert f"{plan.issuer}印发的《{plan.title}》" in text and f"将{plan.district}规划实施情况自评如下" in text
     assert not [w for w in TONGZHOU_WORDS if w in text]
     assert "重点任务推进情况" not in text  # the plan lists no key tasks: no task table
+    # ... and no goal has a 责任单位: the section says so once instead of under every goal
+    assert "四、需重点关注的指标" in texts(d) and "责任单位：" not in text
+    assert text.count("规划未列出重点任务，不列责任单位。") == 1
+    assert "1. 专利密集型产业增加值占GDP比重（倒退）：2023年11.4%，目标≥13%，差1.6个百分点；" in text
     assert all(g.name in text for g in plan.goals)
 
 

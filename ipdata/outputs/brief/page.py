@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ipdata.attention import Attention
+from ipdata.attention import NO_UNITS, Attention
 from ipdata.demo import DEMO_BANNER
 from ipdata.figures import STATUS_COLOURS, VERDICT_COLOURS
 from ipdata.outputs.brief.content import Brief
@@ -62,14 +62,20 @@ def _counts(brief: Brief) -> str:
 
 
 def _goal(g: Attention) -> str:
-    """Three lines: name and status; figures, then the reason in small type; 责任单位."""
+    """Three lines: name and status; figures, then the reason in small type; 责任单位 (if the plan
+    names any)."""
     colour = _colour(g.status)
     why = f'<span class="ipb-why"> · {escape(g.reason)}</span>' if g.reason and g.reason != g.facts else ""
     return (f'<div class="ipb-goal" style="border-left-color:{colour}">'
             f'<div><span class="ipb-name">{escape(g.name)}</span>'
             f'<span class="ipb-pill" style="border-color:{colour};background:{colour}1f">{escape(g.status)}</span></div>'
             f'<div class="ipb-facts">{escape(g.facts)}{why}</div>'
-            f'<div class="ipb-units">责任单位：{escape(g.units_text)}</div></div>')
+            f"{_units(g)}</div>")
+
+
+def _units(g: Attention) -> str:
+    """Who answers for it; nothing where the plan lists no key tasks at all (no goal has a unit)."""
+    return f'<div class="ipb-units">责任单位：{escape(g.units_text)}</div>' if g.listed else ""
 
 
 def _more(n: int) -> str:
@@ -78,6 +84,8 @@ def _more(n: int) -> str:
 
 def _attention(brief: Brief) -> str:
     body = "".join(_goal(g) for g in brief.goals) or f'<p class="ipb-none">{escape(brief.none_text)}</p>'
+    if brief.goals and not brief.goals[0].listed:  # said once, not under every goal
+        body = f'<p class="ipb-small">{NO_UNITS}</p>{body}'
     return f"<h2>{escape(brief.attention_title)}</h2>{body}{_more(brief.more_goals)}"
 
 

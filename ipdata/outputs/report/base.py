@@ -233,8 +233,12 @@ def body(doc) -> None:
     table(doc, GOAL_COLUMNS, "{%tr for r in goal_rows %}",
           ("{{ r.name }}", "{{ r.target }}", "{{ r.value }}", "{{ r.completion }}", "{{ r.elapsed }}", "{{ r.status }}"))
 
-    para(doc, "{{ n.attention }}、{% if final %}未达成目标的指标及责任单位{% else %}需重点关注的指标及责任单位{% endif %}",
+    para(doc, "{{ n.attention }}、{% if final %}未达成目标的指标{% else %}需重点关注的指标{% endif %}"
+              "{% if units_listed %}及责任单位{% endif %}",
          "Heading 1")
+    para(doc, "{%p if attention and not units_listed %}")
+    para(doc, "{{ no_units }}")
+    para(doc, "{%p endif %}")
     para(doc, "{%p for a in attention %}")
     para(doc, "{{ loop.index }}. {{ a.line }}")
     para(doc, "{%p endfor %}")

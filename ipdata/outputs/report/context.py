@@ -16,7 +16,7 @@ import pandas as pd
 from ipdata import rounding as R
 from ipdata import tasks as T
 from ipdata import words
-from ipdata.attention import Attention, attention
+from ipdata.attention import NO_UNITS, Attention, attention
 from ipdata.catalogue import Goal, Plan
 from ipdata.evaluation import evaluate, region_summary, verdict_of, with_verdicts
 from ipdata.outputs.inputs import Inputs, check_regions
@@ -186,7 +186,8 @@ def report_context(inputs: Inputs, progress: pd.DataFrame | None = None,
         "headline": scorecard(plan, frame).headline, "overview_lines": overview_lines(plan, frame, final),
         "status_word": "终期结论" if final else "状态",
         "categories": categories, "goal_rows": _table(rows),
-        "attention": [_attention(a) for a in attention(plan, frame)],
+        "attention": [_attention(a) for a in attention(plan, frame)], "units_listed": bool(plan.tasks),
+        "no_units": NO_UNITS,
         "tasks": tasks, "tasks_summary": tasks_summary, "tasks_name": words.tasks_name(plan),
         "regions": region_list,
         "n": {s: chinese_number(i) for i, s in enumerate(sections, start=1)},
