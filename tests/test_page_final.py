@@ -101,7 +101,7 @@ def test_regions_page_gives_each_region_its_final_verdict(final_db):
     assert "#### 各镇(街道)终期评估（对照各自的分解目标）" in markdown(at)
     bars = charts(at)[0]
     labels = next(t for t in bars["data"] if t["name"] == "标注")["text"]
-    assert labels == [" 28.3件\u3000✔ 达成", " 9.5件\u3000✖ 未达成", " 8.1件\u3000… 待定", " 4.0件"]
+    assert labels == [" 28.3件<br> ✔ 达成", " 9.5件<br> ✖ 未达成", " 8.1件<br> … 待定", " 4.0件"]  # status on its own line
     at.selectbox(key="region_card").set_value("金沙街道").run()
     card = at.dataframe[-1].value
     assert card[["指标", "结论", "差距"]].values.tolist() == [["万人高价值发明专利拥有量", "未达成", "差0.5件"]]
