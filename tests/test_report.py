@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -349,6 +350,39 @@ def test_pdf_through_libreoffice(tmp_path, report_bytes, demo_store):
     for n in (1, 2, pages):
         assert f"—{n}—" in flat
     assert "万人高价值发明专利拥有量" in flat and "数据截至：2024年" in flat
+    # without the 公文 faces the body (仿宋) is set in a serif CJK face and 一、 headings (黑体) in a
+    # sans one, as in print, not all in one sans face (the conversion's own fontconfig file)
+    if shutil.which("pdffonts") and _has_family("Noto Serif CJK SC") and not _has_family("仿宋_GB2312"):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts
+
+
+def _has_family(name: str) -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    return any(name in line.split(",") for line in listed.splitlines())
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig (fc-match) is not installed")
+def test_the_pdfs_fontconfig_gives_each_gongwen_face_a_face_of_its_kind(tmp_path):
+    from ipdata.outputs.report.pdf import fontconfig
+
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(fontconfig(), encoding="utf-8")
+    for face in FALLBACKS:
+        assert f"<family>{face}</family><accept>" in conf.read_text(encoding="utf-8")
+    if not _has_family("Noto Serif CJK SC") or _has_family("仿宋_GB2312"):
+        pytest.skip("needs Noto Serif CJK SC (fonts-noto-cjk) and no real 仿宋_GB2312")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+    def match(face: str) -> str:
+        return subprocess.run(["fc-match", "-f", "%{family[0]}", face], capture_output=True, text=True,
+                              env=env, check=True).stdout
+
+    assert [match(f) for f in ("仿宋_GB2312", "方正小标宋简体", "楷体_GB2312", "宋体", "黑体")] == [
+        "Noto Serif CJK SC", "Noto Serif CJK SC", "Noto Serif CJK SC", "Noto Serif CJK SC", "Noto Sans CJK SC"]
+    assert match("Noto Sans CJK SC") == "Noto Sans CJK SC"  # other faces untouched
 
 
 def test_every_template_field_is_documented(demo_store):

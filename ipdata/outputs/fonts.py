@@ -64,3 +64,8 @@ GONGWEN_FALLBACKS: dict[str, str] = {
     "仿宋": "FangSong",
     "楷体": "KaiTi",
 }
+# What a server without the 公文 faces draws them in (the report's PDF, through fontconfig): the
+# serif faces (宋, 仿宋, 楷) in a serif CJK face, 黑体 in a sans one; the real face wins where installed.
+GONGWEN_SANS: frozenset[str] = frozenset({"黑体", "SimHei"})
+SERIF_SUBSTITUTES: tuple[str, ...] = ("Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN")
+SANS_SUBSTITUTES: tuple[str, ...] = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei")
