@@ -91,6 +91,34 @@ TEXTS: dict[str, str] = {
     "Report a bug": "报告问题",
     "Clear cache": "清除缓存",
     "Clear caches": "清除缓存",
+    # the screencast (main menu › 录制屏幕): the dialog before, the one after recording
+    "This will record a video with the contents of your screen, so you can easily share what you're seeing with others.":
+        "将把屏幕上显示的内容录制成视频，便于与他人分享。",
+    "Also record audio": "同时录制声音",
+    "Press": "按",  # "Press `Esc` any time to stop recording.": three nodes, Esc stays
+    "any time to stop recording.": "键可随时停止录制。",
+    "Start recording!": "开始录制",
+    "Next steps": "录制完成",
+    "Step 1": "第一步",
+    "Step 2": "第二步",
+    "Step 3": "第三步",
+    "Preview your video below:": "在下面预览视频：",
+    "Save video to disk": "保存视频",
+    "This video is encoded in the": "视频为",
+    "WebM format": "WebM 格式",
+    ", which is only supported by newer video players. You can also play it by dragging the file directly into your browser.":
+        "，较新的播放器才能播放；也可以把文件直接拖进浏览器播放。",
+    "Share your video with the world on Twitter, LinkedIn, YouTube, or just plain email!": "可以把视频发给同事，或用邮件发送。",
+    "Happy": "笑脸",
+    "Due to limitations with some browsers, this feature is only supported on recent desktop versions of Chrome, Firefox, and Edge.":
+        "受浏览器限制，只有较新的电脑版 Chrome、Firefox 和 Edge 浏览器可以录制屏幕。",
+    "Alien Monster": "提示",
+    # a page's uncaught exception with client.showErrorDetails = "none" (streamlit/elements/exception.py)
+    "This app has encountered an error. The original error message is redacted to prevent data leaks. Full error "
+    "details have been recorded in the logs (if you're on Streamlit Cloud, click on 'Manage app' in the lower right "
+    "of your app).": "页面出现内部错误，详细信息已记入服务器日志。请刷新页面重试；如仍出现，请联系维护人员。",
+    "Script execution error": "页面程序出错",
+    "No message": "没有错误信息",
     "Developer options": "开发者选项",
     "Deploy": "部署",
     "Use system setting": "跟随系统设置",
@@ -169,6 +197,30 @@ TEXTS: dict[str, str] = {
     "Unpin column": "取消固定列",
     "Hide column": "隐藏列",
     "Copy column name": "复制列名",
+    "Statistics": "统计",
+    "(index)": "（行号）",  # the hidden index, listed under 显示/隐藏列
+    # a column's kind, the tooltip of the icon atop its menu (text nodes of icons are never touched)
+    "text": "文本",
+    "number": "数字",
+    "checkbox": "复选框",
+    "selectbox": "下拉选择",
+    "multiselect": "多选",
+    "list": "列表",
+    "link": "链接",
+    "image": "图片",
+    "object": "对象",
+    "markdown": "富文本",
+    "progress": "进度条",
+    "date": "日期",
+    "time": "时间",
+    "datetime": "日期时间",
+    "line_chart": "折线图",
+    "bar_chart": "柱状图",
+    "area_chart": "面积图",
+    # the histogram of a number column's statistics (Vega: its labels for screen readers)
+    "Vega visualization": "图表",
+    "visualization": "图表",
+    "bar": "柱",
     "Automatic": "自动",
     "Localized": "本地格式",
     "Plain": "原样",
@@ -269,7 +321,19 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Save \((.+)\+Enter\)$", "保存（$1+回车键）"),
     (r"^(\d+) of (\d+)$", "第 $1 个，共 $2 个"),
     (r"^Selected: (.+)$", "已选：$1"),
+    # a column's statistics, read aloud: "<chart>: <value>: <count> (<share>); …"
+    (r"^Top values frequency chart: (.*)$", "常见值频数图：$1"),
+    (r"^Distribution histogram: (.*)$", "分布直方图：$1"),
+    (r"^True/false distribution chart: (.*)$", "是/否分布图：$1"),
+    (r"^[a-z]+ mark container$", "图形"),
+    (r"^binStart: [^;]*; count: [^;]*; binEnd: [^;]*; Range: ([^;]*); Count: (.*)$", "范围：$1；计数：$2"),
 ]
+# Paragraphs Streamlit writes as markdown, where inline code splits the sentence into several text
+# nodes: matched on the paragraph's whole text (whitespace ignored) and replaced as one.
+BLOCKS: dict[str, str] = {
+    "Are you sure you want to clear the app's function caches? This will remove all cached entries from functions "
+    "using @st.cache_data and @st.cache_resource.": "确定要清除缓存吗？之后打开的页面会重新读取数据、重新计算。",
+}
 # Attributes read aloud or shown as tooltips (data-title: plotly's toolbar, drawn by CSS).
 ATTRIBUTES = ("title", "aria-label", "placeholder", "data-title", "alt", "aria-description",
               "aria-valuetext", "aria-roledescription")
@@ -279,11 +343,18 @@ ATTRIBUTES = ("title", "aria-label", "placeholder", "data-title", "alt", "aria-d
 KEPT_LATIN = frozenset({
     "png", "svg", "pdf", "xlsx", "xlsm", "xls", "ods", "csv", "zip", "docx", "pptx", "json",
     "excel", "wps", "libreoffice", "powerpoint", "word", "plotly", "js", "ctrl", "esc",
-    "mb", "kb", "gb", "px", "gdp", "ip",
+    "mb", "kb", "gb", "px", "gdp", "ip", "webm", "chrome", "firefox", "edge",
 })
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 _COMPILED = [(re.compile(p), r) for p, r in PATTERNS]
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+_BLOCKS = {_squeezed(en): zh for en, zh in BLOCKS.items()}
 
 
 def translate(text: str) -> str | None:
@@ -291,6 +362,8 @@ def translate(text: str) -> str | None:
     key = text.strip()
     if key in TEXTS:
         return TEXTS[key]
+    if (block := _BLOCKS.get(_squeezed(key))) is not None:
+        return block
     for pattern, replacement in _COMPILED:
         if match := pattern.match(key):
             return re.sub(r"\$(\d)", lambda m: match.group(int(m.group(1))), replacement)
@@ -323,7 +396,9 @@ _SCRIPT = r"""// Streamlit's own strings in Chinese (ipdata/ui_strings.py; gener
   const TEXTS = __TEXTS__;
   const PATTERNS = __PATTERNS__.map(([p, r]) => [new RegExp(p), r]);
   const ATTRIBUTES = __ATTRIBUTES__;
+  const BLOCKS = __BLOCKS__;
   const latin = /[A-Za-z]/;
+  const squeeze = (s) => s.replace(/\s+/g, "");
   document.documentElement.lang = "__LANG__";
 
   function chinese(text) {
@@ -334,6 +409,8 @@ _SCRIPT = r"""// Streamlit's own strings in Chinese (ipdata/ui_strings.py; gener
     return null;
   }
   function textNode(node) {
+    const parent = node.parentElement;
+    if (parent && parent.closest('[translate="no"]')) return;  // a material icon: its name is its glyph
     const zh = chinese(node.nodeValue);
     if (zh !== null && zh !== node.nodeValue) node.nodeValue = zh;
   }
@@ -343,6 +420,10 @@ _SCRIPT = r"""// Streamlit's own strings in Chinese (ipdata/ui_strings.py; gener
   }
   function element(el) {
     for (const name of ATTRIBUTES) if (el.hasAttribute(name)) attribute(el, name);
+    if (el.tagName === "P" && latin.test(el.textContent || "")) {
+      const key = squeeze(el.textContent);
+      if (Object.prototype.hasOwnProperty.call(BLOCKS, key)) el.textContent = BLOCKS[key];
+    }
   }
   function tree(root) {
     if (root.nodeType === Node.TEXT_NODE) return textNode(root);
@@ -374,4 +455,5 @@ def script() -> str:
     return (_SCRIPT.replace("__TEXTS__", json.dumps(TEXTS, ensure_ascii=False))
             .replace("__PATTERNS__", json.dumps(PATTERNS, ensure_ascii=False))
             .replace("__ATTRIBUTES__", json.dumps(list(ATTRIBUTES)))
+            .replace("__BLOCKS__", json.dumps(_BLOCKS, ensure_ascii=False))
             .replace("__LANG__", LANG))
