@@ -539,12 +539,12 @@ def _fill(el) -> str:
     return "FFFFFF"
 
 
-def test_every_coloured_text_reads_on_its_background(deck, demo_store):
+def test_every_coloured_text_reads_on_its_background(deck, demo_store, evaluated):
     """WCAG AA: 4.5 : 1, or 3 : 1 for large text (18 pt, or 14 pt bold). White on the sky blue of
     基本符合预期 or the orange of 滞后 is 2.3 : 1, the sky blue as text on white as little."""
     prs = Presentation(io.BytesIO(build_deck(demo_store, regions=["兴仁镇"])))
     checked = 0
-    for p in (deck, prs):
+    for p in (deck, prs, evaluated[1]):  # the final deck: verdicts' fills and words
         for slide in p.slides:
             roots = [slide.shapes._spTree] + [c._chartSpace for c in charts(slide)]
             for root in roots:
@@ -559,3 +559,125 @@ def test_every_coloured_text_reads_on_its_background(deck, demo_store):
                     assert ratio >= needed, (title(slide), words, srgb.get("val"), _fill(rpr), round(ratio, 2))
                     checked += 1
     assert checked > 300
+
+
+# --- the final evaluation (the target year's data are in) ------------------------------------------
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    """tests/test_evaluation.py's workbook with 2025 data: 达成 4 / 19, hand-checked there."""
+    from tests.test_evaluation import import_workbook
+
+    tmp = tmp_path_factory.mktemp("evaluated")
+    store = import_workbook(tmp / "final.duckdb", tmp)
+    return store, Presentation(io.BytesIO(build_deck(store, regions=["川姜镇", "金沙街道"],
+                                                     today=dt.date(2026, 3, 1))))
+
+
+def _deck_text(prs) -> str:
+    """Every word of the deck: text boxes, tiles and table cells."""
+    return "\n".join([slide_text(s) for s in prs.slides]
+                     + [c.text for s in prs.slides for sh in s.shapes if sh.has_table
+                        for r in sh.table.rows for c in r.cells])
+
+
+def test_final_counts_slide_gives_the_verdicts_and_the_missed_goals_with_their_units(evaluated):
+    from ipdata.outputs.brief import brief
+
+    store, prs = evaluated
+    slide = prs.slides[1]
+    text = slide_text(slide)
+    assert title(slide) == "指标完成情况总览"
+    assert "2025年终期评估：达成 4 / 19" in text
+    assert ("终期评估：19 项有目标的指标中达成 4 项，未达成 4 项；1 项2024年已达到目标、2025年数据尚未上传，"
+            "不计入达成；10 项尚无2025年数据。") in text
+    # by verdict, as the brief counts them: 马德里 (met in 2024 only) is 待定, not a fifth 已完成
+    tiles = [s.text_frame.text for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE]
+    assert tiles == ["4 项\n✔ 达成", "4 项\n✖ 未达成", "11 项\n… 待定"]
+    assert tiles == [f"{n} 项\n{s}" for s, n in zip(["✔ 达成", "✖ 未达成", "… 待定"], brief(store).counts.values(),
+                                                      strict=True)]
+    assert [str(f.fill.fore_color.rgb) for f in slide.shapes if f.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE] == [
+        "009E73", "D55E00", "999999"]
+    # the missed goals in plan order, each with its figures and who answers for it (ipdata/attention.py)
+    missed = text[text.index("未达成（4 项）"):].split("\n")[1:5]
+    assert missed == [
+        "✖ 万人高价值发明专利拥有量：2025年为17.6件，未达到目标≥18件，差0.4件。"
+        "责任单位：区市场监管局(知识产权局)、区科技局、南通高新区、各镇(街道)（二.1 实施高价值专利培育工程）",
+        "✖ 新增海外专利授权：2022—2025年累计27件，未达到目标≥30件，差3件。责任单位：规划未列出相关任务",
+        "✖ 建成省级知识产权保护示范区：截至2025年尚未建成。责任单位：规划未列出相关任务",
+        "✖ 全社会知识产权满意度：2025年为85.0%，未达到目标>85%，恰为目标值，尚未超过。责任单位：规划未列出相关任务",
+    ]
+    assert "排名目标：达成｜知识产权产出主要指标全省排名：2025年在全省县(市、区)中排第8名" in text  # apart
+    assert "无量化目标：知识产权许可转让贸易额：比2021年增长71.9%。" in text
+    for gone in ("需重点关注", "已完成", "数据不足", "序时进度", "马德里"):
+        assert gone not in text, gone
+
+
+def test_final_tables_give_the_verdict_and_no_schedule(evaluated):
+    _, prs = evaluated
+    found = tables(prs)
+    assert [len(t.rows) - 1 for _, t in found] == [7, 7, 6]
+    rows = {r.cells[0].text: r.cells for _, t in found for r in list(t.rows)[1:]}
+    for _, t in found:
+        assert [c.text for c in t.rows[0].cells] == ["指标", "2025年目标", "完成值", "完成进度", "终期结论"]
+    said = {name: [c.text for c in cells] for name, cells in rows.items()}
+    assert said["万人高价值发明专利拥有量"] == ["万人高价值发明专利拥有量", "≥18件", "17.6件（2025年）", "95.9%", "✖ 未达成"]
+    assert said["马德里商标注册量累计"] == ["马德里商标注册量累计", "≥70件", "71件（2024年）", "103.3%", "… 待定"]
+    # a milestone: its verdict and the year built, no completion percentage (100 % / 序时进度 50 % before)
+    assert said["建成区级重点产业知识产权运营平台"][2:] == ["已建成（2023年）", "—", "✔ 达成"]
+    assert said["建成省级知识产权保护示范区"][2:] == ["未建成（2025年）", "—", "✖ 未达成"]
+    assert said["知识产权许可转让贸易额"][4] == "↗ 增长"  # a trend goal is not judged
+    assert {s[4] for s in said.values()} == {"✔ 达成", "✖ 未达成", "… 待定", "↗ 增长"}
+    assert [str(rows[n][4].fill.fore_color.rgb) for n in ("万人高价值发明专利拥有量", "马德里商标注册量累计",
+                                                          "案件结案率")] == ["D55E00", "999999", "009E73"]
+    region = {title(s): [[c.text for c in r.cells] for r in list(t.rows)[1:]] for s in prs.slides
+              for t in [sh.table for sh in s.shapes if sh.has_table] if "镇" in title(s) or "街道" in title(s)}
+    assert region == {  # each town judged against its own target: 8.1 ≥ 8 in 2024 only; 9.5 < 10 in 2025
+        "川姜镇指标完成情况": [["万人高价值发明专利拥有量", "≥8件", "8.1件（2024年）", "103.3%", "… 待定"]],
+        "金沙街道指标完成情况": [["万人高价值发明专利拥有量", "≥10件", "9.5件（2025年）", "87.5%", "✖ 未达成"]]}
+    assert "序时进度" not in _deck_text(prs)
+
+
+def test_final_goal_slides_give_the_verdict_and_its_reason(evaluated):
+    _, prs = evaluated
+
+    def facts(name):
+        return next(s.text_frame.text for s in goal_slide(prs, name).shapes
+                    if s.has_text_frame and "\n目标：" in s.text_frame.text)  # not a dated line's node
+
+    assert facts("万人高价值发明专利拥有量").split("\n")[:5] == [
+        "✖ 未达成", "终期结论：2025年为17.6件，未达到目标≥18件，差0.4件", "目标：≥18件", "最新值：17.6件（2025年）",
+        "完成进度 95.9%"]
+    assert facts("马德里商标注册量累计").split("\n")[:2] == ["… 待定", "终期结论：2024年已达到目标，2025年数据尚未上传"]
+    assert facts("建成区级重点产业知识产权运营平台").split("\n")[:2] == ["✔ 达成", "终期结论：2023年已建成"]
+    assert facts("建成省级知识产权保护示范区").split("\n")[:2] == ["✖ 未达成", "终期结论：截至2025年尚未建成"]
+    assert facts("全社会知识产权满意度").split("\n")[:2] == [
+        "✖ 未达成", "终期结论：2025年为85.0%，未达到目标>85%，恰为目标值，尚未超过"]
+    assert facts("万人高价值发明专利拥有量（川姜镇）").split("\n")[:2] == [
+        "… 待定", "终期结论：2024年已达到分解目标，2025年数据尚未上传"]
+    assert facts("万人高价值发明专利拥有量（金沙街道）").split("\n")[:2] == [
+        "✖ 未达成", "终期结论：2025年为9.5件，未达到分解目标≥10件，差0.5件"]
+    rank_facts = facts("知识产权产出主要指标全省排名")  # its reason is its narrative: said once
+    assert rank_facts.startswith("✔ 达成\n目标：") and rank_facts.count("进入第一方阵（前10名）。") == 1
+    # the verdict's colour: 未达成 vermillion darkened to read on white
+    run = goal_slide(prs, "万人高价值发明专利拥有量").shapes
+    colour = next(s.text_frame.paragraphs[0].runs[0].font.color.rgb for s in run
+                  if s.has_text_frame and s.text_frame.text.startswith("✖"))
+    assert _contrast(str(colour), "FFFFFF") >= 4.5
+    # the path the schedule is measured on is gone once the target year's value is in, not before
+    assert list(series(charts(goal_slide(prs, "万人高价值发明专利拥有量"))[0])) == ["实际值", "目标"]
+    assert "达标所需路径" in series(charts(goal_slide(prs, "马德里商标注册量累计"))[0])
+
+
+def test_the_missed_goals_that_do_not_fit_are_counted():
+    from ipdata.attention import Attention
+    from ipdata.outputs.deck.slides import LIST_PT, _height, _missed_lines
+
+    many = [Attention(f"g{k}", f"第{k}项指标的一个很长的名称", "未达成", "2025年为1件，未达到目标≥2件，差1件",
+                      "2025年为1件，未达到目标≥2件，差1件", ("区市场监管局(知识产权局)", "区科技局")) for k in range(12)]
+    room = 200.0  # pt
+    lines = _missed_lines(many, room)
+    shown = [t for t, *_ in lines if t.startswith("✖")]
+    assert lines[-1][0] == f"……另有 {12 - len(shown)} 项未达成，见各指标页" and 0 < len(shown) < 12
+    assert sum(_height(t, LIST_PT, 4) for t, *_ in lines) <= room
+    assert _missed_lines(many[:2], room) == [(f"✖ {a.line}", LIST_PT, False, lines[0][3], 4) for a in many[:2]]

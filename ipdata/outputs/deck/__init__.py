@@ -6,8 +6,9 @@ Slides: a title (plan, 数据截至, 示例数据 when demo, date generated); an
 chosen goals (status cells coloured); one slide per goal with a native line chart (实际值, 目标,
 达标所需路径; data embedded, so it can be edited in PowerPoint or WPS), the status, the narrative,
 the notes statisticians wrote on the goal (ipdata/notes.py) and the source as a footnote; for
-each chosen region its table and a slide per goal it has data for. Every text run carries an
-East Asian face (see fonts.py).
+each chosen region its table and a slide per goal it has data for. Once the plan's target year
+has data, the final evaluation instead: 达成 x / y, verdicts as statuses, the missed goals with
+their 责任单位, no 序时进度 (slides.py). Every text run carries an East Asian face (see fonts.py).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ laid out so that nothing on it is under 14 pt and no two value labels overlap.
 python-pptx makes no combo charts, so the target and the required path are further series of
 the same line chart: 目标 has one value (at the target year) and is drawn as a marker only;
 达标所需路径 runs from the base-year value to the target (through the plan's interim targets),
-dashed and without markers. Cumulative goals show their running totals (base year = 0), as the
+dashed and without markers, and not once the target year's value is in (the verdict is final).
+Cumulative goals show their running totals (base year = 0), as the
 dashboard does. Milestones are no line at all (a 0/1 line says nothing): see milestone.py.
 
 Labels are placed by geometry, not left to the viewer: the plot area has a fixed place in the
@@ -37,7 +38,7 @@ from ipdata import rounding as R
 from ipdata.catalogue import Goal, Plan
 from ipdata.figures import goal_series
 from ipdata.figures import theme as T
-from ipdata.figures.goal import ACTUAL, REQUIRED, TARGET
+from ipdata.figures.goal import ACTUAL, REQUIRED, TARGET, is_final
 from ipdata.outputs.deck.colours import on_white
 from ipdata.trajectory.targets import path as path_at
 from ipdata.trajectory.targets import path_points
@@ -89,7 +90,9 @@ def goal_chart_data(plan: Plan, goal: Goal, values: pd.DataFrame, row: pd.Series
         words = target_label(written or R.target_number(target), goal.is_rank)
         texts[TARGET] = [words if y == target_year else None for y in years]
         by, bv = T.num(get("base_year")), T.num(get("base_value"))
-        if by is not None and bv is not None and int(by) < target_year:
+        # once the row has its target year's data its verdict is final, and the path the
+        # schedule (序时进度) is measured on is no longer drawn (as on the goal page's chart)
+        if by is not None and bv is not None and int(by) < target_year and not is_final(row):
             by = int(by)
             # points of a straight line, not figures anyone reads: two decimals more keep it straight
             path = R.Rule(rule.base_decimals + 2)

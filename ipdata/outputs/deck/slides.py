@@ -1,6 +1,12 @@
 """The slides of the deck: title, overview (counts, then the goals' table over as many slides as
 it takes), one slide per goal, region slides.
 
+Once the plan's target year has data (evaluation.is_final) the deck says the final evaluation as
+the pages, the 自评报告 and the brief do: the counts slide gives 达成 x / y, the counts by verdict
+(达成 / 未达成 / 待定) and the missed goals with their 责任单位 (ipdata/attention.py), ranks apart;
+the tables and each goal's slide give the verdict as status (a goal met only on an earlier year is
+待定) and its reason, and nothing says 序时进度.
+
 Every slide is drawn on the blank layout with our own text boxes, so that fonts and positions
 are the same in PowerPoint and WPS whatever the default template says. Nothing is under 14 pt
 (MIN_PT), read at projector distance: the tables hold at most ROWS_PER_SLIDE goals in 16 pt and
@@ -19,8 +25,10 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from ipdata import rounding as R
+from ipdata.attention import attention
 from ipdata.catalogue import Goal
-from ipdata.figures import DEMO_MARK, STATUS_SYMBOLS, status_colour
+from ipdata.evaluation import VERDICTS, evaluate, final_verdict, is_final, with_verdicts
+from ipdata.figures import DEMO_MARK, status_colour, status_symbol
 from ipdata.notes import GoalNote
 from ipdata.outputs.deck.chart import add_goal_chart, goal_chart_data
 from ipdata.outputs.deck.colours import ink, on_white
@@ -38,6 +46,7 @@ ROWS_PER_SLIDE = 8  # goals per table slide at TABLE_PT (8 rows and the header e
 TABLE_PT = 16
 # inches; 12.33 in between the margins. 16 pt: 状态 holds "● 基本符合预期", 完成值 "1350家（2024年）".
 COLUMN_WIDTHS = (3.75, 1.73, 2.6, 1.15, 1.15, 1.95)
+FINAL_WIDTHS = (4.9, 1.73, 2.6, 1.15, 1.95)  # once final: no 序时进度, its width to the name
 TABLE_TOP = 1.25  # in
 ROW_HEIGHT, TWO_LINE_HEIGHT = 0.6, 0.8  # in: a row, a row whose name takes two lines (16 pt, 1.45 lines)
 TABLE_ROOM = 7.5 - 0.3 - TABLE_TOP - ROW_HEIGHT  # in for the goals' rows: the header above, 0.3 in below
@@ -135,8 +144,12 @@ def _latest(goal: Goal, r: pd.Series) -> str:
     return f"{R.rule_of(r, goal).value(v, goal.unit)}（{int(y)}年）"
 
 
-def _completion(r: pd.Series) -> str:
-    """The completion as every page prints it (on its side of 0, of 100 % and of each status bound)."""
+def _completion(r: pd.Series, final: bool = False) -> str:
+    """The completion as every page prints it (on its side of 0, of 100 % and of each status bound);
+    once final as the report gives it: on its side of 0 and 100 %, and none for a milestone (its
+    verdict and 已建成 / 未建成 say it)."""
+    if final:
+        return R.completion(r["completion"]) if r["kind"] in ("level", "cumulative") else R.MISSING
     return R.completion(r["completion"], r["time_elapsed"], DEFAULT.schedule_bounds)
 
 
@@ -174,17 +187,24 @@ def fit_name(name: str, width: float = (COLUMN_WIDTHS[0] - 0.12) * 72, size: int
 
 
 HEADERS = ("指标", "目标", "完成值", "完成进度", "序时进度", "状态")
+FINAL_HEADERS = ("指标", "目标", "完成值", "完成进度", "终期结论")
 
 
-def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_header: str = "目标") -> None:
+def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_header: str = "目标",
+                 final: bool = False) -> None:
     """Status table(s): 指标, 目标, 完成值, 完成进度, 序时进度, 状态 in 16 pt, ROWS_PER_SLIDE goals a
-    slide ('总览（1/3）'); status cells coloured and worded (symbol and label, never colour alone)."""
+    slide ('总览（1/3）'); status cells coloured and worded (symbol and label, never colour alone).
+    `final`: the verdict (达成 / 未达成 / 待定) as 终期结论, and no 序时进度 column."""
     plan = inputs.plan
+    if final:
+        frame = with_verdicts(plan, frame)
+    widths_in = FINAL_WIDTHS if final else COLUMN_WIDTHS
     rows = [r for _, r in frame.iterrows()]
-    names = {id(r): fit_name(str(r["name"])) for r in rows}
+    names = {id(r): fit_name(str(r["name"]), (widths_in[0] - 0.12) * 72) for r in rows}
     parts = chunks(rows, heights=[TWO_LINE_HEIGHT if names[id(r)][1] > 1 else ROW_HEIGHT for r in rows])
-    headers = [target_header if h == "目标" else h for h in HEADERS]
-    widths = [Inches(w) for w in COLUMN_WIDTHS]
+    headers = [target_header if h == "目标" else h for h in (FINAL_HEADERS if final else HEADERS)]
+    widths = [Inches(w) for w in widths_in]
+    status_at = len(headers) - 1
     for n, chunk in enumerate(parts):
         slide = _blank(prs, inputs, title + (f"（{n + 1}/{len(parts)}）" if len(parts) > 1 else ""))
         top = Inches(TABLE_TOP)
@@ -202,8 +222,9 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
             row.height = h
         cells = [headers] + [[names[id(r)][0],
                               r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else "—",
-                              _latest(plan.goal(r["code"]), r), _completion(r), R.percent(r["time_elapsed"]),
-                              f"{STATUS_SYMBOLS.get(r['status'], '')} {r['status']}"] for r in chunk]
+                              _latest(plan.goal(r["code"]), r), _completion(r, final),
+                              *([] if final else [R.percent(r["time_elapsed"])]),
+                              f"{status_symbol(r['status'])} {r['status']}"] for r in chunk]
         for i, values in enumerate(cells):
             for j, value in enumerate(values):
                 cell = table.cell(i, j)
@@ -213,12 +234,37 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
                 cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 font = cell.text_frame.paragraphs[0].runs[0].font
                 font.size, font.bold = Pt(TABLE_PT), i == 0
-                if j in (1, 2, 3, 4):
+                if 0 < j < status_at:
                     cell.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
-                if i > 0 and j == 5:
+                if i > 0 and j == status_at:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = _rgb(status_colour(chunk[i - 1]["status"]))
                     font.color.rgb, font.bold = _rgb(ink(status_colour(chunk[i - 1]["status"]))), True
+
+
+def _count_tiles(slide, counts: dict[str, int], top: float) -> float:
+    """The counts as coloured tiles (count and worded status), TILES_PER_ROW a row from `top` (in);
+    where the text below them may start (in)."""
+    items = list(counts.items())
+    rows = -(-len(items) // TILES_PER_ROW) if items else 0
+    per_row = -(-len(items) // rows) if rows else 0
+    width = min(Inches(2.4), Emu(int((WIDTH - 2 * MARGIN) / max(per_row, 1))))
+    for k, (status, count) in enumerate(items):
+        x, y = Emu(int(MARGIN + width * (k % per_row))), Inches(top) + Inches(1.2) * (k // per_row)
+        tile = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x + Inches(0.05), y, width - Inches(0.1),
+                                      Inches(1.05))
+        tile.fill.solid()
+        tile.fill.fore_color.rgb = _rgb(status_colour(status))
+        tile.line.fill.background()
+        tf = tile.text_frame
+        tf.word_wrap = True
+        for i, (words, size) in enumerate(((f"{count} 项", 28), (f"{status_symbol(status)} {status}", 18))):
+            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            p.alignment = PP_ALIGN.CENTER
+            run = p.add_run()
+            run.text = words
+            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), True, _rgb(ink(status_colour(status)))
+    return top + 1.2 * rows + 0.2
 
 
 def summary_slide(prs, inputs: Inputs, frame: pd.DataFrame, title: str) -> None:
@@ -227,26 +273,7 @@ def summary_slide(prs, inputs: Inputs, frame: pd.DataFrame, title: str) -> None:
     card = scorecard(inputs.plan, frame)
     slide = _blank(prs, inputs, title)
     text(slide, MARGIN, Inches(1.2), WIDTH - 2 * MARGIN, Inches(1.3), card.headline, size=20)
-    counts = list(card.counts.items())
-    rows = -(-len(counts) // TILES_PER_ROW) if counts else 0
-    per_row = -(-len(counts) // rows) if rows else 0
-    width = min(Inches(2.4), Emu(int((WIDTH - 2 * MARGIN) / max(per_row, 1))))
-    for k, (status, count) in enumerate(counts):
-        x, y = Emu(int(MARGIN + width * (k % per_row))), Inches(2.5) + Inches(1.2) * (k // per_row)
-        tile = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x + Inches(0.05), y, width - Inches(0.1),
-                                      Inches(1.05))
-        tile.fill.solid()
-        tile.fill.fore_color.rgb = _rgb(status_colour(status))
-        tile.line.fill.background()
-        tf = tile.text_frame
-        tf.word_wrap = True
-        for i, (words, size) in enumerate(((f"{count} 项", 28), (f"{STATUS_SYMBOLS.get(status, '')} {status}", 18))):
-            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            p.alignment = PP_ALIGN.CENTER
-            run = p.add_run()
-            run.text = words
-            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), True, _rgb(ink(status_colour(status)))
-    below = Inches(2.5) + Inches(1.2) * rows + Inches(0.2)
+    below = Inches(_count_tiles(slide, card.counts, 2.5))
     lines = []
     if card.lagging:
         lines.append((f"需重点关注：{'、'.join(card.lagging)}", 18, False, DARK))
@@ -255,11 +282,64 @@ def summary_slide(prs, inputs: Inputs, frame: pd.DataFrame, title: str) -> None:
         text(slide, MARGIN, below, WIDTH - 2 * MARGIN, HEIGHT - below - Inches(0.3), lines)
 
 
+LIST_PT = 16  # the final counts slide's list of missed goals, ranks and goals without a target
+
+
+def _height(words: str, size: int, before: float = 0) -> float:
+    """Estimated height (pt) of a paragraph across the slide: its lines at 1.2 × the size."""
+    line = (Emu(WIDTH - 2 * MARGIN).pt - 8) * 0.95
+    return before + 1.2 * size * -(-_chars_width(words, size) // line)
+
+
+def _missed_lines(missed: list, room: float) -> list[tuple]:
+    """Each missed goal's line ('✖ 万人高价值…：2025年为17.6件，未达到目标≥18件，差0.4件。责任单位：…')
+    while they fit in `room` (pt), then how many more there are."""
+    out = []
+    for k, a in enumerate(missed):
+        line = f"{status_symbol(a.status)} {a.line}"
+        more = f"……另有 {len(missed) - k - 1} 项未达成，见各指标页"
+        need = _height(line, LIST_PT, 4) + (_height(more, LIST_PT, 4) if k < len(missed) - 1 else 0)
+        if need > room:
+            return [*out, (f"……另有 {len(missed) - k} 项未达成，见各指标页", LIST_PT, False, DARK, 4)]
+        out.append((line, LIST_PT, False, DARK, 4))
+        room -= _height(line, LIST_PT, 4)
+    return out
+
+
+def final_summary_slide(prs, inputs: Inputs, frame: pd.DataFrame, title: str) -> None:
+    """The final evaluation (the brief's and the overview's): 达成 x / y and its sentence, the goals
+    by verdict, the missed goals with their 责任单位 (as many as the slide holds, the rest counted),
+    then ranks (their own verdict, not in x / y) and goals without a numeric target, apart."""
+    plan = inputs.plan
+    ev = evaluate(plan, frame)
+    slide = _blank(prs, inputs, title)
+    width = WIDTH - 2 * MARGIN
+    text(slide, MARGIN, Inches(1.1), width, Inches(0.6), f"{plan.target_year}年终期评估：{ev.figure}",
+         size=28, bold=True)
+    text(slide, MARGIN, Inches(1.7), width, Inches(0.9), ev.summary, size=18)
+    counts = {v: n for v in VERDICTS if (n := sum(g.verdict == v for g in ev.goals))}
+    below = _count_tiles(slide, counts, 2.6)
+    codes = set(frame["code"])
+    # attention() over the whole district: a choice of goals is judged as the whole plan is
+    missed = [a for a in attention(plan, inputs.frame()) if a.code in codes]
+    apart = [(f"排名目标：{v.verdict}｜{v.line}", LIST_PT, False, DARK, 6) for v in ev.ranks]
+    apart += [(f"无量化目标：{v.line}", LIST_PT, False, GREY, 6) for v in ev.trends]
+    room = Emu(HEIGHT - Inches(below) - Inches(0.3)).pt - sum(_height(t, s, b) for t, s, _, _, b in apart)
+    lines: list[tuple] = []
+    if missed:
+        head = f"未达成（{len(missed)} 项）"
+        lines += [(head, 18, True, DARK), *_missed_lines(missed, room - _height(head, 18))]
+    lines += apart
+    if lines:
+        text(slide, MARGIN, Inches(below), width, HEIGHT - Inches(below) - Inches(0.3), lines)
+
+
 def overview_slides(prs, inputs: Inputs, goals: list[Goal]) -> None:
     frame = inputs.frame()
+    final = is_final(inputs.plan, frame)  # the district's target year has data, whichever goals are chosen
     mine = frame[frame["code"].isin([g.code for g in goals])]
-    summary_slide(prs, inputs, mine, "指标完成情况总览")
-    table_slides(prs, inputs, rank.numeric(mine), "指标完成情况总览", f"{inputs.plan.target_year}年目标")
+    (final_summary_slide if final else summary_slide)(prs, inputs, mine, "指标完成情况总览")
+    table_slides(prs, inputs, rank.numeric(mine), "指标完成情况总览", f"{inputs.plan.target_year}年目标", final)
 
 
 CHART = (MARGIN, Inches(1.5), Inches(7.7), Inches(4.85))  # x, y, width, height of the chart or dated line
@@ -277,8 +357,13 @@ def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> No
         if goal.unit:
             text(slide, x, Inches(1.1), cx, Inches(0.4), f"单位：{goal.unit}", size=14, colour=GREY)
         add_goal_chart(slide, goal_chart_data(plan, goal, inputs.values, r, region), x, y, cx, cy)
-    status = str(r["status"])
-    facts = [(f"{STATUS_SYMBOLS.get(status, '')} {status}", 24, True, _rgb(on_white(status_colour(status))))]
+    # once final, the verdict the tiles and the goal page give, and why (None: not final, a trend
+    # goal, a region without a target of its own)
+    verdict = final_verdict(plan, r.to_dict() | {"code": goal.code}, inputs.frame())
+    status = verdict.verdict if verdict else str(r["status"])
+    facts = [(f"{status_symbol(status)} {status}", 24, True, _rgb(on_white(status_colour(status))))]
+    if verdict and verdict.reason not in str(r["narrative"]):  # a rank's reason is its narrative
+        facts.append((f"终期结论：{verdict.reason}", 18, False, DARK, 4))
     target = r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else goal.target_text()
     if region is not None and not plan.is_district(region) and not _has_text(r["target_text"]):
         # the district's target is no target of the region's: say so, and whose it is
@@ -288,7 +373,8 @@ def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> No
         target = f"{int(ty)}年前建成" if not pd.isna(ty) else target
     facts += [(f"目标：{target}", 18, False, DARK, 10), (f"最新值：{_latest(goal, r)}", 18, False, DARK, 4)]
     if goal.kind in ("level", "cumulative") and not pd.isna(r["completion"]):
-        facts.append((f"完成进度 {_completion(r)}，序时进度 {R.percent(r['time_elapsed'])}", 18, False, DARK, 4))
+        schedule = "" if verdict else f"，序时进度 {R.percent(r['time_elapsed'])}"  # the plan's time is up
+        facts.append((f"完成进度 {_completion(r, bool(verdict))}{schedule}", 18, False, DARK, 4))
     facts += [(str(r["narrative"]), 16, False, DARK, 10)]
     facts += _note_lines(inputs.notes_of(goal.code))
     text(slide, Inches(8.45), Inches(1.2), WIDTH - Inches(8.45) - MARGIN, Inches(5.15), facts)
@@ -317,6 +403,6 @@ def region_slides(prs, inputs: Inputs, goals: list[Goal], region: str) -> None:
     """The region's table (goals with data there), then a slide per such goal."""
     frame = inputs.frame(region)
     mine = frame[frame["code"].isin([g.code for g in goals]) & frame["latest_value"].notna()]
-    table_slides(prs, inputs, mine, f"{region}指标完成情况", "分解目标")
+    table_slides(prs, inputs, mine, f"{region}指标完成情况", "分解目标", is_final(inputs.plan, inputs.frame()))
     for code in mine["code"]:
         goal_slide(prs, inputs, inputs.plan.goal(code), region)
