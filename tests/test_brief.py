@@ -278,6 +278,19 @@ def test_the_national_plan_has_its_own_words_only(tmp_path):
     assert [w for w in TONGZHOU_WORDS if w in html] == []
 
 
+def test_a_store_shared_by_two_plans_stamps_each_brief_with_its_own_revision(tmp_path):
+    """Tongzhou's demo is revision 1, the national plan's demo revision 2 of the same store: each
+    brief's 数据版本 is the latest revision of its own data, the one its 最近一次更新 names."""
+    db = tmp_path / "shared.duckdb"
+    service.load_demo(service.open_store(db, "tongzhou-2022-2025"))
+    service.load_demo(service.open_store(db, "national-ip-2021-2025"))
+    tongzhou, national = (brief(service.open_store(db, p)) for p in ("tongzhou-2022-2025", "national-ip-2021-2025"))
+    store = service.open_store(db, "tongzhou-2022-2025")
+    assert tongzhou.revision == f"第1版（{_date(store, 1)}）" and national.revision == f"第2版（{_date(store, 2)}）"
+    assert tongzhou.update_headline.startswith(f"自上次更新以来（第1版，{_date(store, 1)}")
+    assert national.update_headline.startswith(f"自上次更新以来（第2版，{_date(store, 2)}")
+
+
 def test_a_plan_without_key_tasks_names_no_units(tmp_path, monkeypatch):
     plans = tmp_path / "plans"
     plans.mkdir()

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ipdata.catalogue import Goal, Plan
 from ipdata.errors import IpdataError
+from ipdata.history import plan_regions
 from ipdata.notes import GoalNote, goal_notes
 from ipdata.store import Store
 from ipdata.views import regions as regions_in
@@ -23,14 +24,14 @@ class Inputs:
     values: pd.DataFrame
     targets: pd.DataFrame | None = None
     demo: bool = False
-    revision: str = ""  # '第3版（2025-01-10）' or '' when nothing is stored yet
+    revision: str = ""  # '第3版（2025-01-10）': the latest revision of this plan's data; '' when none
     notes: pd.DataFrame | None = None  # the goals' notes (Store.notes); None: none
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_store(cls, store: Store) -> Inputs:
         return cls(store.plan, store.values(), store.targets(), store.has_demo_data(),
-                   revision_label(store.revisions()), store.notes())
+                   revision_label(own_revisions(store)), store.notes())
 
     def notes_of(self, code: str) -> list[GoalNote]:
         """The notes statisticians wrote on goal `code` (whole-goal first, then by year)."""
@@ -66,6 +67,16 @@ class Inputs:
             return []
         mine = v[v["series"].isin(codes) & (v["region"] == (region or self.plan.district))]
         return sorted({str(s) for s in mine["source"].dropna() if str(s).strip()})
+
+
+def own_revisions(store: Store) -> pd.DataFrame:
+    """The revisions of the plan's own data: those that wrote a value or target of its series in
+    its regions, and those made through the plan (its task progress and notes). In a store shared
+    by several plans, another plan's import does not change this plan's 数据版本, so the brief's
+    stamp and its 最近一次更新 (history.last_update) name the same revision."""
+    plan, revisions = store.plan, store.revisions()
+    ids = set(store.revisions_writing(plan.all_series, plan_regions(plan)))
+    return revisions[revisions["id"].isin(ids) | (revisions["plan_id"] == plan.id)]
 
 
 def revision_label(revisions: pd.DataFrame) -> str:
