@@ -153,6 +153,12 @@ def methods_table(row: pd.Series, thresholds: Thresholds = DEFAULT) -> pd.DataFr
     ])
 
 
+def milestone_rule(plan: Plan, goal: Goal) -> str:
+    """How a milestone goal is judged, for its page instead of the two methods' percentages."""
+    return (f"{plan.target_year_of(goal)}年前建成即达成，建成后一直计为已建成；只看是否建成，"
+            "不计算完成进度、序时进度和趋势预测。")
+
+
 def _text(x: object) -> str:
     """A label for a person: '—' for nothing (never 'None' or 'nan')."""
     return R.MISSING if x is None or (not isinstance(x, str) and R.is_missing(x)) or x == "" else str(x)

@@ -6,7 +6,7 @@ from ipdata import audit, history, inert
 from ipdata.evaluation import final_verdict
 from ipdata.evidence import evidence
 from ipdata.figures import goal_chart
-from ipdata.views import goal_data_table, goal_definition, methods_table, regions
+from ipdata.views import goal_data_table, goal_definition, methods_table, milestone_rule, regions
 from pages import components as ui
 
 
@@ -42,6 +42,9 @@ def render() -> None:
             st.markdown("**排名目标**")
             st.markdown(inert.markdown(f"在{goal.peers}中进入{goal.tier}（前{int(goal.target or 0)}名）即达成；"
                                        "名次越小越好，不计算完成进度、序时进度和预测。"))
+        elif goal.kind == "milestone":  # built or not: a percentage of it would mean nothing
+            st.markdown("**建设类目标**")
+            st.markdown(inert.markdown(milestone_rule(plan, goal)))
         else:
             st.markdown("**两种方法的评估**")
             ui.table(methods_table(row))

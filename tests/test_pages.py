@@ -120,6 +120,15 @@ def test_goal_page_sentence_never_rounds_a_miss_into_a_hit(demo_db):
     assert changes.value["变化及原因"][0].startswith("载入示例数据；新报2021—2024年新增数（2024年为0个）；")
 
 
+def test_milestone_goal_page_gives_its_rule_not_percentages(demo_db):
+    """建成省级知识产权保护示范区 is built or not: no 完成进度 0% against 序时进度 75% on its page."""
+    at = app("pages/goal.py", code="protection_demo_zone")
+    assert "**建设类目标**" in texts(at)
+    assert "2025年前建成即达成，建成后一直计为已建成；只看是否建成，不计算完成进度、序时进度和趋势预测。" in texts(at)
+    assert "**两种方法的评估**" not in texts(at)
+    assert len(at.dataframe) == 2  # the data and its 变化记录; no methods table
+
+
 def test_goal_page_region_switch(demo_db):
     at = app("pages/goal.py", code="hv_invention_per10k")
     at.selectbox(key="goal_region").set_value("南通高新区").run()
