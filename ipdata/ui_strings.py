@@ -117,6 +117,9 @@ TEXTS: dict[str, str] = {
     "This app has encountered an error. The original error message is redacted to prevent data leaks. Full error "
     "details have been recorded in the logs (if you're on Streamlit Cloud, click on 'Manage app' in the lower right "
     "of your app).": "页面出现内部错误，详细信息已记入服务器日志。请刷新页面重试；如仍出现，请联系维护人员。",
+    "Copy": "复制",  # beside it: the message copied, or searched for elsewhere
+    "Ask Google": "在网上搜索",
+    "Ask ChatGPT": "询问智能助手",
     "Script execution error": "页面程序出错",
     "No message": "没有错误信息",
     "Developer options": "开发者选项",
