@@ -153,6 +153,19 @@ def methods_table(row: pd.Series, thresholds: Thresholds = DEFAULT) -> pd.DataFr
     ])
 
 
+def progress_texts(row: pd.Series | dict, final: bool = False) -> tuple[str, str]:
+    """完成进度 and 序时进度 as the report's and the deck's tables print them ('' where none): only
+    a level or cumulative goal with a completion has them (a milestone is built or not, a trend or
+    rank goal has no percentage); the completion on its side of 0, 100 % and each status bound;
+    once final no 序时进度 and no status bounds (the verdict is on target-year data)."""
+    if row["kind"] not in ("level", "cumulative") or R.is_missing(row["completion"]):
+        return "", ""
+    if final:
+        return R.completion(row["completion"]), ""
+    return (R.completion(row["completion"], row["time_elapsed"], DEFAULT.schedule_bounds),
+            R.percent(row["time_elapsed"]))
+
+
 def milestone_rule(plan: Plan, goal: Goal) -> str:
     """How a milestone goal is judged, for its page instead of the two methods' percentages."""
     return (f"{plan.target_year_of(goal)}年前建成即达成，建成后一直计为已建成；只看是否建成，"

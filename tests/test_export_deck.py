@@ -121,6 +121,19 @@ def test_overview_table_split_over_slides_every_goal_once(deck, demo_store):
     rows = {r.cells[0].text: [c.text for c in r.cells] for _, t in found for r in list(t.rows)[1:]}
     assert rows["建成区级重点产业知识产权运营平台"][1:3] == ["建成", "已建成（2023年）"]  # the milestone, dated
     assert rows["建成省级知识产权保护示范区"][2] == "未建成（2024年）"
+    # a milestone is built or not: no percentages (as the 自评报告's table); 完成进度, 序时进度 and
+    # status the same as the report's for every goal
+    assert rows["建成区级重点产业知识产权运营平台"][3:5] == ["—", "—"]
+    from docx import Document
+
+    from ipdata.outputs.report import build_report
+
+    report = Document(io.BytesIO(build_report(demo_store, today=dt.date(2025, 3, 1), charts=False)))
+    summary = next(t for t in report.tables if [c.text for c in t.rows[0].cells][:2] == ["指标", "目标"])
+    said = {r.cells[0].text: [c.text for c in r.cells] for r in list(summary.rows)[1:]}
+    assert said.keys() >= rows.keys()
+    for name, row in rows.items():
+        assert row[3:5] == said[name][3:5] and row[5].split(" ", 1)[1] == said[name][5], name
 
 
 def _sizes(root) -> list[int]:

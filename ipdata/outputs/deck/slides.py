@@ -35,8 +35,9 @@ from ipdata.outputs.deck.colours import ink, on_white
 from ipdata.outputs.deck.milestone import add_milestone_line, milestone_nodes
 from ipdata.outputs.inputs import Inputs
 from ipdata.scorecard import scorecard
-from ipdata.trajectory import DEFAULT, rank
 from ipdata.trajectory import labels as L
+from ipdata.trajectory import rank
+from ipdata.views import progress_texts
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -144,13 +145,11 @@ def _latest(goal: Goal, r: pd.Series) -> str:
     return f"{R.rule_of(r, goal).value(v, goal.unit)}（{int(y)}年）"
 
 
-def _completion(r: pd.Series, final: bool = False) -> str:
-    """The completion as every page prints it (on its side of 0, of 100 % and of each status bound);
-    once final as the report gives it: on its side of 0 and 100 %, and none for a milestone (its
-    verdict and 已建成 / 未建成 say it)."""
-    if final:
-        return R.completion(r["completion"]) if r["kind"] in ("level", "cumulative") else R.MISSING
-    return R.completion(r["completion"], r["time_elapsed"], DEFAULT.schedule_bounds)
+def _progress(r: pd.Series, final: bool = False) -> list[str]:
+    """完成进度 (and 序时进度 before the target year) as the report's table prints them
+    (views.progress_texts): none for a milestone, a trend or a rank goal."""
+    completion, elapsed = progress_texts(r, final)
+    return [completion or R.MISSING, *([] if final else [elapsed or R.MISSING])]
 
 
 def chunks(rows: list, per_slide: int = ROWS_PER_SLIDE, heights: list[float] | None = None,
@@ -222,8 +221,7 @@ def table_slides(prs, inputs: Inputs, frame: pd.DataFrame, title: str, target_he
             row.height = h
         cells = [headers] + [[names[id(r)][0],
                               r["target_text"] if isinstance(r["target_text"], str) and r["target_text"] else "—",
-                              _latest(plan.goal(r["code"]), r), _completion(r, final),
-                              *([] if final else [R.percent(r["time_elapsed"])]),
+                              _latest(plan.goal(r["code"]), r), *_progress(r, final),
                               f"{status_symbol(r['status'])} {r['status']}"] for r in chunk]
         for i, values in enumerate(cells):
             for j, value in enumerate(values):
@@ -374,7 +372,7 @@ def goal_slide(prs, inputs: Inputs, goal: Goal, region: str | None = None) -> No
     facts += [(f"目标：{target}", 18, False, DARK, 10), (f"最新值：{_latest(goal, r)}", 18, False, DARK, 4)]
     if goal.kind in ("level", "cumulative") and not pd.isna(r["completion"]):
         schedule = "" if verdict else f"，序时进度 {R.percent(r['time_elapsed'])}"  # the plan's time is up
-        facts.append((f"完成进度 {_completion(r, bool(verdict))}{schedule}", 18, False, DARK, 4))
+        facts.append((f"完成进度 {progress_texts(r, bool(verdict))[0]}{schedule}", 18, False, DARK, 4))
     facts += [(str(r["narrative"]), 16, False, DARK, 10)]
     facts += _note_lines(inputs.notes_of(goal.code))
     text(slide, Inches(8.45), Inches(1.2), WIDTH - Inches(8.45) - MARGIN, Inches(5.15), facts)

@@ -21,8 +21,9 @@ from ipdata.catalogue import Goal, Plan
 from ipdata.evaluation import evaluate, region_summary, verdict_of, with_verdicts
 from ipdata.outputs.inputs import Inputs, check_regions
 from ipdata.scorecard import scorecard, tiles
-from ipdata.trajectory import DEFAULT, rank
 from ipdata.trajectory import labels as L
+from ipdata.trajectory import rank
+from ipdata.views import progress_texts
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -46,13 +47,6 @@ def plan_words(plan: Plan) -> dict[str, str]:
             "document_no": plan.document_no, "issued": plan.issued, "district": plan.district,
             "region_level": plan.region_level, "tasks_heading": plan.tasks_heading,
             "base_year": str(plan.base_year), "target_year": str(plan.target_year)}
-
-
-def _completion(r: pd.Series) -> str:
-    """As every page prints it (on its side of each status bound); '' where there is none."""
-    if r["kind"] not in ("level", "cumulative") or R.is_missing(r["completion"]):
-        return ""
-    return R.completion(r["completion"], r["time_elapsed"], DEFAULT.schedule_bounds)
 
 
 def _value(tile: pd.Series, built: bool) -> str:
@@ -80,8 +74,7 @@ def goal_rows(plan: Plan, frame: pd.DataFrame, final: bool, district: bool = Tru
     rows = []
     for (_, r), (_, s) in zip(frame.iterrows(), shown.iterrows(), strict=True):
         goal, t = plan.goal(r["code"]), tile.loc[r["code"]]
-        completion = _completion(r)
-        elapsed = R.percent(r["time_elapsed"]) if completion and not final else ""
+        completion, elapsed = progress_texts(r, final)
         target = t["target_text"] if district else (r["target_text"] if isinstance(r["target_text"], str) else "")
         rows.append({
             "code": goal.code, "name": goal.name, "category": goal.category,
