@@ -68,15 +68,16 @@ def have_chromium() -> bool:
 
 
 @contextmanager
-def chromium() -> Iterator:
-    """Debian's headless Chromium through Playwright (the test is skipped where either is missing)."""
+def chromium(*extra_args: str) -> Iterator:
+    """Debian's headless Chromium through Playwright (the test is skipped where either is missing),
+    with `extra_args` after the usual flags."""
     import pytest
 
     playwright = pytest.importorskip("playwright.sync_api")
     if not have_chromium():
         pytest.skip("needs Debian's chromium (make setup installs it as root)")
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield b
         finally:

@@ -42,6 +42,17 @@ def test_every_translation_is_chinese():
     ("Remove 年报.xlsx", "移除 年报.xlsx"),
     ("add icon", "图标"),
     ("Made with Streamlit v1.67.0", ""),
+    ("Statistics", "统计"),
+    ("(index)", "（行号）"),
+    ("number", "数字"),
+    ("Top values frequency chart: 滞后: 3 (75%); 基本符合预期: 1 (25%)", "常见值频数图：滞后: 3 (75%); 基本符合预期: 1 (25%)"),
+    ("Distribution histogram: 1 – 2.5: 2 (50%)", "分布直方图：1 – 2.5: 2 (50%)"),
+    ("binStart: 1; count: 2; binEnd: 2.5; Range: 1 – 2.5; Count: 2", "范围：1 – 2.5；计数：2"),
+    ("rect mark container", "图形"),
+    ("any time to stop recording.", "键可随时停止录制。"),
+    # a markdown paragraph split by inline code, matched whole whatever the line breaks
+    ("Are you sure you want to clear the app's function caches?\nThis will remove all cached entries from "
+     "functions using@st.cache_data and @st.cache_resource.", "确定要清除缓存吗？之后打开的页面会重新读取数据、重新计算。"),
 ])
 def test_translate(english, chinese):
     assert U.translate(english) == chinese
