@@ -78,6 +78,39 @@ def test_progress_several_regions_never_merge_bars(demo):
     assert "万人高价值发明专利拥有量（川姜镇）" in bar.y
 
 
+def test_progress_on_a_phone_writes_name_and_status_above_each_bar(demo):
+    """At 390 px the goal names beside the bars took two thirds of the width and labels such as
+    '● 基本符合预期　68.4%' ran past the right edge. The phone's figure writes each goal's name and
+    status above its bar, on lines that fit, and gives the bars the plot's full width."""
+    from ipdata.figures import overview as O
+    from ipdata.figures import theme as T
+
+    _, frame, _ = demo
+    wide, narrow = FG.progress_chart(frame), FG.progress_chart(frame, narrow=True)
+    assert FG.chart_data(narrow).equals(FG.chart_data(wide))  # the same chart: the downloads are the wide one's
+    assert narrow.layout.yaxis.showticklabels is False  # no names beside the bars
+    words = dict(zip(bars(wide).y, labels(narrow), strict=True))
+    assert words["万人高价值发明专利拥有量"] == "万人高价值发明专利拥有量<br>● 基本符合预期　68.4%"
+    assert words["新增海外专利授权"] == "新增海外专利授权　▲ 快于预期　76.7%"  # short enough for one line
+    for w in words.values():
+        assert all(T.text_px(line, O.NARROW_FONT) <= O.NARROW_TEXT_PX for line in w.split("<br>")), w
+    # each goal's words end above its bar (y grows downwards, in lines of text)
+    (text,) = [t for t in narrow.data if t.type == "scatter" and t.mode == "text"]
+    bar = bars(narrow)
+    for top, w, y in zip(text.y, text.text, bar.y, strict=True):
+        assert top + w.count("<br>") + 1 <= y - bar.width / 2
+    assert narrow.layout.yaxis.range[0] >= bar.y[-1] + bar.width / 2  # the last bar inside the plot
+    # the x range holds the bars (168.6 % the longest, −5 % the lowest) and no room for labels
+    lo, hi = narrow.layout.xaxis.range
+    assert -12 < lo < -5 and 168.6 < hi < 180
+    assert wide.layout.xaxis.range[1] > 215  # the wide figure keeps room right of its bars
+    (schedule,) = [t for t in narrow.data if t.name == "序时进度"]
+    assert set(schedule.x) == {75.0} and list(schedule.y) == [y for y, e in zip(bar.y, frame["time_elapsed"],
+                                                                             strict=True) if e == e]
+    final = FG.progress_chart(frame, final=True, narrow=True)
+    assert [t.name for t in final.data] == ["完成进度", "状态"]  # no 序时进度 once final
+
+
 def test_progress_empty_frame():
     fig = FG.progress_chart(pd.DataFrame())
     assert "no-data" in names(fig) and len(fig.data) == 0

@@ -30,12 +30,13 @@ def _labels(frame: pd.DataFrame) -> list[str]:
 
 
 def progress_chart(frame: pd.DataFrame, *, demo: bool = False, title: str | None = None,
-                   final: bool = False) -> go.Figure:
+                   final: bool = False, narrow: bool = False) -> go.Figure:
     """One horizontal bar per row of `frame` (status_frame): completion in %, coloured by status,
     with the status symbol and label as text; a marker at 序时进度. Rows keep the frame's order,
     top to bottom. Goals without a completion (trend goals, no data) get an empty bar and say why.
     `final` (the final evaluation, ipdata/evaluation.with_verdicts gives the verdicts as statuses):
     no 序时进度 at all — the plan's time is up; the completion alone, 终期完成进度.
+    `narrow`: the same bars and data laid out for a phone (see _narrow).
     """
     title = title or (FINAL_TITLE if final else f"{COMPLETION}与{SCHEDULE}")
     if frame is None or frame.empty:
@@ -51,6 +52,10 @@ def progress_chart(frame: pd.DataFrame, *, demo: bool = False, title: str | None
     e_text = [R.MISSING if final else R.percent(e) for e in f["time_elapsed"]]
     text = [f"{T.status_symbol(s)} {s}" + ("" if c is None else f"　{ct}")
             for s, c, ct in zip(statuses, completion, c_text, strict=True)]
+    rows = _rows(f, c_text, e_text, final)
+    if narrow:
+        return attach(_narrow(labels, completion, elapsed, statuses, text, c_text, e_text, title=title,
+                              final=final, demo=demo), rows)
     fig = go.Figure()
     fig.add_trace(go.Bar(
         name=COMPLETION, orientation="h", y=labels, x=[0 if c is None else c for c in completion],
@@ -83,15 +88,80 @@ def progress_chart(frame: pd.DataFrame, *, demo: bool = False, title: str | None
                      showgrid=True, gridcolor="#E5E5E5", zeroline=True, zerolinecolor="#888888")
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, rangemode="normal",
                      type="category", tickfont=small, tickmode="array", tickvals=labels)
+    return attach(fig, rows)
+
+
+def _rows(f: pd.DataFrame, c_text: list[str], e_text: list[str], final: bool) -> list[dict]:
+    """The chart data: the percentages as the labels print them."""
     years = f["latest_year"].tolist()
     rows = []
     for i, (_, r) in enumerate(f.iterrows()):
         region = str(r["region"])
-        # chart data: the percentages as the labels print them
         rows.append(row(r["name"], region, COMPLETION, years[i], _number(c_text[i]), "%"))
         if not final:
             rows.append(row(r["name"], region, SCHEDULE, years[i], _number(e_text[i]), "%"))
-    return attach(fig, rows)
+    return rows
+
+
+# The phone layout. Names beside the bars took two thirds of a 390-px screen and the labels right of
+# the bars ran past its edge; here each goal's name and status are written above its bar, which has
+# the plot's full width. Heights in text lines (LINE_PX each), so that the words never overlap.
+NARROW_FONT = 14
+LINE_PX = 19  # one line of NARROW_FONT text, plotly's line spacing included
+NARROW_TEXT_PX = 280  # a line's width: a 375-px phone's plot inside the expander, with a margin
+NARROW_BAR, NARROW_GAP = 0.9, 0.7  # the bar's thickness and the space under it, in lines
+NARROW_ABOVE = 0.2  # space between the words and their bar, in lines
+# plotly draws a line-ns marker 1.4 × its size tall: the 序时进度 tick stands 4 px over its bar
+SCHEDULE_MARK = (NARROW_BAR * LINE_PX + 4) / 1.4
+NARROW_MARGIN = {"l": 12, "r": 12, "b": 80}
+
+
+def _narrow(labels: list[str], completion: list[float | None], elapsed: list[float | None],
+            statuses: list[str], text: list[str], c_text: list[str], e_text: list[str], *,
+            title: str, final: bool, demo: bool) -> go.Figure:
+    """Above each bar its name then its status and completion ('● 基本符合预期　68.4%'), on the lines
+    they need within NARROW_TEXT_PX; no names on the axis; the x range just holds the bars."""
+    words = [T.fit_parts([name, t], NARROW_FONT, sep="　", width=NARROW_TEXT_PX)
+             for name, t in zip(labels, text, strict=True)]
+    tops, bars, y = [], [], 0.0
+    for w in words:  # y grows downwards (reversed axis), in lines
+        tops.append(y)
+        y += w.count("<br>") + 1 + NARROW_ABOVE
+        bars.append(y + NARROW_BAR / 2)
+        y += NARROW_BAR + NARROW_GAP
+    shown = [c for c in completion if c is not None] + [e for e in elapsed if e is not None]
+    lo, hi = min([0.0, *shown]), max([100.0, *shown])
+    pad = (hi - lo) * 0.04
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        name=COMPLETION, orientation="h", y=bars, x=[0 if c is None else c for c in completion],
+        width=NARROW_BAR, marker={"color": [T.status_colour(s) for s in statuses]},
+        customdata=[[n, s, ct, et] for n, s, ct, et in zip(labels, statuses, c_text, e_text, strict=True)],
+        hovertemplate="%{customdata[0]}<br>" + ("终期结论" if final else "状态") + "：%{customdata[1]}"
+                      "<br>完成进度：%{customdata[2]}" + ("" if final else "<br>序时进度：%{customdata[3]}")
+                      + "<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        name="状态", y=tops, x=[lo - pad] * len(words), mode="text", text=words, textposition="bottom right",
+        cliponaxis=False, showlegend=False, hoverinfo="skip",
+        textfont={"family": T.FONT_FAMILY, "size": NARROW_FONT}))
+    has_e = [(b, e, et) for b, e, et in zip(bars, elapsed, e_text, strict=True) if e is not None]
+    if has_e:
+        fig.add_trace(go.Scatter(
+            name=SCHEDULE, y=[b for b, _, _ in has_e], x=[e for _, e, _ in has_e], mode="markers",
+            marker={"symbol": "line-ns", "size": SCHEDULE_MARK, "line": {"width": 3, "color": "#333333"},
+                    "color": "#333333"},
+            customdata=[et for _, _, et in has_e], hovertemplate="序时进度：%{customdata}<extra></extra>",
+        ))
+    T.apply_theme(fig, title=title, watermark=T.DEMO_MARK if demo else None)
+    top = fig.layout.margin.t or T.TEMPLATE.layout.margin.t  # grown by a wrapped title
+    fig.update_layout(height=top + NARROW_MARGIN["b"] + math.ceil(y * LINE_PX), showlegend=True,
+                      margin={**NARROW_MARGIN, "t": top})
+    fig.update_xaxes(ticksuffix="%", range=[lo - pad, hi + pad], showgrid=True, gridcolor="#E5E5E5",
+                     zeroline=True, zerolinecolor="#888888", automargin=False)
+    fig.update_yaxes(range=[y, 0], showticklabels=False, showgrid=False, zeroline=False, ticks="",
+                     showline=False, automargin=False)
+    return fig
 
 
 def _number(text: str) -> float | None:
