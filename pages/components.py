@@ -547,7 +547,7 @@ def need_role(role: str = STATISTICIAN, action: str = "上传、回滚和修改�
     if user is not None and user.has(role):
         return user
     who = f"当前用户 {user.label} " if user else "浏览者无需登录即可查看数据；"
-    st.info(f"{who}{action}需要以{ROLE_LABELS[role]}身份登录（页面顶部“账户”）。", icon=":material/lock:")
+    st.info(f"{who}{action}需要以{ROLE_LABELS[role]}身份登录：页面顶部的“账户”（手机上在“菜单”中）。", icon=":material/lock:")
     # a page run on its own (no router, e.g. in a test) has no link target: the text above suffices
     with contextlib.suppress(Exception):
         st.page_link("pages/account.py", label="去登录", icon=":material/login:")

@@ -222,3 +222,42 @@ def test_the_category_page_shows_its_goals_side_by_side_on_a_laptop(browser, ser
     domains = shown.first.evaluate("p => Object.keys(p._fullLayout).filter(k => /^xaxis/.test(k)).map(k => p._fullLayout[k].domain[0])")
     assert len(set(domains)) == 3  # three in a row
     page.close()
+
+
+def test_the_overview_on_a_phone_says_on_its_first_screen_which_goals_lag(browser, server):
+    """需重点关注 was a grey caption below the 20 tiles, screens down: now the goals, their status
+    and figures are under the headline, on the first screen, in the page's own type."""
+    page = opened(browser, server, PHONE)
+    goals = page.locator(".ip-attn-goal")
+    goals.first.wait_for(timeout=60_000)
+    page.locator(TILE).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert goals.count() == 6
+    assert goals.first.inner_text().startswith("建成省级知识产权保护示范区")
+    last, tile = goals.nth(5).bounding_box(), page.locator(TILE).first.bounding_box()
+    assert last["y"] + last["height"] <= 844 < tile["y"]  # all six on the first screen, the tiles after
+    facts = page.locator(".ip-attn-facts").first.evaluate(
+        "e => { const s = getComputedStyle(e); return [parseFloat(s.fontSize), s.color]; }")
+    assert facts[0] >= 14 and facts[1] == "rgb(31, 31, 31)"  # not small grey print
+    page.close()
+
+
+@pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["390px", "1280px"])
+def test_the_overview_progress_chart_fits_the_screen(browser, server, size):
+    """At 390 px the goal names took two thirds of the chart and labels such as '68.4%' were cut at
+    the right edge: the phone is sent a figure with each name and status above its bar; a laptop
+    keeps the names beside the bars."""
+    page = opened(browser, server, size)
+    page.get_by_text("完成进度与序时进度对比图").click()
+    page.locator(".js-plotly-plot text").first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(2500)  # the charts drawn at their widths
+    shown = page.locator(".js-plotly-plot").filter(visible=True)
+    assert shown.count() == 1
+    names_on_axis = shown.first.evaluate("p => p._fullLayout.yaxis.showticklabels")
+    width = size["viewport"]["width"]
+    words = page.evaluate(CHART_WORDS)
+    assert any("● 基本符合预期　68.4%" in w["text"] for w in words)  # the label that was cut
+    cut = [w for w in words if w["left"] < 0 or w["right"] > width]
+    assert not cut, cut
+    assert names_on_axis is (width > 640)
+    page.close()

@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ipdata import service, settings
 from tests.conftest import ROOT
 from tests.test_evaluation import import_workbook
 
@@ -82,9 +83,9 @@ def test_overview_marks_a_goal_met_only_earlier_and_lists_ranks_apart(final_db):
 
 def test_overview_draws_no_schedule(final_db):
     at = app()
-    [chart] = charts(at)
-    assert chart["layout"]["title"]["text"] == "终期完成进度"
-    assert [t["name"] for t in chart["data"]] == ["完成进度", "状态"]  # no 序时进度 trace
+    for chart in charts(at):  # the wide figure and the phone's
+        assert chart["layout"]["title"]["text"] == "终期完成进度"
+        assert [t["name"] for t in chart["data"]] == ["完成进度", "状态"]  # no 序时进度 trace
     tile_html = tiles(at)
     assert '<i style="left:' not in tile_html  # no 序时进度 marker on any tile
     assert "待定" in tile_html and "2025年数据尚未上传" in tile_html
@@ -132,8 +133,9 @@ def test_before_the_target_year_the_overview_stays_as_it_is(db_path, tmp_path):
     assert not at.metric
     headline = next(m for m in markdown(at) if "截至2024年" in m)
     assert "截至2024年（序时进度75%），19 项有目标的指标中：" in headline and "终期结论待定" in headline
-    [chart] = charts(at)
-    assert "序时进度" in [t["name"] for t in chart["data"]]
+    wide, narrow = charts(at)  # the phone's figure shown below 640 px
+    assert "序时进度" in [t["name"] for t in wide["data"]] and "序时进度" in [t["name"] for t in narrow["data"]]
+    assert narrow["layout"]["yaxis"]["showticklabels"] is False
     assert '<i style="left:' in tiles(at)
     assert not any(m.startswith("##### 未达成") for m in markdown(at))
     goal = app("pages/goal.py")
@@ -148,3 +150,20 @@ def test_category_page_tiles_give_verdicts_without_schedule(final_db):
     tile_html = tiles(at)
     assert '<i style="left:' not in tile_html  # no 序时进度 marker, as on the overview
     assert "未达成" in tile_html and "差0.4件" in tile_html  # 万人高价值发明专利拥有量 in 创造
+
+
+def test_a_plan_without_key_tasks_names_no_units_under_its_missed_goals(db_path, tmp_path, monkeypatch):
+    """As the brief and the 自评报告 say it (ipdata/attention.py): once, not 责任单位：规划未列出相关任务
+    under every missed goal."""
+    from tests.second_plan import VARIANTS, use_plan
+    from tests.store_helpers import upload
+
+    store = service.open_store(settings.db_path(), use_plan(monkeypatch, tmp_path, VARIANTS["qingxi-no-tasks"]))
+    # 办案天数 90 → 95 days in 2030 against ≤60; PCT 5 a year, 20 of 120: both missed in the target year
+    pct = "".join(f"\nqx_pct_new,全县,{year},5" for year in range(2027, 2031))
+    store.apply(upload("series,region,year,value\nqx_case_days,全县,2026,90\nqx_case_days,全县,2030,95" + pct),
+                "王统计")
+    text = section(app(), "未达成（2 项）")
+    assert text.count("规划未列出重点任务，不列责任单位。") == 1
+    assert "责任单位：" not in text
+    assert "- ✖ 专利侵权纠纷平均办案天数：" in text and "- ✖ 新增PCT国际专利申请：" in text

@@ -1,5 +1,7 @@
 """Pages driven by streamlit.testing.v1.AppTest on a real DuckDB file: demo data and empty store."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -150,3 +152,54 @@ def test_regions_page_ranking_and_scorecard(demo_db):
     at.selectbox(key="region_card").set_value("川姜镇").run()
     card = at.dataframe[1].value
     assert set(card["指标"]) == {"万人高价值发明专利拥有量", "新增贯标单位", "培训各类知识产权人才"}
+
+
+def elements(node) -> list:
+    """The page's elements in the order they are shown (containers opened)."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        out += elements(child) if getattr(child, "children", None) else [child]
+    return out
+
+
+def test_overview_lists_the_goals_needing_attention_above_the_tiles(demo_db):
+    """A leader on a phone sees which goals lag and by how much right under the headline, not in
+    grey small print below 20 tiles (four screens down); worst first, as the brief and the report
+    list them (ipdata/attention.py; demo data, ipdata/demo.py)."""
+    at = app()
+    shown = elements(at.main)
+    at_top = next(i for i, e in enumerate(shown) if "ip-attn-goal" in str(getattr(e.proto, "body", "")))
+    first_tile = next(i for i, e in enumerate(shown) if 'class="ip-tile"' in str(getattr(e, "value", "")))
+    headline = next(i for i, e in enumerate(shown) if "截至2024年（序时进度75%）" in str(getattr(e, "value", "")))
+    assert headline < at_top < first_tile
+    assert "**需重点关注：滞后、倒退或未完成（6 项，最落后的在前）**" in texts(at)
+    body = shown[at_top].proto.body
+    goals = re.findall(r'<span class="ip-attn-name">(.*?)</span>.*?>(. \S+)</span><div class="ip-attn-facts">(.*?)</div>',
+                       body)
+    assert goals == [
+        ("建成省级知识产权保护示范区", "○ 未建成", "截至2024年尚未建成"),
+        ("知识产权服务机构从业人员", "✖ 倒退", "2024年116人，目标≥200人，差84人"),
+        ("新增省级“正版正货”示范街区和行业", "▼ 滞后", "2024年1个，目标≥2个，差1个"),
+        ("新增国家知识产权优势示范企业", "▼ 滞后", "2024年3家，目标≥6家，差3家"),
+        ("专利密集型产业增加值占GDP比重", "▼ 滞后", "2024年14.2%，目标≥16%，差1.8个百分点"),
+        ("万人作品著作权登记量", "▼ 滞后", "2024年700件，目标≥800件，差100件")]
+    # the reason and who answers for it, on hover
+    assert 'title="完成进度-5%为负：2024年值116人比2021年基期值120人更远离目标；责任单位：区市场监管局(知识产权局)、南通高新区、川姜镇"' in body
+    assert not [c.value for c in at.caption if "需重点关注" in c.value]  # said once, not again below the tiles
+
+
+def test_overview_counts_the_goals_needing_attention_past_six(demo_db, monkeypatch):
+    from ipdata.attention import Attention
+
+    many = tuple(Attention(f"g{i}", f"指标{i}", "滞后", f"差{i}件", "") for i in range(9))
+    monkeypatch.setattr("ipdata.attention.attention", lambda plan, frame: many)
+    at = app()
+    assert "**需重点关注：滞后、倒退或未完成（9 项，最落后的在前）**　另有 3 项，见下方色块" in texts(at)
+    [body] = [h.proto.body for h in at.html if "ip-attn-goal" in h.proto.body]
+    assert body.count('class="ip-attn-goal"') == 6
+
+
+def test_the_login_hint_says_where_the_phone_keeps_the_account(demo_db):
+    """On a phone the top bar's 账户 is in the 菜单: the hint must be true on both."""
+    at = app("pages/data.py")
+    assert any("身份登录：页面顶部的“账户”（手机上在“菜单”中）。" in i.value for i in at.info)
