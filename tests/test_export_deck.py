@@ -119,8 +119,8 @@ def test_overview_table_split_over_slides_every_goal_once(deck, demo_store):
                                                      "75%", "● 基本符合预期"]
     assert str(first.rows[1].cells[5].fill.fore_color.rgb) == "56B4E9"  # coloured and worded
     rows = {r.cells[0].text: [c.text for c in r.cells] for _, t in found for r in list(t.rows)[1:]}
-    assert rows["建成区级重点产业知识产权运营平台"][1:3] == ["建成", "已建成（2023年）"]  # the milestone, dated
-    assert rows["建成省级知识产权保护示范区"][2] == "未建成（2024年）"
+    assert rows["建成区级重点产业知识产权运营平台"][1:3] == ["建成", "2023年建成"]  # the milestone, dated, in the report's words
+    assert rows["建成省级知识产权保护示范区"][2] == "尚未建成（2024年）"
     # a milestone is built or not: no percentages (as the 自评报告's table); 完成进度, 序时进度 and
     # status the same as the report's for every goal
     assert rows["建成区级重点产业知识产权运营平台"][3:5] == ["—", "—"]
@@ -134,6 +134,8 @@ def test_overview_table_split_over_slides_every_goal_once(deck, demo_store):
     assert said.keys() >= rows.keys()
     for name, row in rows.items():
         assert row[3:5] == said[name][3:5] and row[5].split(" ", 1)[1] == said[name][5], name
+    built = "建成区级重点产业知识产权运营平台"
+    assert rows[built][2] == said[built][2] == "2023年建成"
 
 
 def _sizes(root) -> list[int]:
@@ -181,12 +183,12 @@ def test_milestones_are_a_dated_line_not_a_0_1_chart(deck, final_deck):
     years, states = _dated_line(slide)
     assert years == ["2021年", "2022年", "2023年", "2024年", "目标：2025年前建成\n2025年"]
     assert states == ["○ 未建成", "○ 未建成", "✔ 已建成\n首次填报建成", "✔ 已建成", "无数据"]
-    assert "最新值：已建成（2023年）" in slide_text(slide) and "目标：2025年前建成" in slide_text(slide)
+    assert "最新值：2023年建成" in slide_text(slide) and "目标：2025年前建成" in slide_text(slide)
     final = goal_slide(final_deck, "建成知识产权公共服务平台")  # 0, 0, 1, 1 in 2022-2025
     text = slide_text(final)
     _, states = _dated_line(final)
     assert charts(final) == [] and states == ["无数据", "○ 未建成", "○ 未建成", "✔ 已建成\n首次填报建成", "✔ 已建成"]
-    assert "最新值：已建成（2024年）" in text
+    assert "最新值：2024年建成" in text
     for prs in (deck, final_deck):  # no milestone anywhere is drawn as a (0/1) chart
         assert not [title(s) for s in prs.slides if charts(s) and title(s) in MILESTONES]
 
@@ -637,8 +639,8 @@ def test_final_tables_give_the_verdict_and_no_schedule(evaluated):
     assert said["万人高价值发明专利拥有量"] == ["万人高价值发明专利拥有量", "≥18件", "17.6件（2025年）", "95.9%", "✖ 未达成"]
     assert said["马德里商标注册量累计"] == ["马德里商标注册量累计", "≥70件", "71件（2024年）", "103.3%", "… 待定"]
     # a milestone: its verdict and the year built, no completion percentage (100 % / 序时进度 50 % before)
-    assert said["建成区级重点产业知识产权运营平台"][2:] == ["已建成（2023年）", "—", "✔ 达成"]
-    assert said["建成省级知识产权保护示范区"][2:] == ["未建成（2025年）", "—", "✖ 未达成"]
+    assert said["建成区级重点产业知识产权运营平台"][2:] == ["2023年建成", "—", "✔ 达成"]
+    assert said["建成省级知识产权保护示范区"][2:] == ["尚未建成（2025年）", "—", "✖ 未达成"]
     assert said["知识产权许可转让贸易额"][4] == "↗ 增长"  # a trend goal is not judged
     assert {s[4] for s in said.values()} == {"✔ 达成", "✖ 未达成", "… 待定", "↗ 增长"}
     assert [str(rows[n][4].fill.fore_color.rgb) for n in ("万人高价值发明专利拥有量", "马德里商标注册量累计",

@@ -135,11 +135,11 @@ def _latest(goal: Goal, r: pd.Series) -> str:
     v, y = r["latest_value"], r["latest_year"]
     if pd.isna(v):
         return "暂无数据"
-    if goal.kind == "milestone":  # dated: the year first reported built, or the latest year reported
+    if goal.kind == "milestone":  # the report's words: the year first reported built, or as of when not
         reach = r.get("reach_year")
         if v >= 1:
-            return f"已建成（{int(reach if not pd.isna(reach) and reach else y)}年）"
-        return f"未建成（{int(y)}年）"
+            return f"{int(reach if not pd.isna(reach) and reach else y)}年建成"
+        return f"尚未建成（{int(y)}年）"
     if goal.is_rank:
         return f"第{int(v)}名（{int(y)}年）"
     return f"{R.rule_of(r, goal).value(v, goal.unit)}（{int(y)}年）"
