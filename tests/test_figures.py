@@ -138,7 +138,7 @@ def test_goal_chart_target_required_path_projection_and_band(demo):
     assert xy(trace(fig, "实际值")) == [(2021, 8.2), (2022, 10.1), (2023, 12.0), (2024, 14.9)]
     target = trace(fig, "目标")
     assert xy(target) == [(2025, 18.0)]
-    assert list(target.text) == ["2025年目标 ≥18件"]
+    assert target_label(fig) == "2025年目标 ≥18件"
     assert xy(trace(fig, "达标所需路径")) == [(2021, 8.2), (2025, 18.0)]
     # least squares through 8.2, 10.1, 12.0, 14.9: slope 11 / 5 = 2.2, 11.3 + 2.2 × 2.5 = 16.8
     assert xy(trace(fig, "趋势预测")) == [(2024, 14.9), (2025, 16.8)]
@@ -217,8 +217,7 @@ def test_goal_chart_words_fit_a_phone(demo, code):
     assert all(T.text_px(x, T.TITLE_FONT) <= T.NARROW_PX for x in lines(fig.layout.title.text))
     assert all(T.text_px(x, T.BASE_FONT) <= T.NARROW_PX for x in lines(fig.layout.title.subtitle.text))
     if PLAN.goal(code).kind not in ("trend", "milestone"):
-        (label,) = trace(fig, "目标").text
-        assert all(T.text_px(x, T.BASE_FONT) <= T.PLOT_PX for x in lines(label))
+        assert all(T.text_px(x, T.BASE_FONT) <= T.PLOT_PX for x in lines(target_label(fig)))
     for a in fig.layout.annotations:
         if a.name == "no-data":
             assert all(T.text_px(x, 22) <= T.PLOT_PX for x in lines(a.text))
@@ -231,9 +230,40 @@ def test_goal_chart_status_line_breaks_between_its_parts(demo):
     assert status.endswith("● 基本符合预期</span> · 2025年目标 ≥18件") and progress == "完成进度68.4%，序时进度75%"
     assert hv.layout.margin.t == 90 + 20  # the template's top margin, a line more for the subtitle
     rank = FG.goal_chart(PLAN, "ip_output_rank", values, row(frame, "ip_output_rank"))
-    assert list(trace(rank, "目标").text) == ["2025年目标<br>全省县(市、区)第一方阵<br>（前10名）"]
+    assert target_label(rank) == "2025年目标<br>全省县(市、区)第一方阵<br>（前10名）"
     (empty,) = [a for a in rank.layout.annotations if a.name == "no-data"]
     assert empty.text == "暂无数据：全区还没有<br>知识产权产出主要指标<br>全省排名的数据"  # 10 × 22 px a line
+
+
+def target_label(fig) -> str:
+    (label,) = [a for a in fig.layout.annotations if a.name == FG.goal.TARGET_LABEL]
+    return label.text
+
+
+def test_target_label_clears_the_lines_and_the_target_year_value(demo):
+    """The target's words sit left of the star, above what reaches the target year from the left:
+    the projection's end (3524 → 3741 亿元 over a ≥3500 target ran through them) and, once the
+    target year has data, the value, whose own figure goes below its point when the star sits just
+    above it (17.6 under the star of ≥18 was hidden)."""
+    values, _, frame = demo
+    hv = row(frame, "hv_invention_per10k")  # projected 16.8 < 18: the label just above the star
+    fig = FG.goal_chart(PLAN, "hv_invention_per10k", values, hv)
+    label = next(a for a in fig.layout.annotations if a.name == FG.goal.TARGET_LABEL)
+    assert (label.x, label.y, label.xanchor, label.yanchor) == (2025, 18.0, "right", "bottom")
+    ahead = hv.copy()
+    ahead["projected"] = 21.0  # the projection ends above the target: the label above its end
+    fig = FG.goal_chart(PLAN, "hv_invention_per10k", values, ahead)
+    assert next(a for a in fig.layout.annotations if a.name == FG.goal.TARGET_LABEL).y == 21.0
+    # the target year's value in: 17.6 under ≥18 has its figure below the point, the label above the star
+    final = values[values["series"] != "hv_invention_count"]
+    final = pd.concat([final, pd.DataFrame([{**values.iloc[0].to_dict(), "series": "hv_invention_per10k",
+                                             "region": "全区", "year": 2025, "value": 17.6}])])
+    row25 = hv.copy()
+    row25[["latest_year", "latest_value", "final_achieved"]] = [2025, 17.6, False]
+    fig = FG.goal_chart(PLAN, "hv_invention_per10k", final, row25)
+    actual = trace(fig, "实际值")
+    assert list(actual.textposition)[-1] == "bottom center" and set(list(actual.textposition)[:-1]) == {"top center"}
+    assert "✖ 未达成" in fig.layout.title.subtitle.text  # the verdict, as the pages and the report say it
 
 
 def test_milestone_goal_is_a_done_timeline(demo):
@@ -315,7 +345,7 @@ def test_no_projection_once_the_target_year_has_data():
     fig = FG.goal_chart(PLAN, "case_closure_rate", v, row(compute(PLAN, v), "case_closure_rate"))
     names = {t.name for t in fig.data}
     assert "趋势预测" not in names and "80%预测区间" not in names
-    assert "✖ 未完成" in fig.layout.title.subtitle.text
+    assert "✖ 未达成" in fig.layout.title.subtitle.text  # the verdict once the target year is in
 
 
 def test_chart_data_falls_back_to_traces_for_foreign_figures():

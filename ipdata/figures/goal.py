@@ -26,6 +26,7 @@ from ipdata.catalogue import COMPARATOR_LABELS, Goal, Plan
 from ipdata.figures import theme as T
 from ipdata.figures.data import attach, attach_notes, row
 from ipdata.trajectory import DEFAULT, goal_values
+from ipdata.trajectory import labels as L
 from ipdata.trajectory.targets import district_rule, path_points
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ INTERIM = "阶段目标"
 BAND, BAND_LOW, BAND_HIGH = "80%预测区间", "80%预测区间下限", "80%预测区间上限"
 # Notes: the marks at their years and the caption (annotation names), its size in pixels.
 NOTE_MARK, NOTE_CAPTION = "note-mark", "notes-caption"
+TARGET_LABEL = "target-label"  # the annotation that says the target beside its star
 CAPTION_FONT, CAPTION_LINE_PX, CAPTION_CHARS, CAPTION_LINES = 12, 18, 70, 4
 CAPTION_SHIFT = 34  # pixels from the plot's bottom edge: below the year ticks
 PAGE_HEIGHT = 450  # the chart's height on a page (Streamlit's default); an image export is taller
@@ -207,25 +209,42 @@ def draw_goal(fig: go.Figure, plan: Plan, goal: Goal, series: pd.DataFrame, fr: 
                                    [rule.value(projected, goal.unit), f"（预测）{note}"]],
                        hovertemplate=_hover(PROJECTION)), PROJECTION)
         record(PROJECTION, xs, ys)
+    ty = int(target_year)
+    valued = (has_target and not series.empty and latest_year is not None and int(latest_year) == ty
+              and latest_value is not None)
+    under = valued and latest_value < target  # the star just above the target-year value: its label below
     if not series.empty:
-        _draw_actual(add, record, goal, series, labels, rule)
+        _draw_actual(add, record, goal, series, labels, rule, under=ty if under else None)
     if has_target:
-        tt = _get(fr, "target_text") or goal.target_text()
-        add(go.Scatter(x=[int(target_year)], y=[target], mode="markers+text",
+        add(go.Scatter(x=[ty], y=[target], mode="markers",
                        marker={"symbol": "star", "size": 18, "color": T.TARGET,
                                "line": {"color": "white", "width": 1}},
-                       # left of the star at the plot's right end: broken to stay on a phone's plot
-                       text=[T.fit_parts([f"{int(target_year)}年目标", tt], T.BASE_FONT, " ", T.PLOT_PX)]
-                       if labels else None,
-                       textposition="top left", cliponaxis=False,
-                       textfont={"color": T.TARGET, "family": T.FONT_FAMILY},
                        customdata=[[written, "（目标）"]],
                        hovertemplate=_hover(TARGET)), TARGET)
-        record(TARGET, [int(target_year)], [target])
+        record(TARGET, [ty], [target])
+        if labels:
+            tt = _get(fr, "target_text") or goal.target_text()
+            # broken to stay on a phone's plot
+            text = T.fit_parts([f"{ty}年目标", tt], T.BASE_FONT, " ", T.PLOT_PX)
+            top = max([target] + ([projected] if can_project else []) + ([latest_value] if valued else []))
+            _target_label(fig, where, ty, top, text, above_value=valued and not under)
     return d
 
 
-def _draw_actual(add, record, goal: Goal, series: pd.DataFrame, labels: bool, rule: R.Rule) -> None:
+def _target_label(fig: go.Figure, where: dict, year: int, top: float, text: str, above_value: bool) -> None:
+    """The target's words left of its star, above whatever reaches the target year from the left
+    (the projection's end, the target-year value) so that no line runs through them and the
+    target-year value's own label (above its point) stays in view."""
+    fig.add_annotation(x=year, y=top, text=text, showarrow=False, xanchor="right", yanchor="bottom",
+                       xshift=-6, yshift=T.BASE_FONT + 10 if above_value else 6, align="right",
+                       font={"color": T.TARGET, "family": T.FONT_FAMILY, "size": T.BASE_FONT},
+                       name=TARGET_LABEL, **where)
+
+
+def _draw_actual(add, record, goal: Goal, series: pd.DataFrame, labels: bool, rule: R.Rule,
+                 under: int | None = None) -> None:
+    """The values as a line with their figures above the points (below at year `under`, where the
+    target's star sits just above the value)."""
     s = series[series["tracked"].notna()]
     if goal.kind == "cumulative":
         # a year's increment is not compared with the target: the goal's decimals only
@@ -240,8 +259,8 @@ def _draw_actual(add, record, goal: Goal, series: pd.DataFrame, labels: bool, ru
     add(go.Scatter(x=s["year"].tolist(), y=tracked, mode="lines+markers+text" if labels else "lines+markers",
                    line={"color": T.ACTUAL, "width": 3}, marker={"size": 9, "color": T.ACTUAL},
                    text=[rule.text(v) for v in tracked] if labels else None,
-                   textposition="top center", cliponaxis=False,
-                   textfont={"color": T.ACTUAL, "family": T.FONT_FAMILY},
+                   textposition=["bottom center" if y == under else "top center" for y in s["year"].tolist()],
+                   cliponaxis=False, textfont={"color": T.ACTUAL, "family": T.FONT_FAMILY},
                    customdata=[[rule.value(v, goal.unit), n] for v, n in zip(tracked, notes, strict=True)],
                    hovertemplate=hover), ACTUAL)
     record(ACTUAL, s["year"].tolist(), s["tracked"].tolist())
@@ -250,8 +269,6 @@ def _draw_actual(add, record, goal: Goal, series: pd.DataFrame, labels: bool, ru
 def _draw_milestone(add, record, goal: Goal, series: pd.DataFrame, fr: Any, labels: bool,
                     legend: bool) -> None:
     """Done (1) / not done (0) per year as a step line; the target is 'built by the target year'."""
-    from ipdata.trajectory import labels as L
-
     if not series.empty:
         done = [bool(v >= 1) for v in series["value"]]
         colours = [T.STATUS_COLOURS[L.BUILT] if x else T.STATUS_COLOURS[L.NOT_BUILT] for x in done]
@@ -283,6 +300,8 @@ def subtitle(goal: Goal, fr: Any) -> str:
     """'● 基本符合预期 · 2030年目标 ≥12件 · 完成进度68.4%，序时进度75%', on as many lines as a
     phone needs (theme.fit_parts)."""
     status = _get(fr, "status")
+    if goal.kind != "trend" and is_final(fr) and _get(fr, "final_achieved") is not None:
+        status = L.MET if bool(_get(fr, "final_achieved")) else L.NOT_MET  # the verdict every page gives
     parts = [T.status_badge(status)] if status else []
     ty = _get(fr, "target_year")
     if goal.kind == "trend":
