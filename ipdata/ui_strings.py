@@ -324,6 +324,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Save \((.+)\+Enter\)$", "保存（$1+回车键）"),
     (r"^(\d+) of (\d+)$", "第 $1 个，共 $2 个"),
     (r"^Selected: (.+)$", "已选：$1"),
+    (r"^(\d+) more$", "其余 $1 项"),  # the pages that do not fit the top navigation, in one menu
+    (r"^View (\d+) more$", "再显示 $1 项"),
     # a column's statistics, read aloud: "<chart>: <value>: <count> (<share>); …"
     (r"^Top values frequency chart: (.*)$", "常见值频数图：$1"),
     (r"^Distribution histogram: (.*)$", "分布直方图：$1"),

@@ -43,6 +43,7 @@ def test_every_translation_is_chinese():
     ("add icon", "图标"),
     ("Made with Streamlit v1.67.0", ""),
     ("Statistics", "统计"),
+    ("9 more", "其余 9 项"),
     ("(index)", "（行号）"),
     ("number", "数字"),
     ("Top values frequency chart: 滞后: 3 (75%); 基本符合预期: 1 (25%)", "常见值频数图：滞后: 3 (75%); 基本符合预期: 1 (25%)"),
