@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
@@ -237,10 +238,11 @@ def from_store(make: Callable[[], Any]) -> Callable[[], Any]:
                 failure: IpdataError = exc
             except IpdataError as exc:
                 failure = exc
-            except Exception as exc:  # a bug must not fail silently under an English note
-                _log.exception("download failed")
-                failure = IpdataError(f"生成文件时出现内部错误（{type(exc).__name__}），文件没有生成。",
-                                      hint="请刷新页面后重试；如仍出现，请联系维护人员(服务器日志中有详细信息)。")
+            except Exception:  # a bug must not fail silently under an English note
+                ref = error_reference()
+                _log.exception("download failed [错误编号 %s]", ref)
+                failure = IpdataError(f"生成文件时出现内部错误（错误编号 {ref}），文件没有生成。",
+                                      hint="请刷新页面后重试；如仍出现，请把错误编号告诉维护人员（服务器日志中有详细信息）。")
             _log.warning("download failed: %s (%s)", failure.message, failure.detail)
             if session:
                 _failed_downloads[session] = failure
@@ -275,9 +277,11 @@ def guarded(fn: Callable[[], Any]) -> Any:
             _switcher_drawn.reset(drawn)
     except IpdataError as exc:
         show_error(exc)
-    except Exception as exc:  # last resort: no traceback reaches a user (it goes to the server log)
-        _log.exception("page failed")
-        st.error(f"页面出现内部错误（{type(exc).__name__}），请刷新重试；如仍出现，请联系维护人员。", icon=":material/block:")
+    except Exception:  # last resort: no traceback reaches a user (it goes to the server log)
+        ref = error_reference()
+        _log.exception("page failed [错误编号 %s]", ref)
+        st.error(f"页面出现内部错误（错误编号 {ref}），请刷新重试；如仍出现，请把错误编号告诉维护人员。",
+                 icon=":material/block:")
     finally:
         if token is not None:
             _run_user.reset(token)
@@ -338,6 +342,12 @@ def no_data_notice() -> None:
 
 
 MENU_CSS = ui_strings.MENU_CSS  # also sent by dashboard.py for a server started without app.py
+
+
+def error_reference() -> str:
+    """Six digits that name one internal error in the server log (not the exception's English
+    class name): the user reads them out, the maintainer finds the traceback."""
+    return f"{secrets.randbelow(10**6):06d}"
 
 
 def status_badge(label: str) -> str:

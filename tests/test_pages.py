@@ -203,3 +203,19 @@ def test_the_login_hint_says_where_the_phone_keeps_the_account(demo_db):
     """On a phone the top bar's 账户 is in the 菜单: the hint must be true on both."""
     at = app("pages/data.py")
     assert any("身份登录：页面顶部的“账户”（手机上在“菜单”中）。" in i.value for i in at.info)
+
+
+def _page_with_a_bug() -> None:
+    from pages import components as ui
+
+    ui.guarded(lambda: {}["任务进度"])
+
+
+def test_a_page_that_fails_for_a_bug_says_so_in_chinese_with_a_reference():
+    """No English class name (KeyError) reaches the user: six digits the maintainer finds in the log."""
+    import re
+
+    at = AppTest.from_function(_page_with_a_bug, default_timeout=60).run()
+    assert not at.exception
+    (error,) = at.error
+    assert re.fullmatch(r"页面出现内部错误（错误编号 \d{6}），请刷新重试；如仍出现，请把错误编号告诉维护人员。", error.value)
