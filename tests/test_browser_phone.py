@@ -64,14 +64,16 @@ def test_a_swipe_over_a_chart_scrolls_the_page(browser, server, path, expander):
     page = opened(browser, f"{server}/{path}", PHONE)
     if expander:
         page.get_by_text(expander).click()
-    plot = page.locator(".js-plotly-plot .nsewdrag").first  # the plot area, where plotly zooms on a drag
+    # the plot area, where plotly zooms on a drag (of the figure shown: the overview sends a phone's too)
+    plot = page.locator(".js-plotly-plot .nsewdrag").filter(visible=True).first
     plot.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # the plot drawn, its drag layer ready
     # its top at 400 px: the finger starts on the plot and moves 300 px up without leaving the screen
     page.evaluate("y => document.querySelector('.stMain').scrollBy(0, y)", plot.bounding_box()["y"] - 400)
     page.wait_for_timeout(300)
     box = plot.bounding_box()
-    ranges = "() => { const l = document.querySelector('.js-plotly-plot')._fullLayout; return [l.xaxis.range, l.yaxis.range]; }"
+    ranges = ("() => { const l = [...document.querySelectorAll('.js-plotly-plot')].find(p => p.offsetParent)._fullLayout;"
+              " return [l.xaxis.range, l.yaxis.range]; }")
     before, axes = page.evaluate(SCROLLED), page.evaluate(ranges)
     swipe_up(page, box["x"] + box["width"] / 2, box["y"] + 10)
     assert page.evaluate(SCROLLED) - before > 150  # the page moved with the finger
