@@ -368,9 +368,12 @@ STILL = {"scrollZoom": False, "doubleClick": False, "showAxisDragHandles": False
 
 
 # With a `narrow` figure, a phone (Streamlit's own breakpoint: columns stack under 640 px) shows it
-# instead of the wide one; both are sent, CSS hides one.
-NARROW_CSS = """<style>@media (max-width:640px){[class*="st-key-ip-wide-"]{display:none!important}}
-@media (min-width:641px){[class*="st-key-ip-narrow-"]{display:none!important}}</style>"""
+# instead of the wide one; both are sent, CSS hides one, and the wrapper Streamlit puts around a keyed
+# container (else an empty flex item that still takes its 16 px gap).
+NARROW_CSS = """<style>@media (max-width:640px){[class*="st-key-ip-wide-"],
+[data-testid=stLayoutWrapper]:has(> [class*="st-key-ip-wide-"]){display:none!important}}
+@media (min-width:641px){[class*="st-key-ip-narrow-"],
+[data-testid=stLayoutWrapper]:has(> [class*="st-key-ip-narrow-"]){display:none!important}}</style>"""
 
 
 def chart(fig, key: str, name: str, container=st, narrow=None) -> None:

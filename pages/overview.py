@@ -38,8 +38,8 @@ def render() -> None:
     card = scorecard(plan, frame)
     st.markdown(f"<div style='font-size:15px;font-weight:600'>{html.escape(card.headline)}</div>",
                 unsafe_allow_html=True)
-    if card.as_of is not None:
-        needing_attention(attention(plan, frame))
+    goals = attention(plan, frame) if card.as_of is not None else None
+    needing_attention(goals, "narrow")  # a phone: under the headline, the tiles run four screens down
     left, right = st.columns([3, 2])
     statuses = left.pills(
         "按状态筛选", list(card.counts), selection_mode="multi", key="overview_status", wrap=True,
@@ -48,6 +48,7 @@ def render() -> None:
                              wrap=True)
     shown = filter_goals(rank.numeric(frame), statuses, categories)  # a rank is listed apart, below
     ui.tiles(tiles(plan, shown), STATUS_COLOURS, STATUS_SYMBOLS, plan.id)
+    needing_attention(goals, "wide")  # a laptop: every tile fits its first screen (1366×768), the list below
     if card.ranks:
         st.markdown("**排名目标**（名次，不计入上面的进度和计数）\n\n" + "\n".join(
             f"- {STATUS_SYMBOLS.get(r.status, '')} {r.status}｜{inert.markdown(r.name)}：{inert.markdown(r.status_reason)}"
@@ -101,17 +102,22 @@ ATTENTION_CSS = """<style>
 </style>"""
 
 
-def needing_attention(goals: tuple[Attention, ...]) -> None:
-    """需重点关注, right under the headline: on a phone the tiles run four screens down. Each goal
-    with its status and figures as the brief and the 自评报告 give them (ipdata/attention.py),
-    worst first; the reason and the 责任单位 on hover."""
-    if not goals:
-        st.markdown("**需重点关注**：没有滞后、倒退或未完成的指标。")
+def needing_attention(goals: tuple[Attention, ...] | None, layout: str) -> None:
+    """需重点关注: each goal with its status and figures as the brief and the 自评报告 give them
+    (ipdata/attention.py), worst first; the reason and the 责任单位 on hover. Sent twice, for a phone
+    (`layout` "narrow", above the tiles) and a laptop ("wide", below them): CSS shows one (ui.NARROW_CSS).
+    None: no data yet, nothing to say."""
+    if goals is None:
         return
-    shown = goals[:ATTENTION_LIMIT]
-    more = f"　另有 {len(goals) - len(shown)} 项，见下方色块" if len(goals) > len(shown) else ""
-    st.markdown(f"**需重点关注：滞后、倒退或未完成（{len(goals)} 项，最落后的在前）**{more}")
-    st.html(ATTENTION_CSS + '<div class="ip-attn">' + "".join(_attention_html(g) for g in shown) + "</div>")
+    st.html(ui.NARROW_CSS)
+    with st.container(key=f"ip-{layout}-attention"):
+        if not goals:
+            st.markdown("**需重点关注**：没有滞后、倒退或未完成的指标。")
+            return
+        shown = goals[:ATTENTION_LIMIT]
+        more = f"　另有 {len(goals) - len(shown)} 项，见色块" if len(goals) > len(shown) else ""
+        st.markdown(f"**需重点关注：滞后、倒退或未完成（{len(goals)} 项，最落后的在前）**{more}")
+        st.html(ATTENTION_CSS + '<div class="ip-attn">' + "".join(_attention_html(g) for g in shown) + "</div>")
 
 
 def _attention_html(g: Attention) -> str:

@@ -230,7 +230,7 @@ def test_the_overview_on_a_phone_says_on_its_first_screen_which_goals_lag(browse
     """需重点关注 was a grey caption below the 20 tiles, screens down: now the goals, their status
     and figures are under the headline, on the first screen, in the page's own type."""
     page = opened(browser, server, PHONE)
-    goals = page.locator(".ip-attn-goal")
+    goals = page.locator(".ip-attn-goal").filter(visible=True)
     goals.first.wait_for(timeout=60_000)
     page.locator(TILE).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
@@ -238,9 +238,26 @@ def test_the_overview_on_a_phone_says_on_its_first_screen_which_goals_lag(browse
     assert goals.first.inner_text().startswith("建成省级知识产权保护示范区")
     last, tile = goals.nth(5).bounding_box(), page.locator(TILE).first.bounding_box()
     assert last["y"] + last["height"] <= 844 < tile["y"]  # all six on the first screen, the tiles after
-    facts = page.locator(".ip-attn-facts").first.evaluate(
+    facts = goals.first.locator(".ip-attn-facts").evaluate(
         "e => { const s = getComputedStyle(e); return [parseFloat(s.fontSize), s.color]; }")
     assert facts[0] >= 14 and facts[1] == "rgb(31, 31, 31)"  # not small grey print
+    page.close()
+
+
+def test_a_laptop_lists_the_goals_needing_attention_below_its_tiles(browser, server):
+    """Every tile stays on a laptop's first screen (tests/test_browser.py, 1366 × 768): there the
+    same list follows the tiles, in two rows."""
+    page = opened(browser, server, LAPTOP)
+    page.locator(TILE).first.wait_for(timeout=60_000)
+    page.locator(TILE).nth(19).wait_for(timeout=60_000)
+    goals = page.locator(".ip-attn-goal").filter(visible=True)
+    goals.first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2500)  # the page laid out
+    assert goals.count() == 6
+    tops, tiles_end = page.evaluate("""() => [
+        [...document.querySelectorAll('.ip-attn-goal')].filter(g => g.offsetParent).map(g => Math.round(g.getBoundingClientRect().top)),
+        Math.max(...[...document.querySelectorAll('div.ip-tile')].map(t => t.getBoundingClientRect().bottom))]""")
+    assert len(set(tops)) == 2 and min(tops) > tiles_end, (tops, tiles_end)
     page.close()
 
 
