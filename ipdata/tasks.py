@@ -16,6 +16,7 @@ from ipdata.catalogue import Plan, TaskParagraph
 from ipdata.errors import IpdataError, Problem, Report
 from ipdata.ingest.upload import TASK_COLUMNS, TASK_STATUSES, Upload
 from ipdata.store import ApplyResult, Store
+from ipdata.views import beijing_today
 
 NOT_REPORTED = "未填报"  # no progress stored yet for this paragraph (not a status one can choose)
 # Okabe-Ito colours (colour-blind safe), as in ipdata/figures/theme.py: 已完成 green like a goal that is
@@ -102,7 +103,7 @@ def edit_upload(plan: Plan, edits: pd.DataFrame, progress: pd.DataFrame,
     Changed rows get 更新日期 = today. Problems (unknown 编号, a status not in TASK_STATUSES, a note
     without a status) go into `upload.report`, located by the row of the edited table.
     """
-    today = today or dt.date.today()
+    today = today or beijing_today()  # the statistician's date, not the server zone's
     known = {t.id for t in plan.tasks}
     current = {r["task_id"]: r for r in progress.to_dict("records")} if not progress.empty else {}
     report, records = Report(), []

@@ -94,6 +94,12 @@ def goal_table(plan: Plan, values: pd.DataFrame, targets: pd.DataFrame | None = 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")  # China keeps one zone and no daylight saving
 
 
+def beijing_today() -> dt.date:
+    """Today in Beijing, whatever the server's zone: a report made at 17:00 UTC is dated the
+    next day, as its readers' calendars and the revisions' dates (local_time) say."""
+    return dt.datetime.now(BEIJING).date()
+
+
 def local_time(iso: object, minutes_only: bool = False) -> str:
     """A stored UTC timestamp ("2026-11-25T12:51:47+00:00") as Beijing time for reading
     ("2026-11-25 20:51:47"); anything that is not a timestamp is shown as it is."""

@@ -49,5 +49,11 @@ def file_stem(plan: Plan, what: str = "", demo: bool = False, today: dt.date | N
               dated: bool = True) -> str:
     """A download's name from the plan's name: what it is, 示例数据 while demo data is shown, the
     date (unless `dated` is False)."""
-    parts = [plan.name, what, DEMO_WORD if demo else "", f"{today or dt.date.today():%Y%m%d}" if dated else ""]
+    parts = [plan.name, what, DEMO_WORD if demo else "", f"{today or _beijing_today():%Y%m%d}" if dated else ""]
     return _BAD_FILE_CHARS.sub("_", "_".join(p for p in parts if p)).strip(" .")
+
+
+def _beijing_today() -> dt.date:
+    from ipdata.views import beijing_today  # views imports the plan catalogue; words stays below it
+
+    return beijing_today()

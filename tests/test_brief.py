@@ -476,3 +476,32 @@ def test_laptop_shows_the_card_and_downloads_the_png(browser, demo_server, tmp_p
     assert _image(path.read_bytes()).size[0] == 1080
     page.get_by_role("link", name="知识产权服务机构从业人员").click()
     page.wait_for_url("**/goal?code=ip_service_staff**", timeout=30_000)
+
+
+def test_the_revision_label_is_dated_in_beijing_time():
+    """A revision made at 17:00 UTC on 30 November is 1 December in Beijing, as the pages and
+    history date it (the brief's stamp once gave the UTC date beside history's Beijing one)."""
+    import pandas as pd
+
+    from ipdata.outputs.inputs import revision_label
+
+    revisions = pd.DataFrame({"id": [1, 2], "created_at": ["2026-11-30T08:00:00+00:00", "2026-11-30T17:00:00+00:00"]})
+    assert revision_label(revisions) == "第2版（2026-12-01）"
+    assert revision_label(revisions.iloc[:1]) == "第1版（2026-11-30）"
+    assert revision_label(revisions.iloc[:0]) == ""
+
+
+def test_outputs_are_dated_by_beijings_calendar(monkeypatch):
+    """At 17:00 UTC on 30 November it is 1 December in Beijing: views.beijing_today, the date the
+    report, the deck, task edits and dated file names take when none is given, says so."""
+    import datetime as dt
+
+    from ipdata import views
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC).astimezone(tz)
+
+    monkeypatch.setattr(views.dt, "datetime", Clock)
+    assert views.beijing_today() == dt.date(2026, 12, 1)

@@ -415,3 +415,18 @@ def test_every_template_field_is_documented(demo_store):
                     undocumented += [f"{key}.{sub}.{k}" for k in deeper
                                      if k not in internal and not re.search(rf"`\w+\.{k}`", doc)]
     assert sorted(set(undocumented)) == []
+
+
+def test_region_frames_computed_together_equal_each_computed_alone(demo_store):
+    """Inputs computes every region with data in one engine run; each must be the frame the pages
+    compute for that region alone (status_frame)."""
+    import pandas as pd
+
+    from ipdata.views import status_frame
+
+    inputs = Inputs.from_store(demo_store)
+    assert len(inputs.regions) == 4
+    for region in inputs.regions:
+        alone = status_frame(inputs.plan, inputs.values, inputs.targets, region)
+        pd.testing.assert_frame_equal(inputs.frame(region), alone)
+    assert inputs.frame().equals(status_frame(inputs.plan, inputs.values, inputs.targets))

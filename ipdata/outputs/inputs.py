@@ -14,8 +14,9 @@ from ipdata.errors import IpdataError
 from ipdata.history import plan_regions
 from ipdata.notes import GoalNote, goal_notes
 from ipdata.store import Store
+from ipdata.trajectory import compute_all
+from ipdata.views import local_time, status_frame
 from ipdata.views import regions as regions_in
-from ipdata.views import status_frame
 
 
 @dataclass
@@ -38,8 +39,14 @@ class Inputs:
         return goal_notes(self.notes, code)
 
     def frame(self, region: str | None = None) -> pd.DataFrame:
-        """status_frame of one region (None = the district), computed once."""
+        """status_frame of one region (None = the district), computed once. The regions with data
+        are computed together the first time one is asked for (one engine run instead of one per
+        region: a report's region sections took 1.3 s of its 2 s without charts)."""
         key = region or self.plan.district
+        if key not in self._frames and key in self.regions:
+            every = compute_all(self.plan, self.values, self.targets, self.regions)
+            for name, rows in every.groupby("region", sort=False):
+                self._frames.setdefault(str(name), rows.reset_index(drop=True))
         if key not in self._frames:
             self._frames[key] = status_frame(self.plan, self.values, self.targets, region)
         return self._frames[key]
@@ -80,11 +87,12 @@ def own_revisions(store: Store) -> pd.DataFrame:
 
 
 def revision_label(revisions: pd.DataFrame) -> str:
-    """'第3版（2025-01-10）' for the latest revision; '' when there is none."""
+    """'第3版（2025-01-10）' for the latest revision, dated in Beijing time (a revision made at
+    17:00 UTC is the next day's there); '' when there is none."""
     if revisions.empty:
         return ""
     last = revisions.sort_values("id").iloc[-1]
-    return f"第{int(last['id'])}版（{str(last['created_at'])[:10]}）"
+    return f"第{int(last['id'])}版（{local_time(last['created_at'])[:10]}）"  # Beijing's date, as pages give it
 
 
 def as_inputs(store_or_inputs: Store | Inputs) -> Inputs:

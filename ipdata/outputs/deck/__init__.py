@@ -30,6 +30,7 @@ from ipdata.outputs.deck.slides import (
 )
 from ipdata.outputs.inputs import Inputs, as_inputs, check_regions, revision_label, select_goals
 from ipdata.store import Store
+from ipdata.views import beijing_today
 
 __all__ = ["Inputs", "build_deck", "check_regions", "revision_label", "select_goals"]
 
@@ -44,7 +45,7 @@ def build_deck(store_or_inputs: Store | Inputs, goals: Iterable[str] | None = No
     places = check_regions(inputs, regions)
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    title_slide(prs, inputs, today or dt.date.today())
+    title_slide(prs, inputs, today or beijing_today())
     overview_slides(prs, inputs, chosen)
     for goal in chosen:
         goal_slide(prs, inputs, goal)

@@ -23,7 +23,7 @@ from ipdata.outputs.inputs import Inputs, check_regions
 from ipdata.scorecard import scorecard, tiles
 from ipdata.trajectory import labels as L
 from ipdata.trajectory import rank
-from ipdata.views import progress_texts
+from ipdata.views import beijing_today, progress_texts
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -186,5 +186,5 @@ def report_context(inputs: Inputs, progress: pd.DataFrame | None = None,
         "n": {s: chinese_number(i) for i, s in enumerate(sections, start=1)},
         "t": {"goals": 1, "tasks": 2 if tasks else None},
         "sources": sources(inputs), "revision": inputs.revision or "尚无数据",
-        "today": date_text(today or dt.date.today()), "signature": plan.issuer,
+        "today": date_text(today or beijing_today()), "signature": plan.issuer,
     }
